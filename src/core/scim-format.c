@@ -1,0 +1,148 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <stdio.h>
+
+#include "scim-format.h"
+
+/* Values as people read them: local time, the locale's digit grouping,
+ * translated names of states and kinds.  The file keeps UTC seconds and
+ * minor units; only this edge turns them into text. */
+
+/**
+ * scim_format_date:
+ * @unix_time: UTC seconds, or 0 for none
+ *
+ * Returns: (transfer full): the local date, or an empty string
+ */
+char *
+scim_format_date (gint64 unix_time)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (unix_time == 0)
+    return g_strdup ("");
+  utc = g_date_time_new_from_unix_utc (unix_time);
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  /* Translators: a date in lists; see strftime(3). Russian: %d.%m.%Y */
+  return g_date_time_format (local, _("%Y-%m-%d"));
+}
+
+/**
+ * scim_format_date_time:
+ * @unix_time: UTC seconds, or 0 for none
+ *
+ * Returns: (transfer full): the local date and time, or an empty string
+ */
+char *
+scim_format_date_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) utc = NULL;
+  g_autoptr(GDateTime) local = NULL;
+
+  if (unix_time == 0)
+    return g_strdup ("");
+  utc = g_date_time_new_from_unix_utc (unix_time);
+  if (utc == NULL)
+    return g_strdup ("");
+  local = g_date_time_to_local (utc);
+  /* Translators: a date and time in lists; see strftime(3). Russian: %d.%m.%Y %H:%M */
+  return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
+}
+
+/**
+ * scim_format_money:
+ * @minor_units: an amount in kopecks (cents)
+ *
+ * Returns: (transfer full): the amount with the locale's grouping
+ */
+char *
+scim_format_money (gint64 minor_units)
+{
+  char buf[64];
+  gint64 whole = minor_units / 100;
+  int cents = (int) ABS (minor_units % 100);
+
+  if (cents == 0)
+    g_snprintf (buf, sizeof buf, "%'" G_GINT64_FORMAT, whole);
+  else
+    g_snprintf (buf, sizeof buf, "%'.2f", (double) minor_units / 100.0);
+  return g_strdup (buf);
+}
+
+/**
+ * scim_format_state:
+ * @state: a lead, task or sale state as stored
+ *
+ * Returns: (transfer none): its translated name
+ */
+const char *
+scim_format_state (const char *state)
+{
+  static const struct { const char *id; const char *label; } states[] = {
+    { "new", N_("New") },
+    { "accepted", N_("Accepted") },
+    { "rejected", N_("Rejected") },
+    { "planned", N_("Planned") },
+    { "done", N_("Done") },
+    { "failed", N_("Failed") },
+    { "cancelled", N_("Cancelled") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (states); i++)
+    if (g_strcmp0 (state, states[i].id) == 0)
+      return _(states[i].label);
+  return state != NULL ? state : "";
+}
+
+/**
+ * scim_format_kind:
+ * @kind: a stage kind as stored
+ *
+ * Returns: (transfer none): its translated name
+ */
+const char *
+scim_format_kind (const char *kind)
+{
+  if (g_strcmp0 (kind, "open") == 0)
+    return _("In progress");
+  if (g_strcmp0 (kind, "won") == 0)
+    return _("Won");
+  if (g_strcmp0 (kind, "lost") == 0)
+    return _("Lost");
+  if (g_strcmp0 (kind, "paused") == 0)
+    return _("Paused");
+  return kind != NULL ? kind : "";
+}
+
+/**
+ * scim_format_event_kind:
+ * @kind: a sales-book event kind as stored
+ *
+ * Returns: (transfer none): its translated name
+ */
+const char *
+scim_format_event_kind (const char *kind)
+{
+  static const struct { const char *id; const char *label; } kinds[] = {
+    { "call", N_("Call") },
+    { "meeting", N_("Meeting") },
+    { "email", N_("E-mail") },
+    { "proposal", N_("Proposal sent") },
+    { "contract", N_("Contract") },
+    { "payment", N_("Payment") },
+    { "note", N_("Note") },
+    { "other", N_("Other") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    if (g_strcmp0 (kind, kinds[i].id) == 0)
+      return _(kinds[i].label);
+  return kind != NULL ? kind : "";
+}

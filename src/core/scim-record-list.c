@@ -1,0 +1,580 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-record-list"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "scim-record-list.h"
+
+/* A lazy list over a store query.  It holds only the ids in display order;
+ * an item is created when a view asks for it, empty at first, and filled a
+ * page at a time on a worker thread.  Only a bounded number of items is
+ * kept, so a list of a million rows costs the ids and what is on screen. */
+
+#define PAGE_SIZE 100
+#define CACHE_LIMIT 2000
+#define RELOAD_DELAY_MS 150
+
+struct _ScimRecordList
+{
+  GObject       parent_instance;
+
+  ScimStore    *store;
+  ScimQuery    *query;
+  GType         item_type;
+
+  GArray       *ids;          /* gint64, display order */
+  GHashTable   *items;        /* id → ScimRecord */
+  GHashTable   *used;         /* id → tick of last use */
+  GHashTable   *pending;      /* page index → TRUE, loads on their way */
+  guint64       tick;
+  guint         generation;   /* bumps when the ids are reloaded */
+
+  GCancellable *cancellable;
+  guint         reload_source;
+  gboolean      loading;
+  gulong        changed_id;
+};
+
+enum {
+  PROP_0,
+  PROP_ITEM_TYPE,
+  PROP_N_ITEMS,
+  PROP_LOADING,
+  N_PROPS
+};
+
+enum {
+  LOADED,
+  ERROR,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+static void list_model_iface_init (GListModelInterface *iface);
+static void request_page          (ScimRecordList *self,
+                                   guint           page);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (ScimRecordList, scim_record_list, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (G_TYPE_LIST_MODEL, list_model_iface_init))
+
+/* Loading ids */
+
+typedef struct
+{
+  ScimQuery *query;
+  guint      generation;
+} IdsJob;
+
+static void
+ids_job_free (gpointer data)
+{
+  IdsJob *job = data;
+
+  scim_query_free (job->query);
+  g_free (job);
+}
+
+static gpointer
+load_ids_thread (ScimStore     *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  IdsJob *job = data;
+
+  return scim_store_query_ids (store, job->query, cancellable, error);
+}
+
+static void
+set_loading (ScimRecordList *self,
+             gboolean        loading)
+{
+  if (self->loading == loading)
+    return;
+  self->loading = loading;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOADING]);
+}
+
+static gboolean
+same_ids (GArray *a,
+          GArray *b)
+{
+  return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0;
+}
+
+static void
+on_ids_loaded_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ScimRecordList) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+  guint old_len;
+
+  ids = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (ids == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CANCELLED))
+        {
+          set_loading (self, FALSE);
+          g_signal_emit (self, signals[ERROR], 0, error);
+        }
+      return;
+    }
+
+  set_loading (self, FALSE);
+  self->generation++;
+  g_hash_table_remove_all (self->pending);
+
+  if (same_ids (self->ids, ids))
+    {
+      /* Same rows in the same order: refresh what is on screen in place. */
+      GHashTableIter iter;
+      gpointer key;
+      g_autoptr(GHashTable) pages = g_hash_table_new (NULL, NULL);
+      g_autoptr(GHashTable) positions = g_hash_table_new (g_int64_hash, g_int64_equal);
+
+      for (guint i = 0; i < self->ids->len; i++)
+        g_hash_table_insert (positions, &g_array_index (self->ids, gint64, i), GUINT_TO_POINTER (i));
+      g_hash_table_iter_init (&iter, self->items);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        {
+          gpointer pos;
+          if (g_hash_table_lookup_extended (positions, key, NULL, &pos))
+            g_hash_table_add (pages, GUINT_TO_POINTER (GPOINTER_TO_UINT (pos) / PAGE_SIZE));
+        }
+      g_hash_table_iter_init (&iter, pages);
+      while (g_hash_table_iter_next (&iter, &key, NULL))
+        request_page (self, GPOINTER_TO_UINT (key));
+    }
+  else
+    {
+      old_len = self->ids->len;
+      g_array_unref (self->ids);
+      self->ids = g_steal_pointer (&ids);
+      g_hash_table_remove_all (self->items);
+      g_hash_table_remove_all (self->used);
+      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->ids->len);
+      if (old_len != self->ids->len)
+        g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+
+  g_signal_emit (self, signals[LOADED], 0);
+}
+
+static gboolean
+reload_timeout_cb (gpointer user_data)
+{
+  ScimRecordList *self = user_data;
+
+  self->reload_source = 0;
+  scim_record_list_reload (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed_cb (ScimStore      *store,
+                     GPtrArray      *changes,
+                     ScimRecordList *self)
+{
+  for (guint i = 0; i < changes->len; i++)
+    {
+      ScimChange *change = g_ptr_array_index (changes, i);
+
+      if (scim_list_kind_depends_on (self->query->kind, change->entity))
+        {
+          if (self->reload_source == 0)
+            self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout_cb, self);
+          return;
+        }
+    }
+}
+
+/* Loading pages */
+
+typedef struct
+{
+  ScimListKind kind;
+  GArray      *ids;
+  guint        page;
+  guint        generation;
+} PageJob;
+
+static void
+page_job_free (gpointer data)
+{
+  PageJob *job = data;
+
+  g_array_unref (job->ids);
+  g_free (job);
+}
+
+static gpointer
+load_page_thread (ScimStore     *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  PageJob *job = data;
+
+  return scim_store_load_rows (store, job->kind, (const gint64 *) (gpointer) job->ids->data,
+                               job->ids->len, error);
+}
+
+typedef struct
+{
+  ScimRecordList *self;
+  guint           page;
+  guint           generation;
+} PageRequest;
+
+static void
+on_page_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  PageRequest *request = user_data;
+  g_autoptr(ScimRecordList) self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  guint generation = request->generation;
+  guint page = request->page;
+
+  g_free (request);
+
+  rows = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (generation == self->generation)
+    g_hash_table_remove (self->pending, GUINT_TO_POINTER (page));
+  if (rows == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_signal_emit (self, signals[ERROR], 0, error);
+      return;
+    }
+
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GVariant *row = g_ptr_array_index (rows, i);
+      ScimRecord *record;
+      gint64 id;
+
+      if (!g_variant_lookup (row, "id", "x", &id))
+        continue;
+      record = g_hash_table_lookup (self->items, &id);
+      if (record != NULL)
+        scim_record_update (record, row);
+    }
+}
+
+static void
+request_page (ScimRecordList *self,
+              guint           page)
+{
+  PageJob *job;
+  PageRequest *request;
+  guint start = page * PAGE_SIZE;
+  guint end = MIN (start + PAGE_SIZE, self->ids->len);
+
+  if (start >= end || g_hash_table_contains (self->pending, GUINT_TO_POINTER (page)))
+    return;
+  g_hash_table_add (self->pending, GUINT_TO_POINTER (page));
+
+  job = g_new0 (PageJob, 1);
+  job->kind = self->query->kind;
+  job->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), end - start);
+  g_array_append_vals (job->ids, &g_array_index (self->ids, gint64, start), end - start);
+  job->page = page;
+  job->generation = self->generation;
+
+  request = g_new0 (PageRequest, 1);
+  request->self = g_object_ref (self);
+  request->page = page;
+  request->generation = self->generation;
+
+  scim_store_run_async (self->store, load_page_thread, job, page_job_free,
+                        self->cancellable, on_page_loaded_cb, request);
+}
+
+static void
+evict (ScimRecordList *self)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint64 keep_after;
+
+  if (g_hash_table_size (self->items) <= CACHE_LIMIT)
+    return;
+
+  /* Drop the half used longest ago; views keep their own references to
+   * what they show, so nothing on screen goes away. */
+  keep_after = self->tick - CACHE_LIMIT / 2;
+  g_hash_table_iter_init (&iter, self->used);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      if (*(guint64 *) value < keep_after)
+        {
+          g_hash_table_remove (self->items, key);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+}
+
+/* GListModel */
+
+static GType
+scim_record_list_get_item_type (GListModel *model)
+{
+  return SCIM_RECORD_LIST (model)->item_type;
+}
+
+static guint
+scim_record_list_get_n_items (GListModel *model)
+{
+  return SCIM_RECORD_LIST (model)->ids->len;
+}
+
+static gpointer
+scim_record_list_get_item (GListModel *model,
+                           guint       position)
+{
+  ScimRecordList *self = SCIM_RECORD_LIST (model);
+  ScimRecord *record;
+  guint64 *stamp;
+  gint64 id;
+
+  if (position >= self->ids->len)
+    return NULL;
+
+  id = g_array_index (self->ids, gint64, position);
+  record = g_hash_table_lookup (self->items, &id);
+  if (record == NULL)
+    {
+      gint64 *key = g_new (gint64, 1);
+
+      *key = id;
+      record = scim_record_new (self->item_type, id);
+      g_hash_table_insert (self->items, key, record);
+      evict (self);
+      request_page (self, position / PAGE_SIZE);
+    }
+
+  stamp = g_hash_table_lookup (self->used, &id);
+  if (stamp == NULL)
+    {
+      gint64 *key = g_new (gint64, 1);
+
+      *key = id;
+      stamp = g_new (guint64, 1);
+      g_hash_table_insert (self->used, key, stamp);
+    }
+  *stamp = ++self->tick;
+
+  return g_object_ref (record);
+}
+
+static void
+list_model_iface_init (GListModelInterface *iface)
+{
+  iface->get_item_type = scim_record_list_get_item_type;
+  iface->get_n_items = scim_record_list_get_n_items;
+  iface->get_item = scim_record_list_get_item;
+}
+
+/* GObject */
+
+static void
+scim_record_list_dispose (GObject *object)
+{
+  ScimRecordList *self = (ScimRecordList *) object;
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->changed_id, self->store);
+  g_clear_object (&self->store);
+
+  G_OBJECT_CLASS (scim_record_list_parent_class)->dispose (object);
+}
+
+static void
+scim_record_list_finalize (GObject *object)
+{
+  ScimRecordList *self = (ScimRecordList *) object;
+
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->query, scim_query_free);
+  g_clear_pointer (&self->ids, g_array_unref);
+  g_clear_pointer (&self->items, g_hash_table_unref);
+  g_clear_pointer (&self->used, g_hash_table_unref);
+  g_clear_pointer (&self->pending, g_hash_table_unref);
+
+  G_OBJECT_CLASS (scim_record_list_parent_class)->finalize (object);
+}
+
+static void
+scim_record_list_get_property (GObject    *object,
+                               guint       prop_id,
+                               GValue     *value,
+                               GParamSpec *pspec)
+{
+  ScimRecordList *self = SCIM_RECORD_LIST (object);
+
+  switch (prop_id)
+    {
+    case PROP_ITEM_TYPE:
+      g_value_set_gtype (value, self->item_type);
+      break;
+    case PROP_N_ITEMS:
+      g_value_set_uint (value, self->ids->len);
+      break;
+    case PROP_LOADING:
+      g_value_set_boolean (value, self->loading);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+scim_record_list_class_init (ScimRecordListClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = scim_record_list_dispose;
+  object_class->finalize = scim_record_list_finalize;
+  object_class->get_property = scim_record_list_get_property;
+
+  properties[PROP_ITEM_TYPE] =
+    g_param_spec_gtype ("item-type", NULL, NULL, SCIM_TYPE_RECORD,
+                        G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  properties[PROP_N_ITEMS] =
+    g_param_spec_uint ("n-items", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LOADING] =
+    g_param_spec_boolean ("loading", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ScimRecordList::loaded:
+   *
+   * Emitted each time the ids have been (re)loaded.
+   */
+  signals[LOADED] = g_signal_new ("loaded", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+  /**
+   * ScimRecordList::error:
+   * @error: what went wrong
+   *
+   * Emitted when a load fails; the list keeps what it had.
+   */
+  signals[ERROR] = g_signal_new ("error", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                 0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_ERROR);
+}
+
+static void
+scim_record_list_init (ScimRecordList *self)
+{
+  self->ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  self->items = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_object_unref);
+  self->used = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  self->pending = g_hash_table_new (NULL, NULL);
+  self->cancellable = g_cancellable_new ();
+}
+
+/**
+ * scim_record_list_new:
+ * @store: the store
+ * @query: what to list
+ *
+ * Creates the list and starts loading it; it follows the store's changes.
+ *
+ * Returns: (transfer full): a new #ScimRecordList
+ */
+ScimRecordList *
+scim_record_list_new (ScimStore       *store,
+                      const ScimQuery *query)
+{
+  ScimRecordList *self;
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL, NULL);
+
+  self = g_object_new (SCIM_TYPE_RECORD_LIST, NULL);
+  self->store = g_object_ref (store);
+  self->query = scim_query_copy (query);
+  self->item_type = scim_list_kind_get_record_type (query->kind);
+  self->changed_id = g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb),
+                                              self, G_CONNECT_DEFAULT);
+  scim_record_list_reload (self);
+  return self;
+}
+
+/**
+ * scim_record_list_get_query:
+ * @self: a #ScimRecordList
+ *
+ * Returns: (transfer none): what the list shows
+ */
+const ScimQuery *
+scim_record_list_get_query (ScimRecordList *self)
+{
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), NULL);
+  return self->query;
+}
+
+/**
+ * scim_record_list_set_query:
+ * @self: a #ScimRecordList
+ * @query: what to list from now on; of the same kind
+ */
+void
+scim_record_list_set_query (ScimRecordList  *self,
+                            const ScimQuery *query)
+{
+  g_return_if_fail (SCIM_IS_RECORD_LIST (self));
+  g_return_if_fail (query != NULL && query->kind == self->query->kind);
+
+  scim_query_free (self->query);
+  self->query = scim_query_copy (query);
+  scim_record_list_reload (self);
+}
+
+gboolean
+scim_record_list_get_loading (ScimRecordList *self)
+{
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), FALSE);
+  return self->loading;
+}
+
+/**
+ * scim_record_list_reload:
+ * @self: a #ScimRecordList
+ *
+ * Loads the ids again on a worker thread; a load already on its way is
+ * cancelled.
+ */
+void
+scim_record_list_reload (ScimRecordList *self)
+{
+  IdsJob *job;
+
+  g_return_if_fail (SCIM_IS_RECORD_LIST (self));
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+
+  job = g_new0 (IdsJob, 1);
+  job->query = scim_query_copy (self->query);
+  set_loading (self, TRUE);
+  scim_store_run_async (self->store, load_ids_thread, job, ids_job_free, self->cancellable,
+                        on_ids_loaded_cb, g_object_ref (self));
+}

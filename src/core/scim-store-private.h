@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <sqlite3.h>
+
+#include "scim-store.h"
+
+G_BEGIN_DECLS
+
+struct _ScimTx
+{
+  ScimStore *store;
+  sqlite3   *db;
+  gint64     now;
+  gint64     user_id;
+};
+
+typedef struct
+{
+  int          version;
+  const char  *sql;
+  gboolean   (*after) (ScimTx *tx, GError **error);
+} ScimMigration;
+
+const ScimMigration *_scim_schema_get_migrations (guint *n_migrations);
+
+void          _scim_store_lock            (ScimStore     *self);
+void          _scim_store_unlock          (ScimStore     *self);
+sqlite3      *_scim_store_get_db          (ScimStore     *self);
+sqlite3_stmt *_scim_store_prepare         (ScimStore     *self,
+                                           const char    *sql,
+                                           GError       **error);
+gboolean      _scim_store_set_error       (ScimStore     *self,
+                                           int            rc,
+                                           GError       **error);
+void          _scim_stmt_bindv            (sqlite3_stmt  *stmt,
+                                           const char    *fmt,
+                                           va_list        args);
+void          _scim_stmt_bind             (sqlite3_stmt  *stmt,
+                                           const char    *fmt,
+                                           ...);
+int           _scim_store_step            (ScimStore     *self,
+                                           sqlite3_stmt  *stmt,
+                                           GError       **error);
+gboolean      _scim_store_exec            (ScimStore     *self,
+                                           GError       **error,
+                                           const char    *sql,
+                                           const char    *fmt,
+                                           ...);
+gint64        _scim_store_query_int       (ScimStore     *self,
+                                           GError       **error,
+                                           const char    *sql,
+                                           const char    *fmt,
+                                           ...);
+gboolean      _scim_store_read            (ScimStore     *self,
+                                           ScimTxFunc     func,
+                                           gpointer       user_data,
+                                           GError       **error);
+gboolean      _scim_tx_finish_update      (ScimTx        *tx,
+                                           const char    *entity,
+                                           gint64         entity_id,
+                                           GError       **error);
+gboolean      _scim_store_require_writable (ScimStore    *self,
+                                           GError       **error);
+char         *_scim_format_time           (gint64         unix_time);
+
+#define SCIM_STMT_ROW  SQLITE_ROW
+#define SCIM_STMT_DONE SQLITE_DONE
+#define SCIM_STMT_ERROR (-1)
+
+G_END_DECLS

@@ -1,0 +1,457 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-store-query"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scim-query.h"
+#include "scim-records.h"
+#include "scim-store-private.h"
+
+/* The list queries of every page.  A list is loaded in two steps: the ids
+ * in display order (cheap: index order), then rows by id, a page at a time,
+ * as the view scrolls.  Column names are the property names of the record
+ * types in scim-records.c. */
+
+G_DEFINE_BOXED_TYPE (ScimQuery, scim_query, scim_query_copy, scim_query_free)
+
+ScimQuery *
+scim_query_new (ScimListKind kind)
+{
+  ScimQuery *query = g_new0 (ScimQuery, 1);
+
+  query->kind = kind;
+  return query;
+}
+
+ScimQuery *
+scim_query_copy (const ScimQuery *query)
+{
+  ScimQuery *copy = g_new0 (ScimQuery, 1);
+
+  *copy = *query;
+  copy->state = g_strdup (query->state);
+  copy->search = g_strdup (query->search);
+  return copy;
+}
+
+void
+scim_query_free (ScimQuery *query)
+{
+  if (query == NULL)
+    return;
+  g_free (query->state);
+  g_free (query->search);
+  g_free (query);
+}
+
+typedef struct
+{
+  const char *table;
+  const char *order;
+  const char *owner_column;
+  const char *state_column;
+  const char *search_columns[5];
+  const char *rows_sql;
+  const char *depends[6];
+} ListSpec;
+
+#define USER_NAME(alias) "coalesce(nullif(" alias ".full_name, ''), " alias ".login)"
+
+static const ListSpec specs[] = {
+  [SCIM_LIST_USERS] = {
+    "users", "t.active DESC, coalesce(nullif(t.full_name, ''), t.login) COLLATE NOCASE, t.id",
+    NULL, "t.role", { "t.login", "t.full_name", "t.email", NULL },
+    "SELECT t.id, t.version, t.login, t.full_name, " USER_NAME ("t") " AS display_name, t.email, t.role, "
+    "t.may_accept, t.active, t.password_hash IS NOT NULL AS has_password "
+    "FROM users t WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "users", NULL } },
+  [SCIM_LIST_AUDIENCES] = {
+    "audiences", "t.name COLLATE NOCASE, t.id", NULL, NULL, { "t.name", "t.description", NULL },
+    "SELECT t.id, t.version, t.name, t.description, "
+    "(SELECT count(*) FROM clients c WHERE c.audience_id = t.id) AS client_count "
+    "FROM audiences t WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "audiences", "clients", NULL } },
+  [SCIM_LIST_CLIENTS] = {
+    "clients", "t.name COLLATE NOCASE, t.id", "t.manager_id", NULL,
+    { "t.name", "t.tax_id", "t.phones", "t.emails", NULL },
+    "SELECT t.id, t.version, t.name, t.kind, t.tax_id, t.phones, t.emails, t.address, t.website, "
+    "t.audience_id, a.name AS audience, t.manager_id, " USER_NAME ("u") " AS manager, t.is_customer, t.notes, "
+    "(SELECT count(*) FROM sales s WHERE s.client_id = t.id) AS sale_count "
+    "FROM clients t LEFT JOIN audiences a ON a.id = t.audience_id LEFT JOIN users u ON u.id = t.manager_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "clients", "audiences", "users", "sales", NULL } },
+  [SCIM_LIST_PRODUCTS] = {
+    "products", "t.active DESC, t.name COLLATE NOCASE, t.id", "t.manager_id", NULL,
+    { "t.name", "t.description", NULL },
+    "SELECT t.id, t.version, t.name, t.description, t.audience_id, a.name AS audience, t.manager_id, "
+    USER_NAME ("u") " AS manager, t.active, "
+    "(SELECT count(*) FROM stages st WHERE st.product_id = t.id) AS stage_count, "
+    "(SELECT count(*) FROM sales s WHERE s.product_id = t.id) AS sale_count "
+    "FROM products t LEFT JOIN audiences a ON a.id = t.audience_id LEFT JOIN users u ON u.id = t.manager_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "products", "stages", "audiences", "users", "sales", NULL } },
+  [SCIM_LIST_STAGES] = {
+    "stages", "t.product_id, t.position, t.id", NULL, "t.kind", { "t.name", "t.description", NULL },
+    "SELECT t.id, t.version, t.product_id, t.position, t.name, t.description, t.kind, t.probability, "
+    "t.stuck_days, "
+    "(SELECT count(*) FROM sales s WHERE s.product_id = t.product_id AND s.stage_id = t.id) AS sale_count, "
+    "(SELECT coalesce(sum(s.amount), 0) FROM sales s WHERE s.product_id = t.product_id AND s.stage_id = t.id) AS amount "
+    "FROM stages t WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "stages", "sales", NULL } },
+  [SCIM_LIST_LEADS] = {
+    "leads", "t.received_at DESC, t.id DESC", "t.owner_id", "t.state",
+    { "t.name", "t.company", "t.phone", "t.email", NULL },
+    "SELECT t.id, t.version, t.name, t.company, t.position, t.phone, t.email, t.tax_id, t.source, t.channel, "
+    "t.product_id, p.name AS product, t.notes, t.received_at, t.state, t.decided_by, t.decided_at, "
+    "t.reject_reason, t.owner_id, " USER_NAME ("u") " AS owner, t.client_id "
+    "FROM leads t LEFT JOIN products p ON p.id = t.product_id LEFT JOIN users u ON u.id = t.owner_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "leads", "products", "users", NULL } },
+  [SCIM_LIST_SALES] = {
+    "sales", "t.stage_entered_at DESC, t.id DESC", "t.owner_id", NULL, { NULL },
+    "SELECT t.id, t.version, t.client_id, c.name AS client, t.product_id, p.name AS product, t.stage_id, "
+    "st.name AS stage, st.kind AS stage_kind, t.owner_id, " USER_NAME ("u") " AS owner, t.amount, "
+    "t.expected_close, t.lost_reason, t.stage_entered_at, t.closed_at, t.created_at, "
+    "(SELECT count(*) FROM tasks k WHERE k.sale_id = t.id AND k.state = 'planned') AS open_tasks "
+    "FROM sales t JOIN clients c ON c.id = t.client_id JOIN products p ON p.id = t.product_id "
+    "JOIN stages st ON st.id = t.stage_id JOIN users u ON u.id = t.owner_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "sales", "clients", "products", "stages", "users", "tasks" } },
+  [SCIM_LIST_TASKS] = {
+    "tasks", "t.state != 'planned', t.due_at IS NULL, t.due_at, t.sale_id, t.position, t.id", "t.owner_id",
+    "t.state", { "t.title", "t.notes", "t.result", NULL },
+    "SELECT t.id, t.version, t.sale_id, c.name AS client, p.name AS product, t.title, t.notes, t.owner_id, "
+    USER_NAME ("u") " AS owner, t.due_at, t.due_has_time, t.target_stage_id, ts.name AS target_stage, "
+    "t.state, t.result, t.position, t.closed_at, st.name AS sale_stage "
+    "FROM tasks t JOIN sales s ON s.id = t.sale_id JOIN clients c ON c.id = s.client_id "
+    "JOIN products p ON p.id = s.product_id JOIN stages st ON st.id = s.stage_id "
+    "JOIN users u ON u.id = t.owner_id LEFT JOIN stages ts ON ts.id = t.target_stage_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "tasks", "sales", "clients", "products", "users", NULL } },
+  [SCIM_LIST_EVENTS] = {
+    "events", "t.at DESC, t.id DESC", "t.author_id", NULL, { "t.title", "t.text", NULL },
+    "SELECT t.id, t.version, t.sale_id, c.name AS client, p.name AS product, t.kind, t.title, t.text, t.at, "
+    "t.planned, t.author_id, " USER_NAME ("u") " AS author "
+    "FROM events t JOIN sales s ON s.id = t.sale_id JOIN clients c ON c.id = s.client_id "
+    "JOIN products p ON p.id = s.product_id LEFT JOIN users u ON u.id = t.author_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "events", "sales", "clients", "products", "users", NULL } },
+};
+
+GType
+scim_list_kind_get_record_type (ScimListKind kind)
+{
+  switch (kind)
+    {
+    case SCIM_LIST_USERS: return SCIM_TYPE_USER;
+    case SCIM_LIST_AUDIENCES: return SCIM_TYPE_AUDIENCE;
+    case SCIM_LIST_CLIENTS: return SCIM_TYPE_CLIENT;
+    case SCIM_LIST_PRODUCTS: return SCIM_TYPE_PRODUCT;
+    case SCIM_LIST_STAGES: return SCIM_TYPE_STAGE;
+    case SCIM_LIST_LEADS: return SCIM_TYPE_LEAD;
+    case SCIM_LIST_SALES: return SCIM_TYPE_SALE;
+    case SCIM_LIST_TASKS: return SCIM_TYPE_TASK;
+    case SCIM_LIST_EVENTS: return SCIM_TYPE_EVENT;
+    default: g_return_val_if_reached (G_TYPE_INVALID);
+    }
+}
+
+/**
+ * scim_list_kind_depends_on:
+ * @kind: a list
+ * @entity: a table named in a #ScimChange
+ *
+ * Returns: whether a change to @entity can change what the list shows
+ */
+gboolean
+scim_list_kind_depends_on (ScimListKind  kind,
+                           const char   *entity)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), FALSE);
+  return g_strv_contains ((const char * const *) specs[kind].depends, entity);
+}
+
+static char *
+escape_like (const char *text)
+{
+  GString *s = g_string_new ("%");
+
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '%' || *p == '_' || *p == '\\')
+        g_string_append_c (s, '\\');
+      g_string_append_c (s, *p);
+    }
+  g_string_append_c (s, '%');
+  return g_string_free (s, FALSE);
+}
+
+static int
+progress_cancel_cb (void *user_data)
+{
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
+typedef struct
+{
+  const ScimQuery *query;
+  GCancellable    *cancellable;
+  GArray          *ids;
+} IdsData;
+
+static gboolean
+query_ids_cb (ScimTx    *tx,
+              gpointer   user_data,
+              GError   **error)
+{
+  IdsData *data = user_data;
+  const ScimQuery *query = data->query;
+  const ListSpec *spec = &specs[query->kind];
+  g_autoptr(GString) sql = g_string_new (NULL);
+  g_autoptr(GPtrArray) binds = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *like = NULL;
+  sqlite3_stmt *stmt = NULL;
+  sqlite3 *db = _scim_store_get_db (tx->store);
+  int rc, index = 1;
+
+  g_string_printf (sql, "SELECT t.id FROM %s t WHERE 1", spec->table);
+
+  if (query->owner_id != 0 && spec->owner_column != NULL)
+    g_string_append_printf (sql, " AND %s = %" G_GINT64_FORMAT, spec->owner_column, query->owner_id);
+  if (query->product_id != 0 && (query->kind == SCIM_LIST_STAGES || query->kind == SCIM_LIST_SALES ||
+                                 query->kind == SCIM_LIST_LEADS))
+    g_string_append_printf (sql, " AND t.product_id = %" G_GINT64_FORMAT, query->product_id);
+  if (query->product_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
+    g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
+                            query->product_id);
+  if (query->client_id != 0 && query->kind == SCIM_LIST_SALES)
+    g_string_append_printf (sql, " AND t.client_id = %" G_GINT64_FORMAT, query->client_id);
+  if (query->client_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
+    g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE client_id = %" G_GINT64_FORMAT ")",
+                            query->client_id);
+  if (query->sale_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
+    g_string_append_printf (sql, " AND t.sale_id = %" G_GINT64_FORMAT, query->sale_id);
+  if (query->state != NULL && spec->state_column != NULL)
+    {
+      g_string_append_printf (sql, " AND %s = ?%d", spec->state_column, index++);
+      g_ptr_array_add (binds, g_strdup (query->state));
+    }
+  if (query->search != NULL && query->search[0] != '\0' && spec->search_columns[0] != NULL)
+    {
+      int search_index = index++;
+
+      like = escape_like (query->search);
+      g_ptr_array_add (binds, g_strdup (like));
+      g_string_append (sql, " AND (");
+      for (guint i = 0; spec->search_columns[i] != NULL; i++)
+        g_string_append_printf (sql, "%s%s LIKE ?%d ESCAPE '\\'", i > 0 ? " OR " : "",
+                                spec->search_columns[i], search_index);
+      g_string_append (sql, ")");
+    }
+  g_string_append_printf (sql, " ORDER BY %s", spec->order);
+
+  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return _scim_store_set_error (tx->store, rc, error);
+    }
+  for (guint i = 0; i < binds->len; i++)
+    sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (binds, i), -1, SQLITE_TRANSIENT);
+
+  if (data->cancellable != NULL)
+    sqlite3_progress_handler (db, 10000, progress_cancel_cb, data->cancellable);
+  g_array_set_size (data->ids, 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (data->ids, id);
+    }
+  sqlite3_progress_handler (db, 0, NULL, NULL);
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_DONE)
+    return _scim_store_set_error (tx->store, rc, error);
+  return TRUE;
+}
+
+/**
+ * scim_store_query_ids:
+ * @store: a #ScimStore
+ * @query: what to list
+ * @cancellable: (nullable): interrupts the query
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type gint64): the ids in display order
+ */
+GArray *
+scim_store_query_ids (ScimStore        *store,
+                      const ScimQuery  *query,
+                      GCancellable     *cancellable,
+                      GError          **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  IdsData data = { query, cancellable, ids };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), NULL);
+
+  if (!_scim_store_read (store, query_ids_cb, &data, error))
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+static GVariant *
+row_to_variant (sqlite3_stmt *stmt)
+{
+  GVariantBuilder builder;
+  int n = sqlite3_column_count (stmt);
+
+  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
+  for (int i = 0; i < n; i++)
+    {
+      const char *name = sqlite3_column_name (stmt, i);
+      GVariant *value;
+
+      switch (sqlite3_column_type (stmt, i))
+        {
+        case SQLITE_INTEGER:
+          value = g_variant_new_int64 (sqlite3_column_int64 (stmt, i));
+          break;
+        case SQLITE_FLOAT:
+          value = g_variant_new_double (sqlite3_column_double (stmt, i));
+          break;
+        case SQLITE_TEXT:
+          {
+            const char *text = (const char *) sqlite3_column_text (stmt, i);
+            value = g_utf8_validate (text, -1, NULL) ? g_variant_new_string (text)
+                                                     : g_variant_new_take_string (g_utf8_make_valid (text, -1));
+          }
+          break;
+        case SQLITE_NULL:
+        default:
+          value = g_variant_new_tuple (NULL, 0);
+          break;
+        }
+      g_variant_builder_add (&builder, "{sv}", name, value);
+    }
+  return g_variant_ref_sink (g_variant_builder_end (&builder));
+}
+
+typedef struct
+{
+  ScimListKind  kind;
+  const gint64 *ids;
+  guint         n_ids;
+  GPtrArray    *rows;
+} RowsData;
+
+static gboolean
+load_rows_cb (ScimTx    *tx,
+              gpointer   user_data,
+              GError   **error)
+{
+  RowsData *data = user_data;
+  g_autoptr(GString) json = g_string_new ("[");
+  sqlite3_stmt *stmt;
+  int rc;
+
+  for (guint i = 0; i < data->n_ids; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", data->ids[i]);
+  g_string_append_c (json, ']');
+
+  stmt = _scim_store_prepare (tx->store, specs[data->kind].rows_sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "s", json->str);
+
+  g_ptr_array_set_size (data->rows, 0);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    g_ptr_array_add (data->rows, row_to_variant (stmt));
+  return rc == SQLITE_DONE;
+}
+
+/**
+ * scim_store_load_rows:
+ * @store: a #ScimStore
+ * @kind: the list
+ * @ids: (array length=n_ids): the rows to load
+ * @n_ids: how many
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (element-type GVariant): one `a{sv}` per row
+ *   found, in no particular order; each has an "id"
+ */
+GPtrArray *
+scim_store_load_rows (ScimStore     *store,
+                      ScimListKind   kind,
+                      const gint64  *ids,
+                      guint          n_ids,
+                      GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  RowsData data = { kind, ids, n_ids, rows };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), NULL);
+
+  if (!_scim_store_read (store, load_rows_cb, &data, error))
+    return NULL;
+  return g_steal_pointer (&rows);
+}
+
+/**
+ * scim_store_list:
+ * @store: a #ScimStore
+ * @query: what to list
+ * @error: return location for an error
+ *
+ * Loads a whole list at once; for short lists (users, products, stages).
+ *
+ * Returns: (transfer full): a #GListStore of loaded records
+ */
+GListModel *
+scim_store_list (ScimStore        *store,
+                 const ScimQuery  *query,
+                 GError          **error)
+{
+  GType type = scim_list_kind_get_record_type (query->kind);
+  g_autoptr(GListStore) list = g_list_store_new (type);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GHashTable) by_id = NULL;
+
+  ids = scim_store_query_ids (store, query, NULL, error);
+  if (ids == NULL)
+    return NULL;
+  rows = scim_store_load_rows (store, query->kind, (const gint64 *) (gpointer) ids->data, ids->len, error);
+  if (rows == NULL)
+    return NULL;
+
+  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GVariant *row = g_ptr_array_index (rows, i);
+      gint64 *id = g_new (gint64, 1);
+
+      if (g_variant_lookup (row, "id", "x", id))
+        g_hash_table_insert (by_id, id, row);
+      else
+        g_free (id);
+    }
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      GVariant *row = g_hash_table_lookup (by_id, &id);
+      g_autoptr(ScimRecord) record = NULL;
+
+      if (row == NULL)
+        continue;
+      record = scim_record_new (type, id);
+      scim_record_update (record, row);
+      g_list_store_append (list, record);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&list));
+}

@@ -1,0 +1,1990 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-store"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "scim-store-private.h"
+
+/* How long SQLite itself waits for a lock before we roll back and retry the
+ * whole transaction; short, so a retry can start from a fresh snapshot. */
+#define LOCK_WAIT_MS 200
+/* How long a write keeps retrying before it gives up with BUSY. */
+#define DEFAULT_BUSY_TIMEOUT_MS 15000
+#define DEFAULT_POLL_MS 1000
+#define HEARTBEAT_SECONDS 10
+/* A session whose heartbeat is older than this is gone (crashed or killed). */
+#define SESSION_STALE_SECONDS 45
+
+typedef struct _ScimWatcher ScimWatcher;
+
+struct _ScimStore
+{
+  GObject       parent_instance;
+
+  GRecMutex     lock;
+  sqlite3      *db;
+  GHashTable   *statements;
+
+  char         *path;
+  char         *fs_type;
+  char         *read_only_reason;
+  char         *migration_backup;
+  ScimFsKind    fs_kind;
+  ScimStoreFlags flags;
+  int           schema_version;
+  gboolean      read_only;
+  gboolean      corrupt;
+  gint64        user_id;
+  gint64        session_id;
+  guint         busy_timeout_ms;
+
+  ScimWatcher  *watcher;
+  GThread      *watch_thread;
+};
+
+struct _ScimWatcher
+{
+  gatomicrefcount ref_count;
+  GMutex          mutex;
+  GCond           cond;
+  gboolean        stop;
+  char           *path;
+  gboolean        writable;
+  gint64          session_id;
+  gint64          last_seq;
+  guint           interval_ms;
+  GWeakRef        store;
+  GMainContext   *context;
+};
+
+enum {
+  CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ScimStore, scim_store, G_TYPE_OBJECT)
+G_DEFINE_QUARK (scim-store-error-quark, scim_store_error)
+G_DEFINE_BOXED_TYPE (ScimChange, scim_change, scim_change_copy, scim_change_free)
+
+ScimChange *
+scim_change_copy (const ScimChange *change)
+{
+  ScimChange *copy = g_new0 (ScimChange, 1);
+
+  *copy = *change;
+  copy->entity = g_strdup (change->entity);
+  copy->action = g_strdup (change->action);
+  return copy;
+}
+
+void
+scim_change_free (ScimChange *change)
+{
+  if (change == NULL)
+    return;
+  g_free (change->entity);
+  g_free (change->action);
+  g_free (change);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+char *
+_scim_format_time (gint64 unix_time)
+{
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) local = NULL;
+
+  if (utc == NULL)
+    return g_strdup ("?");
+  local = g_date_time_to_local (utc);
+  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+}
+
+/* Errors */
+
+static gboolean
+set_error_for_code (int          rc,
+                    const char  *detail,
+                    GError     **error)
+{
+  int primary = rc & 0xFF;
+
+  switch (primary)
+    {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_BUSY,
+                   _("The database is busy: another user is saving. Try again in a moment."));
+      break;
+    case SQLITE_FULL:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_DISK_FULL,
+                   _("There is no room left on the disk. Nothing was saved; free some space and try again."));
+      break;
+    case SQLITE_READONLY:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   _("The database file cannot be written. Ask your administrator for write access to the file and its folder."));
+      break;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT,
+                   _("The database file is damaged. Nothing more will be written to it; restore it from a backup."));
+      break;
+    case SQLITE_CANTOPEN:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("The database file cannot be opened: %s. Check that the file and its folder are reachable."),
+                   detail);
+      break;
+    case SQLITE_IOERR:
+      if (errno == ENOSPC)
+        return set_error_for_code (SQLITE_FULL, detail, error);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Could not read or write the database file (%s). Check the disk or the network share and try again."),
+                   detail);
+      break;
+    case SQLITE_CONSTRAINT:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
+                   _("The change breaks a rule of the database: %s."), detail);
+      break;
+    case SQLITE_INTERRUPT:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CANCELLED, _("Cancelled."));
+      break;
+    default:
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Database error: %s."), detail);
+      break;
+    }
+  return FALSE;
+}
+
+gboolean
+_scim_store_set_error (ScimStore  *self,
+                       int         rc,
+                       GError    **error)
+{
+  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+
+  if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB)
+    {
+      /* Stop writing to a damaged file: keep it as it is for recovery. */
+      self->corrupt = TRUE;
+      self->read_only = TRUE;
+      g_clear_pointer (&self->read_only_reason, g_free);
+      self->read_only_reason = g_strdup (_("The database file is damaged. Restore it from a backup."));
+    }
+  return set_error_for_code (rc, detail, error);
+}
+
+static gboolean
+error_is_busy (const GError *error)
+{
+  return g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_BUSY);
+}
+
+/* Statements */
+
+void
+_scim_store_lock (ScimStore *self)
+{
+  g_rec_mutex_lock (&self->lock);
+}
+
+void
+_scim_store_unlock (ScimStore *self)
+{
+  g_rec_mutex_unlock (&self->lock);
+}
+
+sqlite3 *
+_scim_store_get_db (ScimStore *self)
+{
+  return self->db;
+}
+
+sqlite3_stmt *
+_scim_store_prepare (ScimStore   *self,
+                     const char  *sql,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt;
+  int rc;
+
+  if (self->db == NULL)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED, _("The database is closed."));
+      return NULL;
+    }
+
+  stmt = g_hash_table_lookup (self->statements, sql);
+  if (stmt != NULL)
+    {
+      sqlite3_reset (stmt);
+      sqlite3_clear_bindings (stmt);
+      return stmt;
+    }
+
+  rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      if ((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED &&
+          (rc & 0xFF) != SQLITE_CORRUPT && (rc & 0xFF) != SQLITE_NOTADB)
+        g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+      _scim_store_set_error (self, rc, error);
+      return NULL;
+    }
+  /* The SQL texts are string literals of the store, so the key is not copied. */
+  g_hash_table_insert (self->statements, (gpointer) sql, stmt);
+  return stmt;
+}
+
+void
+_scim_stmt_bindv (sqlite3_stmt *stmt,
+                  const char   *fmt,
+                  va_list       args)
+{
+  int index = 1;
+
+  for (const char *p = fmt; p != NULL && *p != '\0'; p++, index++)
+    {
+      switch (*p)
+        {
+        case 'i':
+          sqlite3_bind_int (stmt, index, va_arg (args, int));
+          break;
+        case 'I':
+          sqlite3_bind_int64 (stmt, index, va_arg (args, gint64));
+          break;
+        case 'N':
+          {
+            gint64 v = va_arg (args, gint64);
+            if (v == 0)
+              sqlite3_bind_null (stmt, index);
+            else
+              sqlite3_bind_int64 (stmt, index, v);
+          }
+          break;
+        case 's':
+          {
+            const char *s = va_arg (args, const char *);
+            if (s == NULL)
+              sqlite3_bind_null (stmt, index);
+            else
+              sqlite3_bind_text (stmt, index, s, -1, SQLITE_TRANSIENT);
+          }
+          break;
+        case 'd':
+          sqlite3_bind_double (stmt, index, va_arg (args, double));
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+}
+
+void
+_scim_stmt_bind (sqlite3_stmt *stmt,
+                 const char   *fmt,
+                 ...)
+{
+  va_list args;
+
+  va_start (args, fmt);
+  _scim_stmt_bindv (stmt, fmt, args);
+  va_end (args);
+}
+
+/* Returns SQLITE_ROW, SQLITE_DONE or SCIM_STMT_ERROR with @error set; the
+ * statement is reset on DONE and on errors. */
+int
+_scim_store_step (ScimStore     *self,
+                  sqlite3_stmt  *stmt,
+                  GError       **error)
+{
+  int rc = sqlite3_step (stmt);
+
+  if (rc == SQLITE_ROW)
+    return SQLITE_ROW;
+  sqlite3_reset (stmt);
+  if (rc == SQLITE_DONE)
+    return SQLITE_DONE;
+  _scim_store_set_error (self, rc, error);
+  return SCIM_STMT_ERROR;
+}
+
+gboolean
+_scim_store_exec (ScimStore   *self,
+                  GError     **error,
+                  const char  *sql,
+                  const char  *fmt,
+                  ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+  int rc;
+
+  stmt = _scim_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return FALSE;
+  va_start (args, fmt);
+  _scim_stmt_bindv (stmt, fmt, args);
+  va_end (args);
+
+  while ((rc = _scim_store_step (self, stmt, error)) == SQLITE_ROW)
+    ;
+  return rc == SQLITE_DONE;
+}
+
+/* The first column of the first row, or 0; -1 with @error set on failure. */
+gint64
+_scim_store_query_int (ScimStore   *self,
+                       GError     **error,
+                       const char  *sql,
+                       const char  *fmt,
+                       ...)
+{
+  sqlite3_stmt *stmt;
+  va_list args;
+  gint64 value = 0;
+  int rc;
+
+  stmt = _scim_store_prepare (self, sql, error);
+  if (stmt == NULL)
+    return -1;
+  va_start (args, fmt);
+  _scim_stmt_bindv (stmt, fmt, args);
+  va_end (args);
+
+  rc = _scim_store_step (self, stmt, error);
+  if (rc == SCIM_STMT_ERROR)
+    return -1;
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+static int
+exec_simple (sqlite3    *db,
+             const char *sql)
+{
+  return sqlite3_exec (db, sql, NULL, NULL, NULL);
+}
+
+/* Transactions */
+
+static void
+backoff (guint attempt)
+{
+  guint ms = MIN (10u << MIN (attempt, 4u), 160u);
+
+  g_usleep ((ms + g_random_int_range (0, (int) ms)) * 1000);
+}
+
+static gboolean
+run_transaction (ScimStore   *self,
+                 const char  *begin,
+                 ScimTxFunc   func,
+                 gpointer     user_data,
+                 GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr(GError) local_error = NULL;
+      ScimTx tx = { self, self->db, now_seconds (), self->user_id };
+      int rc;
+
+      rc = exec_simple (self->db, begin);
+      if (rc != SQLITE_OK)
+        {
+          _scim_store_set_error (self, rc, &local_error);
+        }
+      else if (func (&tx, user_data, &local_error))
+        {
+          rc = exec_simple (self->db, "COMMIT");
+          if (rc == SQLITE_OK)
+            return TRUE;
+          _scim_store_set_error (self, rc, &local_error);
+          exec_simple (self->db, "ROLLBACK");
+        }
+      else
+        {
+          exec_simple (self->db, "ROLLBACK");
+        }
+
+      g_assert (local_error != NULL);
+      if (!error_is_busy (local_error) || g_get_monotonic_time () >= deadline)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("Busy, retrying the transaction (attempt %u)", attempt + 1);
+      backoff (attempt);
+    }
+}
+
+gboolean
+_scim_store_require_writable (ScimStore  *self,
+                              GError    **error)
+{
+  if (self->db == NULL)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED, _("The database is closed."));
+      return FALSE;
+    }
+  if (self->read_only)
+    {
+      g_set_error (error, SCIM_STORE_ERROR,
+                   self->corrupt ? SCIM_STORE_ERROR_CORRUPT : SCIM_STORE_ERROR_READ_ONLY,
+                   "%s", self->read_only_reason != NULL ? self->read_only_reason
+                                                        : _("The database is open read-only."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * scim_store_write:
+ * @self: a #ScimStore
+ * @func: (scope call): the body of the transaction
+ * @user_data: data for @func
+ * @error: return location for an error
+ *
+ * Runs @func inside `BEGIN IMMEDIATE … COMMIT`.  When another connection
+ * holds the lock, the whole transaction is rolled back and run again until
+ * the busy timeout passes.  May block: call it from a worker thread in the
+ * GUI (scim_store_run_async()).
+ *
+ * Returns: %TRUE when committed
+ */
+gboolean
+scim_store_write (ScimStore   *self,
+                  ScimTxFunc   func,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  gboolean ret;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  _scim_store_lock (self);
+  if (_scim_store_require_writable (self, error))
+    ret = run_transaction (self, "BEGIN IMMEDIATE", func, user_data, error);
+  else
+    ret = FALSE;
+  _scim_store_unlock (self);
+  return ret;
+}
+
+/* A consistent read in one snapshot, retried like a write when busy. */
+gboolean
+_scim_store_read (ScimStore   *self,
+                  ScimTxFunc   func,
+                  gpointer     user_data,
+                  GError     **error)
+{
+  gboolean ret;
+
+  _scim_store_lock (self);
+  if (self->db == NULL)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED, _("The database is closed."));
+      ret = FALSE;
+    }
+  else
+    ret = run_transaction (self, "BEGIN", func, user_data, error);
+  _scim_store_unlock (self);
+  return ret;
+}
+
+ScimStore *
+scim_tx_get_store (ScimTx *tx)
+{
+  return tx->store;
+}
+
+gint64
+scim_tx_get_now (ScimTx *tx)
+{
+  return tx->now;
+}
+
+/**
+ * scim_tx_log:
+ * @tx: the open transaction
+ * @entity: the table that changed
+ * @entity_id: the row
+ * @action: "insert", "update" or "delete"
+ * @error: return location for an error
+ *
+ * Writes one change_log row in the same transaction as the change.
+ */
+gboolean
+scim_tx_log (ScimTx      *tx,
+             const char  *entity,
+             gint64       entity_id,
+             const char  *action,
+             GError     **error)
+{
+  return _scim_store_exec (tx->store, error,
+                           "INSERT INTO change_log (at, user_id, entity, entity_id, action) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           "INsIs", tx->now, tx->user_id, entity, entity_id, action);
+}
+
+/* After an `UPDATE … WHERE id = ? AND version = ?`: no row changed means the
+ * record is gone or someone else saved it first.  The error names who and when. */
+gboolean
+_scim_tx_finish_update (ScimTx      *tx,
+                        const char  *entity,
+                        gint64       entity_id,
+                        GError     **error)
+{
+  sqlite3_stmt *stmt;
+  g_autofree char *who = NULL;
+  g_autofree char *when = NULL;
+  int rc;
+
+  if (sqlite3_changes (tx->db) > 0)
+    return scim_tx_log (tx, entity, entity_id, "update", error);
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT c.at, coalesce(nullif(u.full_name, ''), u.login), c.action "
+                              "FROM change_log c LEFT JOIN users u ON u.id = c.user_id "
+                              "WHERE c.entity = ? AND c.entity_id = ? ORDER BY c.seq DESC LIMIT 1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "sI", entity, entity_id);
+  rc = _scim_store_step (tx->store, stmt, error);
+  if (rc == SCIM_STMT_ERROR)
+    return FALSE;
+  if (rc == SQLITE_ROW)
+    {
+      when = _scim_format_time (sqlite3_column_int64 (stmt, 0));
+      who = g_strdup (sqlite3_column_type (stmt, 1) == SQLITE_NULL
+                      ? _("an unknown user") : (const char *) sqlite3_column_text (stmt, 1));
+      if (g_strcmp0 ((const char *) sqlite3_column_text (stmt, 2), "delete") == 0)
+        {
+          sqlite3_reset (stmt);
+          g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND,
+                       _("This record was deleted by %s at %s."), who, when);
+          return FALSE;
+        }
+      sqlite3_reset (stmt);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT,
+                   _("This record was changed by %s at %s after you opened it. "
+                     "Reload it to see their version, then make your change again."),
+                   who, when);
+      return FALSE;
+    }
+
+  g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND,
+               _("This record no longer exists."));
+  return FALSE;
+}
+
+/* Opening */
+
+typedef struct
+{
+  gboolean exists;
+  gboolean empty;
+  gboolean is_sqlite;
+  guint32  user_version;
+  guint32  application_id;
+} FileHeader;
+
+static gboolean
+read_header (const char  *path,
+             FileHeader  *header,
+             GError     **error)
+{
+  static const char magic[16] = "SQLite format 3";
+  guchar buf[100];
+  FILE *fp;
+  size_t n;
+
+  memset (header, 0, sizeof *header);
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    return TRUE;
+  header->exists = TRUE;
+
+  if (g_file_test (path, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” is a folder, not a database file. Choose a file."), path);
+      return FALSE;
+    }
+
+  fp = g_fopen (path, "rb");
+  if (fp == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, SCIM_STORE_ERROR,
+                   saved == EACCES ? SCIM_STORE_ERROR_READ_ONLY : SCIM_STORE_ERROR_FAILED,
+                   _("Cannot read “%s”: %s. Ask your administrator for access to the file."),
+                   path, g_strerror (saved));
+      return FALSE;
+    }
+  n = fread (buf, 1, sizeof buf, fp);
+  fclose (fp);
+
+  if (n == 0)
+    {
+      header->empty = TRUE;
+      return TRUE;
+    }
+  if (n < sizeof buf || memcmp (buf, magic, sizeof magic) != 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” is not an SCIM Sales database (it is not an SQLite file at all). "
+                     "Choose another file or create a new database."), path);
+      return FALSE;
+    }
+  header->is_sqlite = TRUE;
+  header->user_version = ((guint32) buf[60] << 24) | ((guint32) buf[61] << 16) |
+                         ((guint32) buf[62] << 8) | buf[63];
+  header->application_id = ((guint32) buf[68] << 24) | ((guint32) buf[69] << 16) |
+                           ((guint32) buf[70] << 8) | buf[71];
+  return TRUE;
+}
+
+static gboolean
+apply_pragmas (sqlite3     *db,
+               ScimFsKind   kind,
+               gboolean     writable,
+               GError     **error)
+{
+  int rc;
+
+  sqlite3_busy_timeout (db, LOCK_WAIT_MS);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
+
+  rc = exec_simple (db, "PRAGMA foreign_keys = ON");
+  if (rc == SQLITE_OK)
+    rc = exec_simple (db, "PRAGMA synchronous = FULL");
+  if (rc == SQLITE_OK && kind != SCIM_FS_LOCAL)
+    rc = exec_simple (db, "PRAGMA mmap_size = 0");
+  if (rc != SQLITE_OK)
+    return set_error_for_code (rc, sqlite3_errmsg (db), error);
+  return TRUE;
+}
+
+static gboolean
+set_journal_mode (ScimStore  *self,
+                  GError    **error)
+{
+  const char *want = self->fs_kind == SCIM_FS_LOCAL ? "wal" : "delete";
+  g_autofree char *sql = g_strdup_printf ("PRAGMA journal_mode = %s", want);
+  g_autofree char *mode = NULL;
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
+
+  /* Switching the journal needs the file to ourselves for a moment. */
+  for (guint attempt = 0;; attempt++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        {
+          rc = sqlite3_step (stmt);
+          if (rc == SQLITE_ROW)
+            {
+              g_free (mode);
+              mode = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+              rc = SQLITE_OK;
+            }
+        }
+      sqlite3_finalize (stmt);
+
+      if (rc == SQLITE_OK)
+        break;
+      if (((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) ||
+          g_get_monotonic_time () >= deadline)
+        return _scim_store_set_error (self, rc, error);
+      backoff (attempt);
+    }
+
+  if (g_ascii_strcasecmp (mode, want) != 0)
+    g_warning ("Journal mode is %s, wanted %s", mode, want);
+  return TRUE;
+}
+
+static gboolean
+quick_check (ScimStore  *self,
+             GError    **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  gboolean ok = FALSE;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, "PRAGMA quick_check(1)", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    ok = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+
+  if (rc != SQLITE_ROW)
+    return _scim_store_set_error (self, rc, error);
+  if (!ok)
+    {
+      self->corrupt = TRUE;
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT,
+                   _("The database file “%s” is damaged. It was left as it is; "
+                     "restore it from a backup or ask your administrator."),
+                   self->path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+count_tables (sqlite3  *db,
+              gint64   *count)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    *count = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return rc == SQLITE_ROW;
+}
+
+typedef struct
+{
+  const ScimMigration *migration;
+} MigrateData;
+
+static gboolean
+migrate_step_cb (ScimTx    *tx,
+                 gpointer   user_data,
+                 GError   **error)
+{
+  MigrateData *data = user_data;
+  g_autofree char *pragma = NULL;
+  char *errmsg = NULL;
+  int rc;
+
+  /* Another session may have migrated while we waited for the lock. */
+  if (_scim_store_query_int (tx->store, error, "PRAGMA user_version", "") >= data->migration->version)
+    return TRUE;
+
+  rc = sqlite3_exec (tx->db, data->migration->sql, NULL, NULL, &errmsg);
+  if (rc != SQLITE_OK)
+    {
+      g_autofree char *detail = g_strdup (errmsg);
+      sqlite3_free (errmsg);
+      return set_error_for_code (rc, detail, error);
+    }
+  if (data->migration->after != NULL && !data->migration->after (tx, error))
+    return FALSE;
+
+  pragma = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d",
+                            data->migration->version, SCIM_APPLICATION_ID);
+  rc = exec_simple (tx->db, pragma);
+  if (rc != SQLITE_OK)
+    return set_error_for_code (rc, sqlite3_errmsg (tx->db), error);
+  return TRUE;
+}
+
+static gboolean
+backup_to (sqlite3       *src,
+           const char    *dest,
+           GCancellable  *cancellable,
+           ScimProgressFunc progress,
+           gpointer       progress_data,
+           GError       **error);
+
+static gboolean
+migrate (ScimStore  *self,
+         int         from_version,
+         GError    **error)
+{
+  const ScimMigration *migrations;
+  guint n_migrations;
+
+  migrations = _scim_schema_get_migrations (&n_migrations);
+
+  if (from_version > 0)
+    {
+      guint others;
+
+      others = scim_store_count_other_sessions (self, error);
+      if (others == G_MAXUINT)
+        return FALSE;
+      if (others > 0)
+        {
+          g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
+                       g_dngettext (GETTEXT_PACKAGE,
+                                    "The database must be upgraded, but %u other person has it open. "
+                                    "Ask them to close SCIM Sales, then open the file again.",
+                                    "The database must be upgraded, but %u other people have it open. "
+                                    "Ask them to close SCIM Sales, then open the file again.",
+                                    others),
+                       others);
+          return FALSE;
+        }
+
+      /* Keep the file as it was before the upgrade. */
+      g_free (self->migration_backup);
+      self->migration_backup = g_strdup_printf ("%s.v%d.bak", self->path, from_version);
+      if (!backup_to (self->db, self->migration_backup, NULL, NULL, NULL, error))
+        return FALSE;
+    }
+
+  for (guint i = 0; i < n_migrations; i++)
+    {
+      MigrateData data = { &migrations[i] };
+
+      if (migrations[i].version <= from_version)
+        continue;
+      if (!run_transaction (self, "BEGIN IMMEDIATE", migrate_step_cb, &data, error))
+        return FALSE;
+      g_debug ("Migrated %s to schema version %d", self->path, migrations[i].version);
+    }
+
+  self->schema_version = (int) _scim_store_query_int (self, NULL, "PRAGMA user_version", "");
+  return TRUE;
+}
+
+static gboolean
+register_session_cb (ScimTx    *tx,
+                     gpointer   user_data,
+                     GError   **error)
+{
+  ScimStore *self = tx->store;
+
+  if (!_scim_store_exec (self, error,
+                         "DELETE FROM sessions WHERE heartbeat_at < ?",
+                         "I", tx->now - 24 * 3600))
+    return FALSE;
+  if (!_scim_store_exec (self, error,
+                         "INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                         "VALUES (?, ?, ?, ?, ?)",
+                         "NsiII", tx->user_id, g_get_host_name (), (int) getpid (), tx->now, tx->now))
+    return FALSE;
+  self->session_id = sqlite3_last_insert_rowid (tx->db);
+  return TRUE;
+}
+
+static gboolean
+open_internal (ScimStore       *self,
+               const char      *path,
+               ScimStoreFlags   flags,
+               GError         **error)
+{
+  g_autofree char *dir = NULL;
+  g_autofree char *fs_reason = NULL;
+  FileHeader header;
+  gboolean creating;
+  int open_flags;
+  int rc;
+
+  self->path = g_canonicalize_filename (path, NULL);
+  self->flags = flags;
+
+  dir = g_path_get_dirname (self->path);
+  if (!g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NO_FOLDER,
+                   _("The folder “%s” does not exist. Create it, or choose another place for the database."),
+                   dir);
+      return FALSE;
+    }
+
+  if (!read_header (self->path, &header, error))
+    return FALSE;
+
+  if (!header.exists && !(flags & SCIM_STORE_CREATE))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND,
+                   _("The database file “%s” does not exist. Create a new database or open another file."),
+                   self->path);
+      return FALSE;
+    }
+
+  if (header.is_sqlite && header.application_id != SCIM_APPLICATION_ID && header.application_id != 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN,
+                   _("“%s” is a database of another application, not of SCIM Sales. "
+                     "It was left untouched; choose another file."), self->path);
+      return FALSE;
+    }
+
+  self->fs_kind = scim_fs_detect (self->path, &self->fs_type, &fs_reason);
+
+  creating = !header.exists || header.empty;
+  if (creating && self->fs_kind == SCIM_FS_UNSAFE)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   _("A database cannot be created here. %s"), fs_reason);
+      return FALSE;
+    }
+
+  /* Decide whether we may write, and say why not. */
+  if (flags & SCIM_STORE_INSPECT)
+    flags |= SCIM_STORE_READ_ONLY;
+
+  if (flags & SCIM_STORE_READ_ONLY)
+    {
+      self->read_only = TRUE;
+      self->read_only_reason = g_strdup (_("The database was opened read-only."));
+    }
+  else if (self->fs_kind == SCIM_FS_UNSAFE)
+    {
+      self->read_only = TRUE;
+      self->read_only_reason = g_strdup_printf (_("Opened read-only. %s"), fs_reason);
+    }
+  else if (header.user_version > SCIM_SCHEMA_VERSION)
+    {
+      self->read_only = TRUE;
+      self->read_only_reason =
+        g_strdup (_("This database was made by a newer version of SCIM Sales; it is open read-only. "
+                    "Update SCIM Sales to edit it."));
+    }
+  else if ((header.exists && g_access (self->path, W_OK) != 0) || g_access (dir, W_OK) != 0)
+    {
+      self->read_only = TRUE;
+      self->read_only_reason =
+        g_strdup (_("You may not write to this file or its folder, so it is open read-only. "
+                    "Ask your administrator for write access to edit it."));
+    }
+
+  if (creating && self->read_only)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   "%s", self->read_only_reason);
+      return FALSE;
+    }
+  if (!creating && self->read_only && header.user_version < SCIM_SCHEMA_VERSION &&
+      !(flags & SCIM_STORE_INSPECT))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   _("This database was made by an older version of SCIM Sales and must be upgraded, "
+                     "but it cannot be written. %s"), self->read_only_reason);
+      return FALSE;
+    }
+
+  open_flags = self->read_only ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE;
+  if (creating)
+    open_flags |= SQLITE_OPEN_CREATE;
+  open_flags |= SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
+
+  rc = sqlite3_open_v2 (self->path, &self->db, open_flags, "unix");
+  if (rc != SQLITE_OK)
+    {
+      _scim_store_set_error (self, rc, error);
+      g_clear_pointer (&self->db, sqlite3_close_v2);
+      return FALSE;
+    }
+
+  if (!apply_pragmas (self->db, self->fs_kind, !self->read_only, error))
+    return FALSE;
+
+  if (!creating)
+    {
+      gint64 tables = 0;
+
+      if (!(flags & SCIM_STORE_NO_CHECK) && !quick_check (self, error))
+        return FALSE;
+      if (!count_tables (self->db, &tables))
+        return _scim_store_set_error (self, sqlite3_errcode (self->db), error);
+      if (header.application_id == 0 && tables > 0)
+        {
+          g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN,
+                       _("“%s” is a database of another application, not of SCIM Sales. "
+                         "It was left untouched; choose another file."), self->path);
+          return FALSE;
+        }
+      if (tables == 0)
+        creating = TRUE;
+    }
+
+  if (!self->read_only)
+    {
+      if (!set_journal_mode (self, error))
+        return FALSE;
+      if (!migrate (self, creating ? 0 : (int) header.user_version, error))
+        return FALSE;
+      if (!run_transaction (self, "BEGIN IMMEDIATE", register_session_cb, NULL, error))
+        return FALSE;
+    }
+  else
+    {
+      self->schema_version = (int) header.user_version;
+    }
+
+  return TRUE;
+}
+
+/* Watching for other connections' commits */
+
+static ScimWatcher *
+watcher_ref (ScimWatcher *watcher)
+{
+  g_atomic_ref_count_inc (&watcher->ref_count);
+  return watcher;
+}
+
+static void
+watcher_unref (ScimWatcher *watcher)
+{
+  if (!g_atomic_ref_count_dec (&watcher->ref_count))
+    return;
+  g_mutex_clear (&watcher->mutex);
+  g_cond_clear (&watcher->cond);
+  g_weak_ref_clear (&watcher->store);
+  g_main_context_unref (watcher->context);
+  g_free (watcher->path);
+  g_free (watcher);
+}
+
+typedef struct
+{
+  ScimWatcher *watcher;
+  GPtrArray   *changes;
+} Delivery;
+
+static gboolean
+deliver_changes_cb (gpointer user_data)
+{
+  Delivery *delivery = user_data;
+  g_autoptr(ScimStore) store = g_weak_ref_get (&delivery->watcher->store);
+
+  if (store != NULL && store->db != NULL)
+    g_signal_emit (store, signals[CHANGED], 0, delivery->changes);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+delivery_free (gpointer user_data)
+{
+  Delivery *delivery = user_data;
+
+  watcher_unref (delivery->watcher);
+  g_ptr_array_unref (delivery->changes);
+  g_free (delivery);
+}
+
+static void
+watcher_poll (ScimWatcher *watcher,
+              sqlite3     *db,
+              gint64      *data_version)
+{
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GPtrArray) changes = NULL;
+  gint64 version = -1;
+  int rc;
+
+  if (sqlite3_prepare_v2 (db, "PRAGMA data_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  if (version < 0 || version == *data_version)
+    return;
+
+  changes = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_change_free);
+  rc = sqlite3_prepare_v2 (db,
+                           "SELECT seq, at, user_id, entity, entity_id, action FROM change_log "
+                           "WHERE seq > ? ORDER BY seq LIMIT 10000",
+                           -1, &stmt, NULL);
+  if (rc == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, watcher->last_seq);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          ScimChange *change = g_new0 (ScimChange, 1);
+
+          change->seq = sqlite3_column_int64 (stmt, 0);
+          change->at = sqlite3_column_int64 (stmt, 1);
+          change->user_id = sqlite3_column_int64 (stmt, 2);
+          change->entity = g_strdup ((const char *) sqlite3_column_text (stmt, 3));
+          change->entity_id = sqlite3_column_int64 (stmt, 4);
+          change->action = g_strdup ((const char *) sqlite3_column_text (stmt, 5));
+          g_ptr_array_add (changes, change);
+        }
+    }
+  sqlite3_finalize (stmt);
+
+  /* Busy (the writer holds the file on a share): try again at the next tick. */
+  if (rc != SQLITE_DONE)
+    return;
+
+  *data_version = version;
+  if (changes->len > 0)
+    {
+      Delivery *delivery = g_new0 (Delivery, 1);
+
+      watcher->last_seq = ((ScimChange *) g_ptr_array_index (changes, changes->len - 1))->seq;
+      delivery->watcher = watcher_ref (watcher);
+      delivery->changes = g_steal_pointer (&changes);
+      g_main_context_invoke_full (watcher->context, G_PRIORITY_DEFAULT,
+                                  deliver_changes_cb, delivery, delivery_free);
+    }
+}
+
+static void
+watcher_heartbeat (ScimWatcher *watcher,
+                   sqlite3     *db)
+{
+  sqlite3_stmt *stmt = NULL;
+
+  if (!watcher->writable || watcher->session_id == 0)
+    return;
+  if (sqlite3_prepare_v2 (db, "UPDATE sessions SET heartbeat_at = ? WHERE id = ?", -1, &stmt, NULL) == SQLITE_OK)
+    {
+      sqlite3_bind_int64 (stmt, 1, now_seconds ());
+      sqlite3_bind_int64 (stmt, 2, watcher->session_id);
+      /* A busy file skips one beat; the next one comes in a few seconds. */
+      sqlite3_step (stmt);
+    }
+  sqlite3_finalize (stmt);
+}
+
+static gpointer
+watch_thread_func (gpointer user_data)
+{
+  ScimWatcher *watcher = user_data;
+  sqlite3 *db = NULL;
+  gint64 data_version = -1;
+  gint64 last_beat = 0;
+  int flags = (watcher->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
+
+  if (sqlite3_open_v2 (watcher->path, &db, flags, "unix") != SQLITE_OK)
+    {
+      g_warning ("Cannot watch %s: %s", watcher->path, sqlite3_errmsg (db));
+      sqlite3_close_v2 (db);
+      watcher_unref (watcher);
+      return NULL;
+    }
+  sqlite3_busy_timeout (db, LOCK_WAIT_MS);
+  sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+
+  g_mutex_lock (&watcher->mutex);
+  while (!watcher->stop)
+    {
+      gint64 now;
+
+      g_mutex_unlock (&watcher->mutex);
+
+      watcher_poll (watcher, db, &data_version);
+      now = g_get_monotonic_time ();
+      if (now - last_beat >= HEARTBEAT_SECONDS * G_USEC_PER_SEC)
+        {
+          watcher_heartbeat (watcher, db);
+          last_beat = now;
+        }
+
+      g_mutex_lock (&watcher->mutex);
+      if (!watcher->stop)
+        g_cond_wait_until (&watcher->cond, &watcher->mutex,
+                           g_get_monotonic_time () + (gint64) watcher->interval_ms * 1000);
+    }
+  g_mutex_unlock (&watcher->mutex);
+
+  sqlite3_close_v2 (db);
+  watcher_unref (watcher);
+  return NULL;
+}
+
+static void
+start_watching (ScimStore *self)
+{
+  ScimWatcher *watcher = g_new0 (ScimWatcher, 1);
+
+  g_atomic_ref_count_init (&watcher->ref_count);
+  g_mutex_init (&watcher->mutex);
+  g_cond_init (&watcher->cond);
+  g_weak_ref_init (&watcher->store, self);
+  watcher->path = g_strdup (self->path);
+  watcher->writable = !self->read_only;
+  watcher->session_id = self->session_id;
+  watcher->interval_ms = DEFAULT_POLL_MS;
+  watcher->context = g_main_context_ref_thread_default ();
+  watcher->last_seq = _scim_store_query_int (self, NULL, "SELECT coalesce(max(seq), 0) FROM change_log", "");
+
+  self->watcher = watcher;
+  self->watch_thread = g_thread_new ("scim-store-watch", watch_thread_func, watcher_ref (watcher));
+}
+
+static void
+stop_watching (ScimStore *self)
+{
+  if (self->watcher == NULL)
+    return;
+
+  g_mutex_lock (&self->watcher->mutex);
+  self->watcher->stop = TRUE;
+  g_cond_signal (&self->watcher->cond);
+  g_mutex_unlock (&self->watcher->mutex);
+
+  g_thread_join (g_steal_pointer (&self->watch_thread));
+  g_clear_pointer (&self->watcher, watcher_unref);
+}
+
+/* GObject */
+
+static void
+finalize_statement (gpointer stmt)
+{
+  sqlite3_finalize (stmt);
+}
+
+static void
+scim_store_finalize (GObject *object)
+{
+  ScimStore *self = (ScimStore *) object;
+
+  scim_store_close (self);
+  g_rec_mutex_clear (&self->lock);
+  g_clear_pointer (&self->statements, g_hash_table_unref);
+  g_free (self->path);
+  g_free (self->fs_type);
+  g_free (self->read_only_reason);
+  g_free (self->migration_backup);
+
+  G_OBJECT_CLASS (scim_store_parent_class)->finalize (object);
+}
+
+static void
+scim_store_class_init (ScimStoreClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = scim_store_finalize;
+
+  /**
+   * ScimStore::changed:
+   * @store: the store
+   * @changes: (element-type ScimChange): what was committed, in order
+   *
+   * Emitted on the thread-default main context of the opener, about a
+   * second after any connection (this one included) commits a change.
+   */
+  signals[CHANGED] =
+    g_signal_new ("changed",
+                  G_TYPE_FROM_CLASS (klass),
+                  G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL,
+                  G_TYPE_NONE, 1, G_TYPE_PTR_ARRAY);
+}
+
+static void
+scim_store_init (ScimStore *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->statements = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                            finalize_statement);
+  self->busy_timeout_ms = DEFAULT_BUSY_TIMEOUT_MS;
+}
+
+/* Public API */
+
+/**
+ * scim_store_get_default_path:
+ *
+ * Returns: (transfer full): the database used when none is named: in the
+ *   user's data folder
+ */
+char *
+scim_store_get_default_path (void)
+{
+  return g_build_filename (g_get_user_data_dir (), "scim-sales", "sales.db", NULL);
+}
+
+/**
+ * scim_store_open:
+ * @path: the database file
+ * @flags: how to open it
+ * @error: return location for an error
+ *
+ * Opens (or creates) a database, chooses the journal by filesystem, checks
+ * and migrates it.  A file of a newer version, an unwritable file and a file
+ * on a mount that fakes locks open read-only; see
+ * scim_store_get_read_only_reason().  Blocks: in the GUI use
+ * scim_store_open_async().
+ *
+ * Returns: (transfer full): the store, or %NULL with @error set; the file is
+ *   then left as it was
+ */
+ScimStore *
+scim_store_open (const char      *path,
+                 ScimStoreFlags   flags,
+                 GError         **error)
+{
+  g_autoptr(ScimStore) self = NULL;
+
+  g_return_val_if_fail (path != NULL, NULL);
+
+  self = g_object_new (SCIM_TYPE_STORE, NULL);
+  if (!open_internal (self, path, flags, error))
+    return NULL;
+
+  if (flags & SCIM_STORE_WATCH)
+    start_watching (self);
+
+  return g_steal_pointer (&self);
+}
+
+typedef struct
+{
+  char          *path;
+  ScimStoreFlags flags;
+  GMainContext  *context;
+} OpenData;
+
+static void
+open_data_free (gpointer user_data)
+{
+  OpenData *data = user_data;
+
+  g_free (data->path);
+  g_main_context_unref (data->context);
+  g_free (data);
+}
+
+static void
+open_thread_cb (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+
+  store = scim_store_open (data->path, data->flags & ~SCIM_STORE_WATCH, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&store), g_object_unref);
+}
+
+void
+scim_store_open_async (const char          *path,
+                       ScimStoreFlags       flags,
+                       GCancellable        *cancellable,
+                       GAsyncReadyCallback  callback,
+                       gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  OpenData *data;
+
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (OpenData, 1);
+  data->path = g_strdup (path);
+  data->flags = flags;
+  data->context = g_main_context_ref_thread_default ();
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, scim_store_open_async);
+  g_task_set_task_data (task, data, open_data_free);
+  g_task_run_in_thread (task, open_thread_cb);
+}
+
+/**
+ * scim_store_open_finish:
+ * @result: the result given to the callback
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the store, watching for changes on the caller's
+ *   main context when %SCIM_STORE_WATCH was asked for
+ */
+ScimStore *
+scim_store_open_finish (GAsyncResult  *result,
+                        GError       **error)
+{
+  OpenData *data = g_task_get_task_data (G_TASK (result));
+  ScimStore *store;
+
+  store = g_task_propagate_pointer (G_TASK (result), error);
+  if (store != NULL && (data->flags & SCIM_STORE_WATCH))
+    start_watching (store);
+  return store;
+}
+
+static gboolean
+unregister_session_cb (ScimTx    *tx,
+                       gpointer   user_data,
+                       GError   **error)
+{
+  return _scim_store_exec (tx->store, error, "DELETE FROM sessions WHERE id = ?", "I",
+                           tx->store->session_id);
+}
+
+/**
+ * scim_store_close:
+ * @self: a #ScimStore
+ *
+ * Ends the session and closes the file.  Safe to call twice.
+ */
+void
+scim_store_close (ScimStore *self)
+{
+  g_return_if_fail (SCIM_IS_STORE (self));
+
+  stop_watching (self);
+
+  _scim_store_lock (self);
+  if (self->db != NULL)
+    {
+      if (self->session_id != 0 && !self->read_only)
+        {
+          guint saved = self->busy_timeout_ms;
+
+          self->busy_timeout_ms = MIN (saved, 2000u);
+          if (!run_transaction (self, "BEGIN IMMEDIATE", unregister_session_cb, NULL, NULL))
+            g_debug ("Could not end the session; it goes stale by itself");
+          self->busy_timeout_ms = saved;
+        }
+      g_hash_table_remove_all (self->statements);
+      sqlite3_close_v2 (self->db);
+      self->db = NULL;
+    }
+  _scim_store_unlock (self);
+}
+
+const char *
+scim_store_get_path (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+  return self->path;
+}
+
+gboolean
+scim_store_is_read_only (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), TRUE);
+  return self->read_only;
+}
+
+/**
+ * scim_store_get_read_only_reason:
+ * @self: a #ScimStore
+ *
+ * Returns: (nullable): a translated sentence saying why the file is read-only
+ */
+const char *
+scim_store_get_read_only_reason (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+  return self->read_only_reason;
+}
+
+ScimFsKind
+scim_store_get_fs_kind (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), SCIM_FS_LOCAL);
+  return self->fs_kind;
+}
+
+const char *
+scim_store_get_fs_type (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+  return self->fs_type;
+}
+
+/**
+ * scim_store_dup_journal_mode:
+ * @self: a #ScimStore
+ *
+ * Returns: (transfer full): "wal" or "delete"
+ */
+char *
+scim_store_dup_journal_mode (ScimStore *self)
+{
+  sqlite3_stmt *stmt;
+  char *mode = NULL;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+
+  _scim_store_lock (self);
+  stmt = _scim_store_prepare (self, "PRAGMA journal_mode", NULL);
+  if (stmt != NULL && _scim_store_step (self, stmt, NULL) == SQLITE_ROW)
+    mode = g_ascii_strdown ((const char *) sqlite3_column_text (stmt, 0), -1);
+  if (stmt != NULL)
+    sqlite3_reset (stmt);
+  _scim_store_unlock (self);
+  return mode;
+}
+
+int
+scim_store_get_schema_version (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), 0);
+  return self->schema_version;
+}
+
+/**
+ * scim_store_get_migration_backup:
+ * @self: a #ScimStore
+ *
+ * Returns: (nullable): the copy taken before this open upgraded the file
+ */
+const char *
+scim_store_get_migration_backup (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+  return self->migration_backup;
+}
+
+gint64
+scim_store_get_user_id (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), 0);
+  return self->user_id;
+}
+
+static gboolean
+set_session_user_cb (ScimTx    *tx,
+                     gpointer   user_data,
+                     GError   **error)
+{
+  return _scim_store_exec (tx->store, error, "UPDATE sessions SET user_id = ? WHERE id = ?", "NI",
+                           tx->user_id, tx->store->session_id);
+}
+
+/**
+ * scim_store_set_user_id:
+ * @self: a #ScimStore
+ * @user_id: the signed-in user, or 0
+ *
+ * Sets who makes the following changes (change_log, roles, sessions).
+ */
+void
+scim_store_set_user_id (ScimStore *self,
+                        gint64     user_id)
+{
+  g_return_if_fail (SCIM_IS_STORE (self));
+
+  _scim_store_lock (self);
+  self->user_id = user_id;
+  if (self->session_id != 0 && !self->read_only)
+    run_transaction (self, "BEGIN IMMEDIATE", set_session_user_cb, NULL, NULL);
+  _scim_store_unlock (self);
+}
+
+void
+scim_store_set_busy_timeout (ScimStore *self,
+                             guint      milliseconds)
+{
+  g_return_if_fail (SCIM_IS_STORE (self));
+  self->busy_timeout_ms = milliseconds;
+}
+
+void
+scim_store_set_poll_interval (ScimStore *self,
+                              guint      milliseconds)
+{
+  g_return_if_fail (SCIM_IS_STORE (self));
+  if (self->watcher != NULL)
+    {
+      g_mutex_lock (&self->watcher->mutex);
+      self->watcher->interval_ms = MAX (milliseconds, 10u);
+      g_cond_signal (&self->watcher->cond);
+      g_mutex_unlock (&self->watcher->mutex);
+    }
+}
+
+/* Limits the file's size in pages; tests use it to play a full disk. */
+void
+scim_store_set_max_pages (ScimStore *self,
+                          gint64     pages)
+{
+  g_autofree char *sql = NULL;
+
+  g_return_if_fail (SCIM_IS_STORE (self));
+  sql = g_strdup_printf ("PRAGMA max_page_count = %" G_GINT64_FORMAT, pages);
+  _scim_store_lock (self);
+  exec_simple (self->db, sql);
+  _scim_store_unlock (self);
+}
+
+/**
+ * scim_store_count_other_sessions:
+ * @self: a #ScimStore
+ * @error: return location for an error
+ *
+ * Returns: how many other processes have the file open (live heartbeat),
+ *   or %G_MAXUINT on error
+ */
+guint
+scim_store_count_other_sessions (ScimStore  *self,
+                                 GError    **error)
+{
+  gint64 n;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), G_MAXUINT);
+
+  _scim_store_lock (self);
+  n = _scim_store_query_int (self, NULL,
+                             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sessions'", "");
+  if (n > 0)
+    n = _scim_store_query_int (self, error,
+                               "SELECT count(*) FROM sessions WHERE heartbeat_at >= ? AND id != ? "
+                               "AND NOT (host = ? AND pid = ?)",
+                               "IIsi", now_seconds () - SESSION_STALE_SECONDS, self->session_id,
+                               g_get_host_name (), (int) getpid ());
+  _scim_store_unlock (self);
+  return n < 0 ? G_MAXUINT : (guint) n;
+}
+
+/* Jobs on worker threads */
+
+typedef struct
+{
+  ScimStoreFunc  func;
+  gpointer       data;
+  GDestroyNotify data_destroy;
+} RunData;
+
+static void
+run_data_free (gpointer user_data)
+{
+  RunData *run = user_data;
+
+  if (run->data_destroy != NULL)
+    run->data_destroy (run->data);
+  g_free (run);
+}
+
+static void
+run_thread_cb (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  RunData *run = task_data;
+  g_autoptr(GError) error = NULL;
+  gpointer result;
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  result = run->func (source_object, run->data, cancellable, &error);
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, result, NULL);
+}
+
+/**
+ * scim_store_run_async:
+ * @self: a #ScimStore
+ * @func: (scope async): the job
+ * @data: (nullable): data for @func
+ * @data_destroy: (nullable): frees @data after the job
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when the job is done
+ * @user_data: data for @callback
+ *
+ * Runs any blocking store work on a worker thread so the main loop never
+ * waits on a lock.
+ */
+void
+scim_store_run_async (ScimStore           *self,
+                      ScimStoreFunc        func,
+                      gpointer             data,
+                      GDestroyNotify       data_destroy,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  RunData *run;
+
+  g_return_if_fail (SCIM_IS_STORE (self));
+  g_return_if_fail (func != NULL);
+
+  run = g_new0 (RunData, 1);
+  run->func = func;
+  run->data = data;
+  run->data_destroy = data_destroy;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, scim_store_run_async);
+  g_task_set_task_data (task, run, run_data_free);
+  g_task_run_in_thread (task, run_thread_cb);
+}
+
+/**
+ * scim_store_run_finish:
+ * @self: a #ScimStore
+ * @result: the result
+ * @error: return location for an error
+ *
+ * Returns: (transfer full) (nullable): what the job returned
+ */
+gpointer
+scim_store_run_finish (ScimStore     *self,
+                       GAsyncResult  *result,
+                       GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* Checks and backups */
+
+static gboolean
+collect_pragma_rows (ScimStore   *self,
+                     const char  *sql,
+                     const char  *label,
+                     gboolean     ok_row_is_ok,
+                     GPtrArray   *problems,
+                     GError     **error)
+{
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+  if (rc != SQLITE_OK)
+    {
+      sqlite3_finalize (stmt);
+      return _scim_store_set_error (self, rc, error);
+    }
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      int n = sqlite3_column_count (stmt);
+      g_autoptr(GString) line = g_string_new (label);
+
+      if (ok_row_is_ok && n == 1 && g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0)
+        continue;
+      g_string_append (line, ":");
+      for (int i = 0; i < n; i++)
+        {
+          const char *text = (const char *) sqlite3_column_text (stmt, i);
+          g_string_append_printf (line, " %s", text != NULL ? text : "NULL");
+        }
+      g_ptr_array_add (problems, g_string_free (g_steal_pointer (&line), FALSE));
+    }
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB)
+        {
+          g_ptr_array_add (problems, g_strdup_printf ("%s: %s", label, sqlite3_errstr (rc)));
+          return TRUE;
+        }
+      return _scim_store_set_error (self, rc, error);
+    }
+  return TRUE;
+}
+
+/**
+ * scim_store_check:
+ * @self: a #ScimStore
+ * @full: run integrity_check instead of quick_check
+ * @problems: (out) (element-type utf8) (transfer full): one line per problem
+ * @error: return location for an error (the check could not run)
+ *
+ * Checks the schema version, the pages and the foreign keys.
+ *
+ * Returns: %TRUE when the check ran; the file is sound when @problems is empty
+ */
+gboolean
+scim_store_check (ScimStore   *self,
+                  gboolean     full,
+                  GPtrArray  **problems,
+                  GError     **error)
+{
+  g_autoptr(GPtrArray) found = g_ptr_array_new_with_free_func (g_free);
+  gint64 version, app_id;
+  gboolean ok = FALSE;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+
+  _scim_store_lock (self);
+  version = _scim_store_query_int (self, error, "PRAGMA user_version", "");
+  app_id = _scim_store_query_int (self, error, "PRAGMA application_id", "");
+  if (version < 0 || app_id < 0)
+    goto out;
+  if (app_id != SCIM_APPLICATION_ID)
+    g_ptr_array_add (found, g_strdup_printf (_("application id is %08" G_GINT64_MODIFIER "x, not SCIM Sales"), app_id));
+  if (version != SCIM_SCHEMA_VERSION)
+    g_ptr_array_add (found, g_strdup_printf (_("schema version is %" G_GINT64_FORMAT ", this build uses %d"),
+                                             version, SCIM_SCHEMA_VERSION));
+  if (!collect_pragma_rows (self, full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
+                            full ? "integrity_check" : "quick_check", TRUE, found, error))
+    goto out;
+  if (!collect_pragma_rows (self, "PRAGMA foreign_key_check", "foreign_key_check", FALSE, found, error))
+    goto out;
+  ok = TRUE;
+
+out:
+  _scim_store_unlock (self);
+  if (ok && problems != NULL)
+    *problems = g_steal_pointer (&found);
+  return ok;
+}
+
+static gboolean
+backup_to (sqlite3          *src,
+           const char       *dest,
+           GCancellable     *cancellable,
+           ScimProgressFunc  progress,
+           gpointer          progress_data,
+           GError          **error)
+{
+  g_autofree char *tmp = g_strdup_printf ("%s.tmp-%d", dest, (int) getpid ());
+  sqlite3 *copy = NULL;
+  sqlite3_backup *backup;
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  gboolean sound = FALSE;
+  sqlite3_stmt *stmt = NULL;
+  int rc;
+
+  g_unlink (tmp);
+  rc = sqlite3_open_v2 (tmp, &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, "unix");
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Cannot write the backup “%s”: %s. Choose a folder you may write to."),
+                   dest, sqlite3_errmsg (copy));
+      sqlite3_close_v2 (copy);
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  backup = sqlite3_backup_init (copy, "main", src, "main");
+  if (backup == NULL)
+    {
+      set_error_for_code (sqlite3_errcode (copy), sqlite3_errmsg (copy), error);
+      sqlite3_close_v2 (copy);
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  do
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        {
+          rc = SQLITE_INTERRUPT;
+          break;
+        }
+      rc = sqlite3_backup_step (backup, 512);
+      if (progress != NULL)
+        {
+          int total = sqlite3_backup_pagecount (backup);
+          if (total > 0)
+            progress ((double) (total - sqlite3_backup_remaining (backup)) / total, progress_data);
+        }
+      if ((rc == SQLITE_BUSY || rc == SQLITE_LOCKED) && g_get_monotonic_time () < deadline)
+        {
+          g_usleep (50 * 1000);
+          rc = SQLITE_OK;
+        }
+    }
+  while (rc == SQLITE_OK);
+  sqlite3_backup_finish (backup);
+
+  if (rc != SQLITE_DONE)
+    {
+      set_error_for_code (rc, sqlite3_errstr (rc), error);
+      sqlite3_close_v2 (copy);
+      g_unlink (tmp);
+      return FALSE;
+    }
+
+  /* Verify the copy before it replaces anything. */
+  if (sqlite3_prepare_v2 (copy, "PRAGMA integrity_check(1)", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    sound = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+  /* A backup is one self-contained file, whatever the source's journal. */
+  exec_simple (copy, "PRAGMA journal_mode = DELETE");
+  sqlite3_close_v2 (copy);
+
+  if (!sound)
+    {
+      g_unlink (tmp);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT,
+                   _("The backup copy failed its integrity check, so it was not kept. "
+                     "Check the database with “scim-sales-cli check”."));
+      return FALSE;
+    }
+
+  if (g_rename (tmp, dest) != 0)
+    {
+      int saved = errno;
+      g_unlink (tmp);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Cannot write the backup “%s”: %s."), dest, g_strerror (saved));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/**
+ * scim_store_backup:
+ * @self: a #ScimStore
+ * @dest: the file to write; replaced only by a verified copy
+ * @cancellable: (nullable): cancels the backup
+ * @progress: (nullable) (scope call): called with the fraction done
+ * @progress_data: data for @progress
+ * @error: return location for an error
+ *
+ * Copies the database with SQLite's backup API into a temporary file,
+ * checks the copy's integrity and renames it over @dest.
+ */
+gboolean
+scim_store_backup (ScimStore         *self,
+                   const char        *dest,
+                   GCancellable      *cancellable,
+                   ScimProgressFunc   progress,
+                   gpointer           progress_data,
+                   GError           **error)
+{
+  g_autofree char *dest_dir = NULL;
+  g_autofree char *canonical = NULL;
+  gboolean ret;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (dest != NULL, FALSE);
+
+  canonical = g_canonicalize_filename (dest, NULL);
+  if (g_strcmp0 (canonical, self->path) == 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
+                   _("The backup cannot replace the database itself. Choose another file name."));
+      return FALSE;
+    }
+  dest_dir = g_path_get_dirname (canonical);
+  if (!g_file_test (dest_dir, G_FILE_TEST_IS_DIR))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NO_FOLDER,
+                   _("The folder “%s” does not exist. Create it, or choose another place for the backup."),
+                   dest_dir);
+      return FALSE;
+    }
+
+  _scim_store_lock (self);
+  ret = backup_to (self->db, canonical, cancellable, progress, progress_data, error);
+  _scim_store_unlock (self);
+  return ret;
+}

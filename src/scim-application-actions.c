@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-application-actions"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scim-application-private.h"
+#include "scim-window.h"
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  static const char *developers[] = { "SCIM", NULL };
+  GtkWidget *about;
+
+  about = g_object_new (ADW_TYPE_ABOUT_WINDOW,
+                        "transient-for", gtk_application_get_active_window (app),
+                        "application-name", _("SCIM Sales"),
+                        "application-icon", APP_ID,
+                        "developer-name", "SCIM",
+                        "version", PACKAGE_VERSION,
+                        "website", "https://scim.ru",
+                        "support-url", "mailto:scim@scim.ru",
+                        "comments", _("Run a sales department by the pushing method: every lead moves through "
+                                      "its product’s funnel with a plan of concrete tasks, and the head of sales "
+                                      "controls every plan every day."),
+                        "developers", developers,
+                        "license-type", GTK_LICENSE_GPL_3_0,
+                        /* Translators: put your names here, one per line */
+                        "translator-credits", _("translator-credits"),
+                        NULL);
+  gtk_window_present (GTK_WINDOW (about));
+}
+
+static void
+new_window_action (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  scim_application_open_window (SCIM_APPLICATION (user_data), NULL, NULL);
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  GtkApplication *app = GTK_APPLICATION (user_data);
+  GList *windows = gtk_application_get_windows (app);
+
+  /* Close the windows first so each ends its session in the file. */
+  while (windows != NULL)
+    {
+      GList *next = windows->next;
+      gtk_window_destroy (GTK_WINDOW (windows->data));
+      windows = next;
+    }
+  g_application_quit (G_APPLICATION (app));
+}
+
+static const GActionEntry app_actions[] = {
+  { "about", about_action },
+  { "new-window", new_window_action },
+  { "quit", quit_action },
+};
+
+void
+_scim_application_install_actions (ScimApplication *self)
+{
+  GtkApplication *app = GTK_APPLICATION (self);
+  static const struct { const char *action; const char *accels[2]; } accels[] = {
+    { "app.quit", { "<Control>q", NULL } },
+    { "app.new-window", { "<Control>n", NULL } },
+    { "win.switch-file", { "<Control>o", NULL } },
+    { "win.page::funnel", { "<Control>1", NULL } },
+    { "win.page::control", { "<Control>2", NULL } },
+    { "win.page::book", { "<Control>3", NULL } },
+    { "win.page::leads", { "<Control>4", NULL } },
+    { "win.page::settings", { "<Control>5", NULL } },
+    { "window.close", { "<Control>w", NULL } },
+  };
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);
+  for (guint i = 0; i < G_N_ELEMENTS (accels); i++)
+    gtk_application_set_accels_for_action (app, accels[i].action, accels[i].accels);
+}

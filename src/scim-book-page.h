@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_BOOK_PAGE (scim_book_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScimBookPage, scim_book_page, SCIM, BOOK_PAGE, AdwBin)
+
+void        scim_book_page_set_store (ScimBookPage *self,
+                                      ScimStore    *store);
+GListModel *scim_book_page_get_model (ScimBookPage *self);
+
+G_END_DECLS

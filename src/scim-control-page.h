@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_CONTROL_PAGE (scim_control_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScimControlPage, scim_control_page, SCIM, CONTROL_PAGE, AdwBin)
+
+void        scim_control_page_set_store (ScimControlPage *self,
+                                         ScimStore       *store);
+GListModel *scim_control_page_get_model (ScimControlPage *self);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_FUNNEL_PAGE (scim_funnel_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, SCIM, FUNNEL_PAGE, AdwBin)
+
+void        scim_funnel_page_set_store (ScimFunnelPage *self,
+                                        ScimStore      *store);
+GListModel *scim_funnel_page_get_model (ScimFunnelPage *self);
+
+G_END_DECLS

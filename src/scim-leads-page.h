@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_LEADS_PAGE (scim_leads_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, SCIM, LEADS_PAGE, AdwBin)
+
+void        scim_leads_page_set_store (ScimLeadsPage *self,
+                                       ScimStore     *store);
+GListModel *scim_leads_page_get_model (ScimLeadsPage *self);
+
+G_END_DECLS

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <adwaita.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_SETTINGS_PAGE (scim_settings_page_get_type ())
+G_DECLARE_FINAL_TYPE (ScimSettingsPage, scim_settings_page, SCIM, SETTINGS_PAGE, AdwBin)
+
+void        scim_settings_page_set_store (ScimSettingsPage *self,
+                                          ScimStore        *store);
+GListModel *scim_settings_page_get_model (ScimSettingsPage *self);
+
+G_END_DECLS
