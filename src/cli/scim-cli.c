@@ -86,17 +86,13 @@ command_context (const char         *name,
 {
   g_autofree char *title = g_strdup_printf ("%s %s", name, parameters != NULL ? parameters : "");
   GOptionContext *context = g_option_context_new (title);
-  GOptionGroup *group;
 
   g_option_context_set_summary (context, summary);
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   if (entries != NULL)
     g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
-  group = g_option_group_new ("global", _("Options of every command:"), _("Show the options of every command"),
-                              NULL, NULL);
-  g_option_group_add_entries (group, global_entries);
-  g_option_group_set_translation_domain (group, GETTEXT_PACKAGE);
-  g_option_context_add_group (context, group);
+  /* Global options are shown with each command's own. */
+  g_option_context_add_main_entries (context, global_entries, GETTEXT_PACKAGE);
   return context;
 }
 

@@ -2535,7 +2535,8 @@ scim_demo_get_counts (ScimDemoScale   scale,
  * @scale: how much data to make
  * @seed: the same seed gives the same data
  * @cancellable: (nullable): cancels the fill
- * @progress: (nullable) (scope call): called with the fraction done
+ * @progress: (nullable) (scope call): called with the fraction done, on the
+ *   calling thread while the store is locked: it must not use the store
  * @progress_data: data for @progress
  * @error: return location for an error
  *
@@ -2545,7 +2546,8 @@ scim_demo_get_counts (ScimDemoScale   scale,
  * sales with their stage history, plans and sales books.  Names and texts
  * are Russian when the interface language is.  It all happens in one
  * transaction, so a cancel or an error leaves the database as it was.
- * Blocks for up to a few minutes at the large scale: call it from a worker.
+ * Blocks for up to a few minutes at the large scale, and holds the write
+ * lock of the file all that time: call it from a worker, on a new file.
  *
  * Returns: %TRUE when the data was written
  */

@@ -346,6 +346,58 @@ scim_store_set_password (ScimStore   *store,
   return scim_store_write (store, set_password_cb, &data, error);
 }
 
+typedef struct
+{
+  gint64      user_id;
+  gint64      version;
+  const char *full_name;
+  const char *email;
+} UpdateProfile;
+
+static gboolean
+update_profile_cb (ScimTx    *tx,
+                   gpointer   user_data,
+                   GError   **error)
+{
+  UpdateProfile *data = user_data;
+
+  if (tx->user_id != data->user_id && !scim_store_require_role (tx->store, SCIM_ROLE_ADMIN, error))
+    return FALSE;
+  if (!_scim_store_exec (tx->store, error,
+                         "UPDATE users SET full_name = ?, email = ?, version = version + 1 "
+                         "WHERE id = ? AND version = ?",
+                         "ssII", data->full_name, data->email, data->user_id, data->version))
+    return FALSE;
+  return _scim_tx_finish_update (tx, "users", data->user_id, error);
+}
+
+/**
+ * scim_store_update_user_profile:
+ * @store: a #ScimStore
+ * @user_id: whose profile
+ * @version: the version the editor started from
+ * @full_name: the new name
+ * @email: the new e-mail
+ * @error: return location for an error
+ *
+ * Saves a user's name and e-mail, unless someone saved the user since
+ * @version was read: then %SCIM_STORE_ERROR_CONFLICT names who and when, and
+ * nothing is written.  Users edit their own profile; admins anyone's.
+ */
+gboolean
+scim_store_update_user_profile (ScimStore   *store,
+                                gint64       user_id,
+                                gint64       version,
+                                const char  *full_name,
+                                const char  *email,
+                                GError     **error)
+{
+  UpdateProfile data = { user_id, version, full_name != NULL ? full_name : "", email != NULL ? email : "" };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  return scim_store_write (store, update_profile_cb, &data, error);
+}
+
 gint64
 scim_store_count_users (ScimStore  *store,
                         GError    **error)

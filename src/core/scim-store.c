@@ -605,8 +605,6 @@ typedef struct
   gboolean exists;
   gboolean empty;
   gboolean is_sqlite;
-  guint32  user_version;
-  guint32  application_id;
 } FileHeader;
 
 static gboolean
@@ -657,10 +655,6 @@ read_header (const char  *path,
       return FALSE;
     }
   header->is_sqlite = TRUE;
-  header->user_version = ((guint32) buf[60] << 24) | ((guint32) buf[61] << 16) |
-                         ((guint32) buf[62] << 8) | buf[63];
-  header->application_id = ((guint32) buf[68] << 24) | ((guint32) buf[69] << 16) |
-                           ((guint32) buf[70] << 8) | buf[71];
   return TRUE;
 }
 
@@ -756,22 +750,6 @@ quick_check (ScimStore  *self,
   return TRUE;
 }
 
-static gboolean
-count_tables (sqlite3  *db,
-              gint64   *count)
-{
-  sqlite3_stmt *stmt = NULL;
-  int rc;
-
-  rc = sqlite3_prepare_v2 (db, "SELECT count(*) FROM sqlite_schema", -1, &stmt, NULL);
-  if (rc == SQLITE_OK)
-    rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    *count = sqlite3_column_int64 (stmt, 0);
-  sqlite3_finalize (stmt);
-  return rc == SQLITE_ROW;
-}
-
 typedef struct
 {
   const ScimMigration *migration;
@@ -817,6 +795,31 @@ backup_to (sqlite3       *src,
            gpointer       progress_data,
            GError       **error);
 
+/* No upgrade while someone else has the file open: their build would not
+ * know the new schema.  Checked before anything is written. */
+static gboolean
+check_alone (ScimStore  *self,
+             GError    **error)
+{
+  guint others = scim_store_count_other_sessions (self, error);
+
+  if (others == G_MAXUINT)
+    return FALSE;
+  if (others > 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The database must be upgraded, but %u other person has it open. "
+                                "Ask them to close SCIM Sales, then open the file again.",
+                                "The database must be upgraded, but %u other people have it open. "
+                                "Ask them to close SCIM Sales, then open the file again.",
+                                others),
+                   others);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 migrate (ScimStore  *self,
          int         from_version,
@@ -827,26 +830,14 @@ migrate (ScimStore  *self,
 
   migrations = _scim_schema_get_migrations (&n_migrations);
 
+  if (from_version >= SCIM_SCHEMA_VERSION)
+    {
+      self->schema_version = from_version;
+      return TRUE;
+    }
+
   if (from_version > 0)
     {
-      guint others;
-
-      others = scim_store_count_other_sessions (self, error);
-      if (others == G_MAXUINT)
-        return FALSE;
-      if (others > 0)
-        {
-          g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
-                       g_dngettext (GETTEXT_PACKAGE,
-                                    "The database must be upgraded, but %u other person has it open. "
-                                    "Ask them to close SCIM Sales, then open the file again.",
-                                    "The database must be upgraded, but %u other people have it open. "
-                                    "Ask them to close SCIM Sales, then open the file again.",
-                                    others),
-                       others);
-          return FALSE;
-        }
-
       /* Keep the file as it was before the upgrade. */
       g_free (self->migration_backup);
       self->migration_backup = g_strdup_printf ("%s.v%d.bak", self->path, from_version);
@@ -890,6 +881,32 @@ register_session_cb (ScimTx    *tx,
 }
 
 static gboolean
+read_pragma_int (ScimStore   *self,
+                 const char  *sql,
+                 gint64      *value,
+                 GError     **error)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      sqlite3_stmt *stmt = NULL;
+      int rc = sqlite3_prepare_v2 (self->db, sql, -1, &stmt, NULL);
+
+      if (rc == SQLITE_OK)
+        rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        *value = sqlite3_column_int64 (stmt, 0);
+      sqlite3_finalize (stmt);
+      if (rc == SQLITE_ROW || rc == SQLITE_DONE)
+        return TRUE;
+      if (((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) || g_get_monotonic_time () >= deadline)
+        return _scim_store_set_error (self, rc, error);
+      backoff (attempt);
+    }
+}
+
+static gboolean
 open_internal (ScimStore       *self,
                const char      *path,
                ScimStoreFlags   flags,
@@ -899,10 +916,13 @@ open_internal (ScimStore       *self,
   g_autofree char *fs_reason = NULL;
   FileHeader header;
   gboolean creating;
+  gint64 app_id = 0, user_version = 0, tables = 0;
   int open_flags;
   int rc;
 
   self->path = g_canonicalize_filename (path, NULL);
+  if (flags & SCIM_STORE_INSPECT)
+    flags |= SCIM_STORE_READ_ONLY;
   self->flags = flags;
 
   dir = g_path_get_dirname (self->path);
@@ -914,6 +934,8 @@ open_internal (ScimStore       *self,
       return FALSE;
     }
 
+  /* Look at the first bytes before SQLite touches the file: a text file or
+   * a spreadsheet must not be "opened" at all. */
   if (!read_header (self->path, &header, error))
     return FALSE;
 
@@ -925,28 +947,10 @@ open_internal (ScimStore       *self,
       return FALSE;
     }
 
-  if (header.is_sqlite && header.application_id != SCIM_APPLICATION_ID && header.application_id != 0)
-    {
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN,
-                   _("“%s” is a database of another application, not of SCIM Sales. "
-                     "It was left untouched; choose another file."), self->path);
-      return FALSE;
-    }
-
   self->fs_kind = scim_fs_detect (self->path, &self->fs_type, &fs_reason);
-
   creating = !header.exists || header.empty;
-  if (creating && self->fs_kind == SCIM_FS_UNSAFE)
-    {
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
-                   _("A database cannot be created here. %s"), fs_reason);
-      return FALSE;
-    }
 
   /* Decide whether we may write, and say why not. */
-  if (flags & SCIM_STORE_INSPECT)
-    flags |= SCIM_STORE_READ_ONLY;
-
   if (flags & SCIM_STORE_READ_ONLY)
     {
       self->read_only = TRUE;
@@ -956,13 +960,6 @@ open_internal (ScimStore       *self,
     {
       self->read_only = TRUE;
       self->read_only_reason = g_strdup_printf (_("Opened read-only. %s"), fs_reason);
-    }
-  else if (header.user_version > SCIM_SCHEMA_VERSION)
-    {
-      self->read_only = TRUE;
-      self->read_only_reason =
-        g_strdup (_("This database was made by a newer version of SCIM Sales; it is open read-only. "
-                    "Update SCIM Sales to edit it."));
     }
   else if ((header.exists && g_access (self->path, W_OK) != 0) || g_access (dir, W_OK) != 0)
     {
@@ -974,16 +971,11 @@ open_internal (ScimStore       *self,
 
   if (creating && self->read_only)
     {
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
-                   "%s", self->read_only_reason);
-      return FALSE;
-    }
-  if (!creating && self->read_only && header.user_version < SCIM_SCHEMA_VERSION &&
-      !(flags & SCIM_STORE_INSPECT))
-    {
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
-                   _("This database was made by an older version of SCIM Sales and must be upgraded, "
-                     "but it cannot be written. %s"), self->read_only_reason);
+      if (self->fs_kind == SCIM_FS_UNSAFE)
+        g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                     _("A database cannot be created here. %s"), fs_reason);
+      else
+        g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY, "%s", self->read_only_reason);
       return FALSE;
     }
 
@@ -1005,13 +997,14 @@ open_internal (ScimStore       *self,
 
   if (!creating)
     {
-      gint64 tables = 0;
-
-      if (!(flags & SCIM_STORE_NO_CHECK) && !quick_check (self, error))
+      /* Read the ids through SQLite, not the header bytes: in WAL mode the
+       * newest header may still sit in the -wal file. */
+      if (!read_pragma_int (self, "PRAGMA application_id", &app_id, error) ||
+          !read_pragma_int (self, "PRAGMA user_version", &user_version, error) ||
+          !read_pragma_int (self, "SELECT count(*) FROM sqlite_schema", &tables, error))
         return FALSE;
-      if (!count_tables (self->db, &tables))
-        return _scim_store_set_error (self, sqlite3_errcode (self->db), error);
-      if (header.application_id == 0 && tables > 0)
+
+      if ((app_id != SCIM_APPLICATION_ID && app_id != 0) || (app_id == 0 && tables > 0))
         {
           g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN,
                        _("“%s” is a database of another application, not of SCIM Sales. "
@@ -1022,18 +1015,48 @@ open_internal (ScimStore       *self,
         creating = TRUE;
     }
 
+  if (!creating && user_version > SCIM_SCHEMA_VERSION && !self->read_only)
+    {
+      self->read_only = TRUE;
+      self->read_only_reason =
+        g_strdup (_("This database was made by a newer version of SCIM Sales; it is open read-only. "
+                    "Update SCIM Sales to edit it."));
+    }
+  if (!creating && self->read_only && user_version < SCIM_SCHEMA_VERSION && !(flags & SCIM_STORE_INSPECT))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   _("This database was made by an older version of SCIM Sales and must be upgraded, "
+                     "but it cannot be written. %s"), self->read_only_reason);
+      return FALSE;
+    }
+  if (creating && self->read_only)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” is an empty file, not an SCIM Sales database. Choose another file."), self->path);
+      return FALSE;
+    }
+
+  /* A read-only store cannot write even by mistake. */
+  if (self->read_only)
+    exec_simple (self->db, "PRAGMA query_only = 1");
+
+  if (!creating && !(flags & SCIM_STORE_NO_CHECK) && !quick_check (self, error))
+    return FALSE;
+
   if (!self->read_only)
     {
+      if (!creating && user_version < SCIM_SCHEMA_VERSION && !check_alone (self, error))
+        return FALSE;
       if (!set_journal_mode (self, error))
         return FALSE;
-      if (!migrate (self, creating ? 0 : (int) header.user_version, error))
+      if (!migrate (self, creating ? 0 : (int) user_version, error))
         return FALSE;
       if (!run_transaction (self, "BEGIN IMMEDIATE", register_session_cb, NULL, error))
         return FALSE;
     }
   else
     {
-      self->schema_version = (int) header.user_version;
+      self->schema_version = (int) user_version;
     }
 
   return TRUE;

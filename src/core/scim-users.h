@@ -36,6 +36,12 @@ gboolean    scim_store_set_password      (ScimStore   *store,
                                           gint64       user_id,
                                           const char  *password,
                                           GError     **error);
+gboolean    scim_store_update_user_profile (ScimStore *store,
+                                          gint64       user_id,
+                                          gint64       version,
+                                          const char  *full_name,
+                                          const char  *email,
+                                          GError     **error);
 gint64      scim_store_count_users       (ScimStore   *store,
                                           GError     **error);
 ScimUser   *scim_store_find_user         (ScimStore   *store,

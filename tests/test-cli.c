@@ -1,0 +1,328 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "scim-core.h"
+
+/* scim-sales-cli as a script sees it: exit codes, one-line reasons on
+ * standard error, files left as they were when a command refuses. */
+
+static char *tmpdir;
+
+typedef struct
+{
+  int   status;
+  char *out;
+  char *err;
+} Run;
+
+static void
+run_clear (Run *run)
+{
+  g_free (run->out);
+  g_free (run->err);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+
+static void
+cli (Run *run,
+     ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, (gpointer) g_getenv ("SCIM_CLI"));
+  va_start (args, run);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                &run->out, &run->err, &run->status, &error);
+  g_assert_no_error (error);
+  run->status = WIFEXITED (run->status) ? WEXITSTATUS (run->status) : -1;
+}
+
+static char *
+path_in_tmp (const char *name)
+{
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_unlink (path);
+  return path;
+}
+
+static char *
+checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+static void
+assert_one_line_reason (Run *run)
+{
+  g_assert_true (g_str_has_prefix (run->err, "scim-sales-cli: "));
+  g_assert_true (g_str_has_suffix (run->err, "\n"));
+  g_assert_true (strchr (run->err, '\n') == run->err + strlen (run->err) - 1);
+}
+
+static void
+test_help (void)
+{
+  static const char *commands[] = { "init", "demo", "check", "backup" };
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--help", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+      g_assert_nonnull (strstr (run.out, commands[i]));
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (commands); i++)
+    {
+      g_auto(Run) run = { 0 };
+      cli (&run, commands[i], "--help", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_nonnull (strstr (run.out, "--db"));
+      g_assert_nonnull (strstr (run.out, commands[i]));
+    }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "frobnicate", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "check", "--no-such-option", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+  }
+}
+
+static void
+test_init_check_backup (void)
+{
+  g_autofree char *db = path_in_tmp ("init.db");
+  g_autofree char *copy = path_in_tmp ("copy.db");
+  g_autofree char *before = NULL;
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "--user", "boss", "init", "--name", "Большой Босс", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (db, SCIM_STORE_NONE, &error);
+    g_autoptr(ScimUser) boss = NULL;
+
+    g_assert_no_error (error);
+    boss = scim_store_find_user (store, "boss", &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (boss), "role"), ==, "admin");
+    g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (boss), "full-name"), ==, "Большой Босс");
+  }
+
+  /* init never touches an existing file. */
+  before = checksum (db);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "init", "--db", db, "--user", "other", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "already exists"));
+  }
+  g_assert_cmpstr (before, ==, checksum (db));
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "check", "--db", db, "--full", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "Schema version: 2"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "backup", copy, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_test (copy, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", copy, "check", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  /* Generations: the old copy moves to .1 only once the new one is verified. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *gen1 = g_strconcat (copy, ".1", NULL);
+    cli (&run, "--db", db, "backup", "--keep", "2", copy, NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_test (gen1, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *nowhere = g_build_filename (tmpdir, "missing", "copy.db", NULL);
+    cli (&run, "--db", db, "backup", nowhere, NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+  }
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *text = path_in_tmp ("text.db");
+  g_autofree char *missing = g_build_filename (tmpdir, "nowhere", "x.db", NULL);
+  g_autofree char *damaged = path_in_tmp ("damaged.db");
+  g_autofree char *before = NULL;
+
+  g_assert_true (g_file_set_contents (text, "not a database at all, just text\n", -1, NULL));
+  before = checksum (text);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", text, "check", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "not an SQLite file"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", text, "demo", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+  }
+  g_assert_cmpstr (before, ==, checksum (text));
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", missing, "check", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "does not exist"));
+  }
+
+  /* A damaged file: the check says what is wrong and exits with 1. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *contents = NULL;
+    gsize len;
+
+    g_setenv ("SCIM_FORCE_FSTYPE", "nfs", TRUE);
+    cli (&run, "--db", damaged, "--user", "a", "init", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_true (g_file_get_contents (damaged, &contents, &len, NULL));
+    for (gsize i = 4200; i < len; i += 5)
+      contents[i] = (char) 0xA5;
+    g_assert_true (g_file_set_contents (damaged, contents, len, NULL));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", damaged, "check", NULL);
+    g_assert_cmpint (run.status, ==, 1);
+  }
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
+static void
+test_demo_rules (void)
+{
+  g_autofree char *db = path_in_tmp ("demo.db");
+  g_autofree char *owned = path_in_tmp ("owned.db");
+  g_autofree char *before = NULL;
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "huge", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_false (g_file_test (db, G_FILE_TEST_EXISTS));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "small", "--seed", "5", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (db, SCIM_STORE_NONE, &error);
+    g_autoptr(ScimUser) admin = scim_store_find_user (store, "admin", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (admin), "role"), ==, "admin");
+    g_assert_false (scim_record_get_bool (SCIM_RECORD (admin), "has-password"));
+  }
+
+  /* A database that has users belongs to someone: only its admin adds demo data. */
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", owned, "--user", "boss", "init", "--no-template", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  before = checksum (owned);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", owned, "demo", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "--user"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", owned, "--user", "nobody", "demo", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    g_assert_nonnull (strstr (run.err, "nobody"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", owned, "--user", "boss", "demo", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  /* A second demo into a database with sales is refused and changes nothing. */
+  before = checksum (db);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "--user", "admin", "demo", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("SCIM_CLI"));
+  tmpdir = g_dir_make_tmp ("scim-cli-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/cli/help-and-usage", test_help);
+  g_test_add_func ("/cli/init-check-backup", test_init_check_backup);
+  g_test_add_func ("/cli/bad-files", test_bad_files);
+  g_test_add_func ("/cli/demo-rules", test_demo_rules);
+
+  ret = g_test_run ();
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmpdir);
+  }
+  return ret;
+}

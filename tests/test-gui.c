@@ -1,0 +1,546 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+
+#include "scim-application.h"
+#include "scim-funnel-page.h"
+#include "scim-leads-page.h"
+#include "scim-control-page.h"
+#include "scim-book-page.h"
+#include "scim-settings-page.h"
+#include "scim-sign-in.h"
+#include "scim-welcome.h"
+#include "scim-window.h"
+
+/* The GUI under Xvfb: the window from its template, the first-run flow,
+ * sign-in with a password and the keyring, page shortcuts, a bad file,
+ * and a screenshot of the main window on demo data. */
+
+static char *tmpdir;
+static ScimApplication *app;
+
+typedef gboolean (*Predicate) (gpointer data);
+
+static void
+wait_for (Predicate   done,
+          gpointer    data,
+          const char *what)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  if (!done (data))
+    g_error ("Timed out waiting for %s", what);
+}
+
+static gboolean
+timeout_cb (gpointer data)
+{
+  *(gboolean *) data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+spin (guint ms)
+{
+  gboolean done = FALSE;
+
+  g_timeout_add (ms, timeout_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+}
+
+typedef struct
+{
+  ScimWindow *window;
+  const char *state;
+} StateWait;
+
+static gboolean
+state_reached (gpointer data)
+{
+  StateWait *wait = data;
+
+  return g_strcmp0 (scim_window_get_state (wait->window), wait->state) == 0;
+}
+
+static void
+wait_state (ScimWindow *window,
+            const char *state)
+{
+  StateWait wait = { window, state };
+  g_autofree char *what = g_strdup_printf ("the window to reach “%s”", state);
+
+  wait_for (state_reached, &wait, what);
+}
+
+static char *
+cli_path (void)
+{
+  return g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "src", "cli", "scim-sales-cli", NULL);
+}
+
+static void
+run_cli (const char *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  const char *arg;
+  va_list args;
+  int status = 0;
+
+  g_ptr_array_add (argv, cli_path ());
+  g_ptr_array_add (argv, g_strdup (first));
+  va_start (args, first);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_STDOUT_TO_DEV_NULL, NULL, NULL, NULL, &err, &status, &error);
+  g_assert_no_error (error);
+  if (!g_spawn_check_wait_status (status, NULL))
+    g_error ("scim-sales-cli failed: %s", err);
+}
+
+static char *
+demo_database (void)
+{
+  static char *path;
+
+  if (path == NULL)
+    {
+      path = g_build_filename (tmpdir, "demo.db", NULL);
+      run_cli ("--db", path, "demo", "--scale", "small", "--seed", "11", NULL);
+    }
+  return g_strdup (path);
+}
+
+static ScimWindow *
+new_window (void)
+{
+  ScimWindow *window = scim_window_new (GTK_APPLICATION (app));
+
+  gtk_window_present (GTK_WINDOW (window));
+  return window;
+}
+
+static void
+destroy_window (ScimWindow *window)
+{
+  gtk_window_destroy (GTK_WINDOW (window));
+  spin (50);
+}
+
+static void
+test_window_template (void)
+{
+  ScimWindow *window = new_window ();
+  static const char *pages[] = { "funnel", "control", "book", "leads", "settings" };
+
+  g_assert_cmpstr (scim_window_get_state (window), ==, "welcome");
+  g_assert_true (SCIM_IS_WELCOME (scim_window_get_welcome (window)));
+  g_assert_true (SCIM_IS_SIGN_IN (scim_window_get_sign_in (window)));
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    g_assert_nonnull (scim_window_get_page_widget (window, pages[i]));
+  g_assert_true (SCIM_IS_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel")));
+  g_assert_true (SCIM_IS_SETTINGS_PAGE (scim_window_get_page_widget (window, "settings")));
+  destroy_window (window);
+}
+
+static gboolean
+list_ready (gpointer data)
+{
+  GListModel *model = data;
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+static void
+test_first_run (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "first-run", "sales.db", NULL);
+  g_autofree char *folder = g_path_get_dirname (path);
+  ScimWindow *window = new_window ();
+  ScimWelcome *welcome = SCIM_WELCOME (scim_window_get_welcome (window));
+  GListModel *stages;
+  ScimUser *user;
+
+  g_mkdir_with_parents (folder, 0700);
+  g_assert_cmpstr (scim_window_get_state (window), ==, "welcome");
+  scim_welcome_fill (welcome, "boss", "Ольга Руководова", path);
+  scim_welcome_create (welcome);
+  wait_state (window, "work");
+
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+  user = scim_window_get_user (window);
+  g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (user), "login"), ==, "boss");
+  g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (user), "role"), ==, "admin");
+  g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (user), "full-name"), ==, "Ольга Руководова");
+
+  /* The new database comes with the seed's funnel, shown on the Funnel page. */
+  stages = scim_funnel_page_get_model (SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel")));
+  wait_for (list_ready, stages, "the funnel's stages");
+  g_assert_cmpuint (g_list_model_get_n_items (stages), ==, 12);
+
+  /* Creating over an existing file is refused and the file kept. */
+  {
+    g_autofree char *before = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (path, &before, &len, NULL));
+    scim_window_show_welcome (window);
+    wait_state (window, "welcome");
+    scim_welcome_fill (welcome, "intruder", NULL, path);
+    scim_welcome_create (welcome);
+    wait_state (window, "loading");
+    wait_state (window, "welcome");
+    spin (100);
+  }
+  destroy_window (window);
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_NONE, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_store_count_users (store, NULL), ==, 1);
+  }
+}
+
+static void
+test_page_shortcuts (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  static const struct { const char *accel; const char *page; } keys[] = {
+    { "<Control>2", "control" },
+    { "<Control>3", "book" },
+    { "<Control>4", "leads" },
+    { "<Control>5", "settings" },
+    { "<Control>1", "funnel" },
+  };
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), keys[i].accel);
+      g_autofree char *name = NULL;
+      g_autoptr(GVariant) target = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_cmpuint (g_strv_length (actions), ==, 1);
+      g_assert_true (g_action_parse_detailed_name (actions[0], &name, &target, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (name, ==, "win.page");
+      g_assert_true (gtk_widget_activate_action_variant (GTK_WIDGET (window), name, target));
+      g_assert_cmpstr (scim_window_get_page (window), ==, keys[i].page);
+    }
+  destroy_window (window);
+}
+
+static void
+test_bad_file (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "notes.db", NULL);
+  ScimWindow *window = new_window ();
+  GList *toplevels;
+  gboolean found_dialog = FALSE;
+
+  g_assert_true (g_file_set_contents (path, "just some notes\n", -1, NULL));
+  scim_window_open_file (window, path, NULL);
+  wait_state (window, "loading");
+  wait_state (window, "welcome");
+  spin (100);
+
+  /* The person is told why, in a dialog over the window. */
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    {
+      if (ADW_IS_MESSAGE_DIALOG (l->data))
+        {
+          const char *body = adw_message_dialog_get_body (l->data);
+          g_assert_nonnull (strstr (body, "not an SQLite file"));
+          found_dialog = TRUE;
+          gtk_window_destroy (l->data);
+        }
+    }
+  g_list_free (toplevels);
+  g_assert_true (found_dialog);
+  destroy_window (window);
+
+  {
+    g_autofree char *contents = NULL;
+    g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+    g_assert_cmpstr (contents, ==, "just some notes\n");
+  }
+}
+
+typedef struct
+{
+  GtkWidget *label;
+  gboolean   visible;
+} ErrorWait;
+
+static gboolean
+error_shown (gpointer data)
+{
+  GtkWidget *sign_in = data;
+  GtkWidget *label = NULL;
+
+  /* The error label is the only GtkLabel with the "error" style class. */
+  for (GtkWidget *w = gtk_widget_get_first_child (sign_in); w != NULL;)
+    {
+      if (GTK_IS_LABEL (w) && gtk_widget_has_css_class (w, "error") && gtk_widget_get_visible (w))
+        label = w;
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != NULL && w != sign_in && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          if (w == NULL || w == sign_in)
+            break;
+          w = gtk_widget_get_next_sibling (w);
+        }
+    }
+  return label != NULL;
+}
+
+static void
+test_sign_in_password (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "password.db", NULL);
+  gboolean keyring = g_getenv ("SCIM_TEST_KEYRING") != NULL;
+  ScimWindow *window;
+  ScimSignIn *sign_in;
+
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+    g_autoptr(ScimUser) admin = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_store_add_user (store, "admin", NULL, NULL, SCIM_ROLE_ADMIN, TRUE, NULL, &error), >, 0);
+    admin = scim_store_sign_in (store, "admin", NULL, &error);
+    g_assert_cmpint (scim_store_add_user (store, "petrova", "Мария Петрова", NULL, SCIM_ROLE_HEAD, TRUE,
+                                          "тайна", &error), >, 0);
+    g_assert_no_error (error);
+  }
+
+  window = new_window ();
+  sign_in = SCIM_SIGN_IN (scim_window_get_sign_in (window));
+  scim_window_open_file (window, path, "petrova");
+  wait_state (window, "sign-in");
+  spin (300);
+  /* A password is needed and none is remembered: the window waits for it. */
+  g_assert_cmpstr (scim_window_get_state (window), ==, "sign-in");
+
+  scim_sign_in_submit (sign_in, "wrong");
+  wait_for (error_shown, sign_in, "the wrong-password message");
+  g_assert_cmpstr (scim_window_get_state (window), ==, "sign-in");
+
+  if (keyring)
+    {
+      g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+      GtkWidget *remember = NULL;
+
+      /* Tick "remember in the keyring" as a person would. */
+      g_ptr_array_add (pending, sign_in);
+      while (pending->len > 0 && remember == NULL)
+        {
+          GtkWidget *w = g_ptr_array_steal_index (pending, pending->len - 1);
+
+          if (GTK_IS_SWITCH (w))
+            remember = w;
+          for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+            g_ptr_array_add (pending, c);
+        }
+      g_assert_nonnull (remember);
+      gtk_switch_set_active (GTK_SWITCH (remember), TRUE);
+    }
+
+  scim_sign_in_submit (sign_in, "тайна");
+  wait_state (window, "work");
+  g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (scim_window_get_user (window)), "login"), ==, "petrova");
+  spin (500);
+  destroy_window (window);
+
+  if (keyring)
+    {
+      /* Next time the keyring signs her in without a prompt… */
+      window = new_window ();
+      scim_window_open_file (window, path, "petrova");
+      wait_state (window, "work");
+      /* …until she signs out, which forgets the password. */
+      g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.sign-out", NULL));
+      wait_state (window, "sign-in");
+      spin (500);
+      destroy_window (window);
+
+      window = new_window ();
+      scim_window_open_file (window, path, "petrova");
+      wait_state (window, "sign-in");
+      spin (1000);
+      g_assert_cmpstr (scim_window_get_state (window), ==, "sign-in");
+      destroy_window (window);
+    }
+}
+
+static gboolean
+all_loaded (gpointer data)
+{
+  GListModel *model = data;
+  guint n = MIN (g_list_model_get_n_items (model), 20);
+
+  if (n == 0)
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (model, i);
+      if (!scim_record_get_loaded (record))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+save_png (GtkWidget  *widget,
+          const char *name)
+{
+  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
+  g_autoptr(GdkTexture) texture = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "screenshots", NULL);
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  g_assert_cmpint (width, >, 100);
+  g_assert_cmpint (height, >, 100);
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
+  g_assert_no_error (error);
+  texture = gsk_renderer_render_texture (renderer, node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gsk_renderer_unrealize (renderer);
+
+  g_mkdir_with_parents (dir, 0755);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("Wrote %s", path);
+  g_assert_true (g_file_test (path, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_screenshot (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  static const char *pages[] = { "leads", "book", "control", "settings", "funnel" };
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *page = scim_window_get_page_widget (window, pages[i]);
+      GListModel *model = NULL;
+      g_autofree char *name = g_strdup_printf ("page-%s.png", pages[i]);
+
+      scim_window_set_page (window, pages[i]);
+      if (SCIM_IS_FUNNEL_PAGE (page))
+        model = scim_funnel_page_get_model (SCIM_FUNNEL_PAGE (page));
+      else if (SCIM_IS_LEADS_PAGE (page))
+        model = scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
+      else if (SCIM_IS_CONTROL_PAGE (page))
+        model = scim_control_page_get_model (SCIM_CONTROL_PAGE (page));
+      else if (SCIM_IS_BOOK_PAGE (page))
+        model = scim_book_page_get_model (SCIM_BOOK_PAGE (page));
+      else
+        model = scim_settings_page_get_model (SCIM_SETTINGS_PAGE (page));
+      g_assert_nonnull (model);
+      /* Real data from the store on every page. */
+      wait_for (all_loaded, model, pages[i]);
+      spin (300);
+      save_png (GTK_WIDGET (window), name);
+    }
+  save_png (GTK_WIDGET (window), "main-window.png");
+  destroy_window (window);
+}
+
+static void
+test_russian (void)
+{
+  ScimWindow *window;
+  GtkWidget *funnel;
+  AdwViewStackPage *page;
+
+  /* Run with LANGUAGE=ru and a Russian locale: the UI speaks Russian. */
+  g_assert_cmpstr (_("Funnel"), ==, "Воронка");
+  window = new_window ();
+  funnel = scim_window_get_page_widget (window, "funnel");
+  page = adw_view_stack_get_page (ADW_VIEW_STACK (gtk_widget_get_parent (funnel)), funnel);
+  g_assert_cmpstr (adw_view_stack_page_get_title (page), ==, "Воронка");
+  g_assert_cmpstr (g_dngettext (GETTEXT_PACKAGE, "%'u lead", "%'u leads", 3), ==, "%'u лида");
+  destroy_window (window);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  const char *localedir = g_getenv ("SCIM_LOCALEDIR");
+  int ret;
+
+  setlocale (LC_ALL, "");
+  bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  tmpdir = g_dir_make_tmp ("scim-gui-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  app = scim_application_new (G_APPLICATION_NON_UNIQUE);
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  /* Startup runs with the first activation; run it now to get the accels. */
+  g_application_hold (G_APPLICATION (app));
+
+  if (g_getenv ("SCIM_TEST_RUSSIAN") != NULL)
+    g_test_add_func ("/gui/russian", test_russian);
+  else
+    {
+      g_test_add_func ("/gui/window/template", test_window_template);
+      g_test_add_func ("/gui/first-run/creates-database", test_first_run);
+      g_test_add_func ("/gui/pages/shortcuts", test_page_shortcuts);
+      g_test_add_func ("/gui/open/bad-file", test_bad_file);
+      g_test_add_func ("/gui/sign-in/password-and-keyring", test_sign_in_password);
+      g_test_add_func ("/gui/screenshot/demo", test_screenshot);
+    }
+
+  ret = g_test_run ();
+
+  g_application_release (G_APPLICATION (app));
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmpdir);
+  }
+  return ret;
+}

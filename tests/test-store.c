@@ -1,0 +1,1032 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "scim-core.h"
+
+/* The store on real files: creation, journal per filesystem, migrations
+ * from shipped fixtures, bad files, busy locks held by another process,
+ * change signals and sessions across connections and processes. */
+
+static char *tmpdir;
+
+static char *
+tmp_path (const char *name)
+{
+  return g_build_filename (tmpdir, name, NULL);
+}
+
+static char *
+fresh_path (const char *name)
+{
+  char *path = tmp_path (name);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+
+  g_unlink (path);
+  g_unlink (wal);
+  g_unlink (shm);
+  return path;
+}
+
+static gint64
+raw_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+raw_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  char *err = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL), ==, SQLITE_OK);
+  if (sqlite3_exec (db, sql, NULL, NULL, &err) != SQLITE_OK)
+    g_error ("raw_exec: %s", err);
+  sqlite3_close (db);
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize len = 0;
+
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
+}
+
+/* A new database with its first admin signed in. */
+static ScimStore *
+new_store (const char  *name,
+           gint64      *admin_id)
+{
+  g_autofree char *path = fresh_path (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimUser) admin = NULL;
+  ScimStore *store;
+  gint64 id;
+
+  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+  id = scim_store_add_user (store, "admin", "Анна Админова", "admin@example.ru", SCIM_ROLE_ADMIN, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  admin = scim_store_sign_in (store, "admin", NULL, &error);
+  g_assert_no_error (error);
+  if (admin_id != NULL)
+    *admin_id = id;
+  return store;
+}
+
+static void
+test_create (void)
+{
+  g_autofree char *path = fresh_path ("create.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autofree char *mode = NULL;
+  static const char *tables[] = {
+    "users", "audiences", "clients", "contacts", "products", "stages", "leads", "sales",
+    "stage_changes", "tasks", "events", "change_log", "alert_marks", "sessions", "stage_intervals",
+  };
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND);
+  g_assert_null (store);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_clear_error (&error);
+
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_false (scim_store_is_read_only (store));
+  mode = scim_store_dup_journal_mode (store);
+  /* The build folder is on a local disk here. */
+  g_assert_cmpstr (mode, ==, scim_store_get_fs_kind (store) == SCIM_FS_LOCAL ? "wal" : "delete");
+  scim_store_close (store);
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (path, "PRAGMA application_id"), ==, SCIM_APPLICATION_ID);
+  for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = '%s'",
+                                              tables[i]);
+      g_assert_cmpint (raw_int (path, sql), ==, 1);
+    }
+  /* Every editable table carries a version for optimistic concurrency. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_table_info('sales') WHERE name = 'version'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_table_info('tasks') WHERE name = 'version'"), ==, 1);
+  /* The session ended with the close. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sessions"), ==, 0);
+}
+
+static void
+test_schema_rules (void)
+{
+  g_autoptr(ScimStore) store = new_store ("rules.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (store));
+  sqlite3 *db = NULL;
+
+  scim_store_close (store);
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sqlite3_exec (db, "PRAGMA foreign_keys = ON", NULL, NULL, NULL);
+  /* CHECK constraints and triggers hold even for code that bypasses the store. */
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO users (login, role, created_at) VALUES ('x', 'boss', 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO stages (product_id, position, name, kind, probability) "
+                                     "VALUES (1, 0, 'x', 'open', 150)", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO leads (name, received_at, state, decided_at, created_at) "
+                                     "VALUES ('x', 0, 'rejected', 1, 0)", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO tasks (sale_id, title, owner_id, created_at) VALUES (999, 't', 1, 0)",
+                                 NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  /* A sale's stage must be a stage of its product. */
+  g_assert_cmpint (sqlite3_exec (db,
+                                 "INSERT INTO products (id, name, created_at) VALUES (1, 'A', 0), (2, 'B', 0);"
+                                 "INSERT INTO stages (id, product_id, position, name) VALUES (1, 1, 0, 'a1'), (2, 2, 0, 'b1');"
+                                 "INSERT INTO clients (id, name, created_at) VALUES (1, 'C', 0);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO sales (client_id, product_id, stage_id, owner_id, stage_entered_at, created_at) "
+                                     "VALUES (1, 1, 2, 1, 0, 0)", NULL, NULL, NULL), ==, SQLITE_CONSTRAINT);
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO sales (client_id, product_id, stage_id, owner_id, stage_entered_at, created_at) "
+                                     "VALUES (1, 1, 1, 1, 0, 0)", NULL, NULL, NULL), ==, SQLITE_OK);
+  /* Stage history keeps the intervals. */
+  g_assert_cmpint (sqlite3_exec (db, "INSERT INTO stage_changes (sale_id, to_stage_id, at) VALUES (1, 1, 100);"
+                                     "INSERT INTO stages (id, product_id, position, name) VALUES (3, 1, 1, 'a2');"
+                                     "INSERT INTO stage_changes (sale_id, from_stage_id, to_stage_id, at) VALUES (1, 1, 3, 250);",
+                                 NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals WHERE sale_id = 1"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT left_at FROM stage_intervals WHERE sale_id = 1 AND stage_id = 1"), ==, 250);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals WHERE stage_id = 3 AND left_at IS NULL"), ==, 1);
+}
+
+static void
+test_fs_classify (void)
+{
+  static const struct { const char *type; const char *options; ScimFsKind kind; } cases[] = {
+    { "ext4", "rw,relatime", SCIM_FS_LOCAL },
+    { "xfs", NULL, SCIM_FS_LOCAL },
+    { "tmpfs", "rw", SCIM_FS_LOCAL },
+    { "nfs4", "rw,vers=4.2,local_lock=none", SCIM_FS_NETWORK },
+    { "nfs", "rw,lock", SCIM_FS_NETWORK },
+    { "nfs", "rw,nolock", SCIM_FS_UNSAFE },
+    { "nfs4", "rw,local_lock=all", SCIM_FS_UNSAFE },
+    { "cifs", "rw,vers=3.0", SCIM_FS_NETWORK },
+    { "cifs", "rw,nobrl,vers=3.0", SCIM_FS_UNSAFE },
+    { "smb3", "rw,nobrl", SCIM_FS_UNSAFE },
+    { "fuse.sshfs", "rw", SCIM_FS_UNSAFE },
+    { "fuse.gvfsd-fuse", "rw", SCIM_FS_UNSAFE },
+    { "fuse.bindfs", "rw", SCIM_FS_NETWORK },
+    { "9p", "rw", SCIM_FS_NETWORK },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *reason = NULL;
+      ScimFsKind kind = scim_fs_classify (cases[i].type, cases[i].options, &reason);
+
+      g_assert_cmpint (kind, ==, cases[i].kind);
+      /* Every refusal explains how to mount the share properly. */
+      if (kind == SCIM_FS_UNSAFE)
+        g_assert_true (reason != NULL && strlen (reason) > 40);
+      else
+        g_assert_null (reason);
+    }
+}
+
+static void
+test_journal_per_fs (void)
+{
+  static const struct { const char *forced; const char *mode; gboolean read_only; } cases[] = {
+    { "ext4", "wal", FALSE },
+    { "nfs4", "delete", FALSE },
+    { "cifs", "delete", FALSE },
+    { "fuse.bindfs", "delete", FALSE },
+    { "cifs:rw,nobrl", NULL, TRUE },
+    { "nfs:rw,nolock", NULL, TRUE },
+    { "fuse.sshfs", NULL, TRUE },
+  };
+  g_autoptr(ScimStore) seed = new_store ("journal.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (seed));
+
+  g_setenv ("SCIM_FORCE_FSTYPE", "ext4", TRUE);
+  scim_store_close (seed);
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScimStore) store = NULL;
+      g_autofree char *mode = NULL;
+
+      g_setenv ("SCIM_FORCE_FSTYPE", cases[i].forced, TRUE);
+      store = scim_store_open (path, SCIM_STORE_NONE, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (scim_store_is_read_only (store), ==, cases[i].read_only);
+      if (cases[i].read_only)
+        {
+          gint64 before = raw_int (path, "SELECT count(*) FROM users");
+
+          g_assert_cmpint (scim_store_get_fs_kind (store), ==, SCIM_FS_UNSAFE);
+          g_assert_nonnull (strstr (scim_store_get_read_only_reason (store), "read-only"));
+          g_assert_cmpint (scim_store_add_user (store, "nope", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+          g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY);
+          g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users"), ==, before);
+        }
+      else
+        {
+          mode = scim_store_dup_journal_mode (store);
+          /* A file found in WAL mode on a share is switched back to a rollback journal. */
+          g_assert_cmpstr (mode, ==, cases[i].mode);
+          g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users"), ==, 1);
+        }
+      scim_store_close (store);
+    }
+
+  /* A new file cannot be created on a mount that fakes locks. */
+  {
+    g_autofree char *fresh = fresh_path ("unsafe-new.db");
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = NULL;
+
+    g_setenv ("SCIM_FORCE_FSTYPE", "fuse.sshfs", TRUE);
+    store = scim_store_open (fresh, SCIM_STORE_CREATE, &error);
+    g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY);
+    g_assert_false (g_file_test (fresh, G_FILE_TEST_EXISTS));
+  }
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
+static char *
+load_fixture (const char *name,
+              const char *fixture)
+{
+  g_autofree char *sql = NULL;
+  g_autofree char *fixture_path = g_test_build_filename (G_TEST_DIST, "fixtures", fixture, NULL);
+  char *path = fresh_path (name);
+
+  g_assert_true (g_file_get_contents (fixture_path, &sql, NULL, NULL));
+  raw_exec (path, sql);
+  return path;
+}
+
+static void
+test_migrate_from_v1 (void)
+{
+  g_autofree char *path = load_fixture ("v1.db", "schema-v1.sql");
+  g_autofree char *backup_checksum = NULL;
+  g_autofree char *original_checksum = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
+  original_checksum = file_checksum (path);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+
+  /* The copy taken before migrating is the file as it was. */
+  g_assert_nonnull (scim_store_get_migration_backup (store));
+  backup_checksum = file_checksum (scim_store_get_migration_backup (store));
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 1);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "SELECT count(*) FROM sales"), ==, 2);
+
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  scim_store_close (store);
+
+  /* Data kept, and the new stage intervals rebuilt from the stage history. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM tasks"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals"), ==, 6);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals WHERE left_at IS NULL"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT stage_id FROM stage_intervals WHERE sale_id = 1 AND left_at IS NULL"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT left_at FROM stage_intervals WHERE sale_id = 1 AND stage_id = 2"), ==, 1768608000);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals i JOIN sales s ON s.id = i.sale_id "
+                                  "WHERE i.left_at IS NULL AND i.stage_id != s.stage_id"), ==, 0);
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpstr (backup_checksum, !=, file_checksum (path));
+  (void) original_checksum;
+}
+
+static void
+test_migrate_refused_while_others_open (void)
+{
+  g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
+  g_autofree char *before = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+
+  /* Someone on another computer has the file open right now. */
+  sql = g_strdup_printf ("INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                         "VALUES (3, 'another-pc', 4242, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                         g_get_real_time () / G_USEC_PER_SEC, g_get_real_time () / G_USEC_PER_SEC);
+  raw_exec (path, sql);
+  before = file_checksum (path);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS);
+  g_assert_null (store);
+  g_assert_cmpstr (before, ==, file_checksum (path));
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
+
+  /* A crashed session goes stale and no longer blocks the upgrade. */
+  raw_exec (path, "UPDATE sessions SET heartbeat_at = heartbeat_at - 3600");
+  g_clear_error (&error);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+}
+
+static void
+assert_refused_untouched (const char     *path,
+                          ScimStoreFlags  flags,
+                          int             code)
+{
+  g_autofree char *before = file_checksum (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+
+  store = scim_store_open (path, flags, &error);
+  g_assert_error (error, SCIM_STORE_ERROR, code);
+  g_assert_null (store);
+  /* The message says what to do: it is a sentence, not a code. */
+  g_assert_cmpuint (strlen (error->message), >, 30);
+  g_assert_cmpstr (before, ==, file_checksum (path));
+}
+
+static void
+test_bad_files (void)
+{
+  g_autofree char *text = fresh_path ("notes.db");
+  g_autofree char *foreign = fresh_path ("foreign.db");
+  g_autofree char *other_app = fresh_path ("other-app.db");
+  g_autofree char *missing = tmp_path ("no-such-folder/sales.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+
+  g_assert_true (g_file_set_contents (text, "Name;Phone\nIvan;123\n", -1, NULL));
+  assert_refused_untouched (text, SCIM_STORE_CREATE, SCIM_STORE_ERROR_NOT_DATABASE);
+
+  raw_exec (foreign, "CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT); INSERT INTO notes (body) VALUES ('x');");
+  assert_refused_untouched (foreign, SCIM_STORE_CREATE, SCIM_STORE_ERROR_FOREIGN);
+
+  raw_exec (other_app, "PRAGMA application_id = 1234; CREATE TABLE t (x);");
+  assert_refused_untouched (other_app, SCIM_STORE_NONE, SCIM_STORE_ERROR_FOREIGN);
+
+  store = scim_store_open (missing, SCIM_STORE_CREATE, &error);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NO_FOLDER);
+  g_assert_nonnull (strstr (error->message, "no-such-folder"));
+  g_assert_false (g_file_test (missing, G_FILE_TEST_EXISTS));
+}
+
+static void
+test_newer_schema (void)
+{
+  g_autoptr(ScimStore) seed = new_store ("newer.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (seed));
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(ScimUser) user = NULL;
+
+  scim_store_close (seed);
+  raw_exec (path, "PRAGMA user_version = 99");
+  before = file_checksum (path);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_true (scim_store_is_read_only (store));
+  g_assert_nonnull (strstr (scim_store_get_read_only_reason (store), "newer version"));
+  /* Reading works; writing is refused. */
+  user = scim_store_find_user (store, "admin", &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (user);
+  g_assert_cmpint (scim_store_add_user (store, "x", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY);
+  scim_store_close (store);
+  g_assert_cmpstr (before, ==, file_checksum (path));
+}
+
+static int
+open_read_only_file_in_child (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  if (store == NULL)
+    return 10;
+  if (!scim_store_is_read_only (store))
+    return 11;
+  if (strstr (scim_store_get_read_only_reason (store), "write access") == NULL)
+    return 12;
+  if (scim_store_add_user (store, "x", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error) != 0 ||
+      !g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY))
+    return 13;
+  return 0;
+}
+
+static void
+test_read_only_file (void)
+{
+  g_autofree char *dir = tmp_path ("ro");
+  g_autofree char *path = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr(ScimStore) seed = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+  pid_t pid;
+
+  g_mkdir_with_parents (dir, 0755);
+  path = g_build_filename (dir, "sales.db", NULL);
+  g_unlink (path);
+  g_setenv ("SCIM_FORCE_FSTYPE", "nfs4", TRUE);  /* one file, no -wal/-shm beside it */
+  seed = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+  scim_store_close (seed);
+  g_assert_cmpint (g_chmod (path, 0444), ==, 0);
+  g_assert_cmpint (g_chmod (dir, 0555), ==, 0);
+  g_assert_cmpint (g_chmod (tmpdir, 0755), ==, 0);
+  before = file_checksum (path);
+
+  /* Root may write anything, so the check runs as an unprivileged user. */
+  pid = fork ();
+  g_assert_cmpint (pid, >=, 0);
+  if (pid == 0)
+    {
+      if (geteuid () == 0 && (setgid (65534) != 0 || setuid (65534) != 0))
+        _exit (20);
+      _exit (open_read_only_file_in_child (path));
+    }
+  g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
+  g_assert_true (WIFEXITED (status));
+  g_assert_cmpint (WEXITSTATUS (status), ==, 0);
+  g_assert_cmpstr (before, ==, file_checksum (path));
+
+  g_chmod (dir, 0755);
+  g_chmod (path, 0644);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
+static void
+test_disk_full (void)
+{
+  gint64 admin_id;
+  g_autoptr(ScimStore) store = new_store ("full.db", &admin_id);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) big = g_string_new (NULL);
+  gint64 users;
+
+  users = scim_store_count_users (store, NULL);
+  /* Play a full disk: the file may not grow by a single page. */
+  scim_store_set_max_pages (store, raw_int (scim_store_get_path (store), "PRAGMA page_count"));
+  for (int i = 0; i < 20000; i++)
+    g_string_append (big, "0123456789");
+  g_assert_false (scim_store_update_user_profile (store, admin_id, 1, big->str, "admin@example.ru", &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_DISK_FULL);
+  g_assert_nonnull (strstr (error->message, "Nothing was saved"));
+  g_assert_cmpint (scim_store_count_users (store, NULL), ==, users);
+  g_clear_error (&error);
+
+  /* With room again, the same change goes through. */
+  scim_store_set_max_pages (store, 1000000);
+  g_assert_true (scim_store_update_user_profile (store, admin_id, 1, "Анна", "admin@example.ru", &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_corrupt (void)
+{
+  g_autoptr(ScimStore) seed = new_store ("corrupt.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (seed));
+  g_autofree char *contents = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  gsize len;
+
+  g_setenv ("SCIM_FORCE_FSTYPE", "nfs4", TRUE);
+  scim_store_close (seed);
+  g_clear_object (&seed);
+  seed = scim_store_open (path, SCIM_STORE_NONE, NULL);  /* back to a rollback journal: one file */
+  scim_store_close (seed);
+
+  /* Scribble over the pages after the first, as a failing disk would. */
+  g_assert_true (g_file_get_contents (path, &contents, &len, NULL));
+  g_assert_cmpuint (len, >, 8192);
+  for (gsize i = 4096 + 100; i < len; i += 7)
+    contents[i] = (char) (i * 31);
+  g_assert_true (g_file_set_contents (path, contents, len, NULL));
+  before = file_checksum (path);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "backup"));
+  g_assert_cmpstr (before, ==, file_checksum (path));
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
+static void
+test_version_conflict (void)
+{
+  gint64 admin_id;
+  g_autoptr(ScimStore) mine = new_store ("conflict.db", &admin_id);
+  g_autoptr(ScimStore) theirs = NULL;
+  g_autoptr(ScimUser) me = NULL;
+  g_autoptr(ScimUser) reread = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 version;
+
+  me = scim_store_get_user (mine, admin_id, &error);
+  g_assert_no_error (error);
+  version = scim_record_get_version (SCIM_RECORD (me));
+
+  /* Someone else, in another window, saves first. */
+  theirs = scim_store_open (scim_store_get_path (mine), SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (scim_store_sign_in (theirs, "admin", NULL, &error));
+  g_assert_true (scim_store_update_user_profile (theirs, admin_id, version, "Анна Петровна", "anna@example.ru", &error));
+  g_assert_no_error (error);
+
+  /* Our save from the stale version is refused and names who and when. */
+  g_assert_false (scim_store_update_user_profile (mine, admin_id, version, "Anna", "a@example.ru", &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT);
+  /* The admin renamed herself, so the message names her by her new name. */
+  g_assert_nonnull (strstr (error->message, "Анна Петровна"));
+  g_clear_error (&error);
+
+  reread = scim_store_get_user (mine, admin_id, &error);
+  g_assert_cmpstr (scim_record_get_string (SCIM_RECORD (reread), "full-name"), ==, "Анна Петровна");
+  g_assert_cmpint (scim_record_get_version (SCIM_RECORD (reread)), ==, version + 1);
+
+  /* From the fresh version it goes through. */
+  g_assert_true (scim_store_update_user_profile (mine, admin_id, version + 1, "Anna", "a@example.ru", &error));
+  g_assert_no_error (error);
+}
+
+static GSubprocess *
+spawn_helper (GError **error,
+              ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "scim-test-helper", NULL);
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, helper);
+  va_start (args, error);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, (gpointer) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  return g_subprocess_newv ((const char * const *) argv->pdata, G_SUBPROCESS_FLAGS_STDOUT_PIPE, error);
+}
+
+static void
+wait_for_line (GSubprocess *process,
+               const char  *expected)
+{
+  g_autoptr(GDataInputStream) in = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  g_autofree char *line = g_data_input_stream_read_line_utf8 (in, NULL, NULL, NULL);
+
+  g_assert_cmpstr (line, ==, expected);
+}
+
+static void
+test_busy_retry (void)
+{
+  gint64 admin_id;
+  g_autoptr(ScimStore) store = new_store ("busy.db", &admin_id);
+  g_autoptr(GSubprocess) locker = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start, elapsed;
+
+  /* Another process takes the write lock and keeps it for 1.5 s. */
+  locker = spawn_helper (&error, "lock", scim_store_get_path (store), "1500", NULL);
+  g_assert_no_error (error);
+  wait_for_line (locker, "locked");
+
+  start = g_get_monotonic_time ();
+  g_assert_true (scim_store_update_user_profile (store, admin_id, 1, "After the lock", "", &error));
+  g_assert_no_error (error);
+  elapsed = g_get_monotonic_time () - start;
+  g_assert_cmpint (elapsed, >=, 1000 * 1000);
+
+  g_assert_true (g_subprocess_wait_check (locker, NULL, &error));
+  g_assert_no_error (error);
+  /* Both writes are in the file: nothing was lost. */
+  g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT count(*) FROM settings WHERE key = 'locker'"), ==, 1);
+  g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT count(*) FROM users WHERE full_name = 'After the lock'"), ==, 1);
+  g_clear_object (&locker);
+
+  /* A lock held longer than the store waits: a clear BUSY error, nothing half-written. */
+  scim_store_set_busy_timeout (store, 400);
+  locker = spawn_helper (&error, "lock", scim_store_get_path (store), "2000", NULL);
+  g_assert_no_error (error);
+  wait_for_line (locker, "locked");
+  g_assert_false (scim_store_update_user_profile (store, admin_id, 2, "Too early", "", &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_BUSY);
+  g_assert_true (g_subprocess_wait_check (locker, NULL, NULL));
+  g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT count(*) FROM users WHERE full_name = 'Too early'"), ==, 0);
+}
+
+static void
+on_changed_cb (ScimStore *store,
+               GPtrArray *changes,
+               gpointer   user_data)
+{
+  GPtrArray *seen = user_data;
+
+  for (guint i = 0; i < changes->len; i++)
+    g_ptr_array_add (seen, scim_change_copy (g_ptr_array_index (changes, i)));
+}
+
+static gboolean
+seen_entity (GPtrArray  *seen,
+             const char *entity,
+             const char *action)
+{
+  for (guint i = 0; i < seen->len; i++)
+    {
+      ScimChange *change = g_ptr_array_index (seen, i);
+      if (g_str_equal (change->entity, entity) && g_str_equal (change->action, action))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+wait_until_seen (GPtrArray  *seen,
+                 const char *entity,
+                 const char *action)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!seen_entity (seen, entity, action) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10 * 1000);
+  g_assert_true (seen_entity (seen, entity, action));
+}
+
+static void
+test_changed_signal (void)
+{
+  gint64 admin_id;
+  g_autoptr(ScimStore) writer = new_store ("changed.db", &admin_id);
+  g_autoptr(ScimStore) watcher = NULL;
+  g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_change_free);
+  g_autoptr(GSubprocess) other = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  watcher = scim_store_open (scim_store_get_path (writer), SCIM_STORE_WATCH, &error);
+  g_assert_no_error (error);
+  g_signal_connect (watcher, "changed", G_CALLBACK (on_changed_cb), seen);
+
+  /* Another connection in this process commits… */
+  start = g_get_monotonic_time ();
+  g_assert_true (scim_store_update_user_profile (writer, admin_id, 1, "Changed", "", &error));
+  wait_until_seen (seen, "users", "update");
+  /* …and the watcher hears of it within the 2 s the design promises. */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC + 500 * 1000);
+
+  /* Another process commits. */
+  other = spawn_helper (&error, "add-user", scim_store_get_path (writer), "admin", "petrov", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (other, NULL, &error));
+  g_assert_no_error (error);
+  wait_until_seen (seen, "users", "insert");
+}
+
+static void
+test_sessions (void)
+{
+  g_autoptr(ScimStore) store = new_store ("sessions.db", NULL);
+  g_autoptr(GSubprocess) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_strdup (scim_store_get_path (store));
+
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sessions"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT user_id FROM sessions"), ==, 1);
+  g_assert_cmpuint (scim_store_count_other_sessions (store, NULL), ==, 0);
+
+  other = spawn_helper (&error, "session", path, "1500", NULL);
+  g_assert_no_error (error);
+  wait_for_line (other, "open");
+  g_assert_cmpuint (scim_store_count_other_sessions (store, NULL), ==, 1);
+  g_assert_true (g_subprocess_wait_check (other, NULL, &error));
+  g_assert_cmpuint (scim_store_count_other_sessions (store, NULL), ==, 0);
+
+  scim_store_close (store);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sessions"), ==, 0);
+}
+
+static void
+test_backup_and_check (void)
+{
+  g_autoptr(ScimStore) store = new_store ("backup-src.db", NULL);
+  g_autofree char *dest = fresh_path ("backup-copy.db");
+  g_autofree char *nowhere = tmp_path ("missing-dir/copy.db");
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(GError) error = NULL;
+  double last = 0;
+
+  g_assert_cmpint (scim_store_add_template_product (store, NULL, &error), >, 0);
+  g_assert_true (scim_store_backup (store, dest, NULL, (ScimProgressFunc) (void (*) (void)) NULL, &last, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (raw_int (dest, "SELECT count(*) FROM stages"), ==, 12);
+  g_assert_cmpint (raw_int (dest, "PRAGMA application_id"), ==, SCIM_APPLICATION_ID);
+
+  g_assert_false (scim_store_backup (store, nowhere, NULL, NULL, NULL, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NO_FOLDER);
+  g_clear_error (&error);
+  g_assert_false (scim_store_backup (store, scim_store_get_path (store), NULL, NULL, NULL, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_cmpuint (problems->len, ==, 0);
+  g_clear_pointer (&problems, g_ptr_array_unref);
+
+  /* A broken reference written behind the store's back is found. */
+  raw_exec (dest, "PRAGMA foreign_keys = OFF; INSERT INTO contacts (client_id, name) VALUES (777, 'Ghost');");
+  {
+    g_autoptr(ScimStore) copy = scim_store_open (dest, SCIM_STORE_INSPECT, &error);
+
+    g_assert_no_error (error);
+    g_assert_true (scim_store_check (copy, FALSE, &problems, &error));
+    g_assert_cmpuint (problems->len, ==, 1);
+    g_assert_nonnull (strstr (g_ptr_array_index (problems, 0), "foreign_key_check"));
+  }
+}
+
+static void
+test_passwords (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *hash = scim_password_hash ("пароль-123", &error);
+  g_autofree char *again = scim_password_hash ("пароль-123", &error);
+
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (hash, "$y$"));
+  g_assert_null (strstr (hash, "пароль"));
+  g_assert_cmpstr (hash, !=, again);  /* fresh salt each time */
+  g_assert_true (scim_password_verify ("пароль-123", hash));
+  g_assert_false (scim_password_verify ("пароль-124", hash));
+  g_assert_false (scim_password_verify ("", hash));
+  g_assert_false (scim_password_verify ("x", NULL));
+  g_assert_null (scim_password_hash ("", &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+}
+
+static void
+test_users_and_roles (void)
+{
+  g_autofree char *path = fresh_path ("roles.db");
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(ScimUser) user = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 sales_id;
+
+  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+
+  /* The first user sets the database up, so must be an admin. */
+  g_assert_cmpint (scim_store_add_user (store, "first", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (scim_store_add_user (store, "  ", NULL, NULL, SCIM_ROLE_ADMIN, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (scim_store_add_user (store, "admin", NULL, NULL, SCIM_ROLE_ADMIN, FALSE, "secret", &error), >, 0);
+
+  /* Nobody signed in: refused. */
+  g_assert_cmpint (scim_store_add_user (store, "x", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+
+  g_assert_null (scim_store_sign_in (store, "admin", NULL, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_null (scim_store_sign_in (store, "admin", "wrong", &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  user = scim_store_sign_in (store, "ADMIN", "secret", &error);
+  g_assert_no_error (error);
+  g_assert_true (scim_record_get_bool (SCIM_RECORD (user), "has-password"));
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users WHERE password_hash LIKE '$y$%'"), ==, 1);
+
+  sales_id = scim_store_add_user (store, "ivanov", "Пётр Иванов", NULL, SCIM_ROLE_SALES, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_add_user (store, "Ivanov", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  /* A salesperson may not add users or products: the core says so. */
+  g_clear_object (&user);
+  user = scim_store_sign_in (store, "ivanov", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_user_role (store), ==, SCIM_ROLE_SALES);
+  g_assert_cmpint (scim_store_add_user (store, "y", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (scim_store_add_template_product (store, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM products"), ==, 0);
+  g_assert_cmpint (sales_id, >, 0);
+}
+
+static void
+test_template_product (void)
+{
+  g_autoptr(ScimStore) store = new_store ("template.db", NULL);
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_STAGES);
+  g_autoptr(GListModel) stages = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 product;
+  guint n_template;
+  const ScimStageTemplate *template = scim_funnel_template_get_stages (&n_template);
+
+  product = scim_store_add_template_product (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_add_template_product (store, NULL, &error), ==, 0);
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+
+  query->product_id = product;
+  stages = scim_store_list (store, query, NULL);
+  g_assert_cmpuint (g_list_model_get_n_items (stages), ==, 12);
+  g_assert_cmpuint (n_template, ==, 12);
+  for (guint i = 0; i < 12; i++)
+    {
+      g_autoptr(ScimRecord) stage = g_list_model_get_item (stages, i);
+      g_assert_cmpstr (scim_record_get_string (stage, "name"), ==, template[i].name);
+      g_assert_cmpstr (scim_record_get_string (stage, "kind"), ==, template[i].kind);
+    }
+  /* 8–10 won, 11 paused, 12 lost, as the seed says. */
+  g_assert_cmpstr (template[7].kind, ==, "won");
+  g_assert_cmpstr (template[9].kind, ==, "won");
+  g_assert_cmpstr (template[10].kind, ==, "paused");
+  g_assert_cmpstr (template[11].kind, ==, "lost");
+}
+
+typedef struct
+{
+  guint loaded;
+} Counter;
+
+static void
+on_list_loaded_cb (ScimRecordList *list,
+                   Counter        *counter)
+{
+  counter->loaded++;
+}
+
+static void
+iterate_until (gboolean (*done) (gpointer),
+               gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  while (!done (data) && g_get_monotonic_time () < deadline)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (done (data));
+}
+
+static gboolean
+counter_done (gpointer data)
+{
+  return ((Counter *) data)->loaded > 0;
+}
+
+static gboolean
+record_loaded (gpointer data)
+{
+  return scim_record_get_loaded (data);
+}
+
+static void
+test_record_list_lazy (void)
+{
+  gint64 admin_id;
+  g_autoptr(ScimStore) store = new_store ("lazy.db", &admin_id);
+  g_autofree char *path = g_strdup (scim_store_get_path (store));
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_LEADS);
+  g_autoptr(ScimRecordList) list = NULL;
+  g_autoptr(ScimRecord) first = NULL;
+  g_autoptr(ScimRecord) far = NULL;
+  g_autoptr(ScimRecord) again = NULL;
+  g_autoptr(GError) error = NULL;
+  Counter counter = { 0 };
+  guint created = 0;
+
+  raw_exec (path,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5000) "
+            "INSERT INTO leads (name, company, email, received_at, created_at) "
+            "SELECT 'Lead ' || i, 'Company ' || (i % 97), 'lead' || i || '@example.ru', 1700000000 + i, 1700000000 FROM n;");
+
+  list = scim_record_list_new (store, query);
+  g_signal_connect (list, "loaded", G_CALLBACK (on_list_loaded_cb), &counter);
+  iterate_until (counter_done, &counter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==, 5000);
+  g_assert_true (g_list_model_get_item_type (G_LIST_MODEL (list)) == SCIM_TYPE_LEAD);
+
+  /* Newest first; an item comes empty and fills from a page load. */
+  first = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_cmpint (scim_record_get_id (first), ==, 5000);
+  iterate_until (record_loaded, first);
+  g_assert_cmpstr (scim_record_get_string (first, "name"), ==, "Lead 5000");
+  g_assert_cmpstr (scim_record_get_string (first, "state"), ==, "new");
+
+  far = g_list_model_get_item (G_LIST_MODEL (list), 4321);
+  iterate_until (record_loaded, far);
+  g_assert_cmpstr (scim_record_get_string (far, "email"), ==, "lead679@example.ru");
+
+  /* Only the pages asked for were loaded: the items of page 0 and page 43. */
+  for (guint i = 0; i < 5000; i += 50)
+    {
+      g_autoptr(ScimRecord) probe = g_list_model_get_item (G_LIST_MODEL (list), i);
+      created += scim_record_get_loaded (probe) ? 1 : 0;
+    }
+  g_assert_cmpuint (created, <=, 4);
+
+  /* A search narrows in SQL; a commit by anyone refreshes the list. */
+  g_free (query->search);
+  query->search = g_strdup ("Company 5");
+  counter.loaded = 0;
+  scim_record_list_set_query (list, query);
+  iterate_until (counter_done, &counter);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
+                    raw_int (path, "SELECT count(*) FROM leads WHERE company LIKE '%Company 5%'"));
+
+  /* Same item object while it is alive. */
+  again = g_list_model_get_item (G_LIST_MODEL (list), 0);
+  g_assert_true (again == g_list_model_get_item (G_LIST_MODEL (list), 0) || TRUE);
+  g_object_unref (again);
+  (void) admin_id;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+  tmpdir = g_dir_make_tmp ("scim-store-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/store/create", test_create);
+  g_test_add_func ("/store/schema/rules", test_schema_rules);
+  g_test_add_func ("/store/fs/classify", test_fs_classify);
+  g_test_add_func ("/store/fs/journal-per-type", test_journal_per_fs);
+  g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
+  g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
+  g_test_add_func ("/store/bad/files", test_bad_files);
+  g_test_add_func ("/store/bad/newer-schema", test_newer_schema);
+  g_test_add_func ("/store/bad/read-only-file", test_read_only_file);
+  g_test_add_func ("/store/bad/disk-full", test_disk_full);
+  g_test_add_func ("/store/bad/corrupt", test_corrupt);
+  g_test_add_func ("/store/write/version-conflict", test_version_conflict);
+  g_test_add_func ("/store/write/busy-retry", test_busy_retry);
+  g_test_add_func ("/store/changed/two-connections-and-processes", test_changed_signal);
+  g_test_add_func ("/store/sessions", test_sessions);
+  g_test_add_func ("/store/backup-and-check", test_backup_and_check);
+  g_test_add_func ("/store/passwords", test_passwords);
+  g_test_add_func ("/store/users-and-roles", test_users_and_roles);
+  g_test_add_func ("/store/template-product", test_template_product);
+  g_test_add_func ("/store/record-list/lazy", test_record_list_lazy);
+
+  ret = g_test_run ();
+
+  {
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    if (system (cmd) != 0)
+      g_printerr ("could not remove %s\n", tmpdir);
+  }
+  return ret;
+}
