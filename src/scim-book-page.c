@@ -12,12 +12,12 @@
 
 struct _ScimBookPage
 {
-  AdwBin           parent_instance;
+  GtkWidget           parent_instance;
 
   ScimRecordTable *table;
 };
 
-G_DEFINE_FINAL_TYPE (ScimBookPage, scim_book_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimBookPage, scim_book_page, GTK_TYPE_WIDGET)
 
 static char *
 count_events (guint n)
@@ -37,7 +37,10 @@ on_record_activated_cb (ScimRecordTable *table,
 static void
 scim_book_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_BOOK_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (scim_book_page_parent_class)->dispose (object);
 }
@@ -52,6 +55,7 @@ scim_book_page_class_init (ScimBookPageClass *klass)
 
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-book-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimBookPage, table);
   gtk_widget_class_bind_template_callback (widget_class, on_record_activated_cb);
 }

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_BOOK_PAGE (scim_book_page_get_type ())
-G_DECLARE_FINAL_TYPE (ScimBookPage, scim_book_page, SCIM, BOOK_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimBookPage, scim_book_page, SCIM, BOOK_PAGE, GtkWidget)
 
 void        scim_book_page_set_store (ScimBookPage *self,
                                       ScimStore    *store);

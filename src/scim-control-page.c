@@ -13,14 +13,14 @@
 
 struct _ScimControlPage
 {
-  AdwBin           parent_instance;
+  GtkWidget           parent_instance;
 
   ScimRecordTable *table;
   GtkToggleButton *mine_button;
   ScimStore       *store;
 };
 
-G_DEFINE_FINAL_TYPE (ScimControlPage, scim_control_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimControlPage, scim_control_page, GTK_TYPE_WIDGET)
 
 static char *
 count_tasks (guint n)
@@ -57,9 +57,12 @@ on_record_activated_cb (ScimRecordTable *table,
 static void
 scim_control_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   ScimControlPage *self = (ScimControlPage *) object;
 
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_CONTROL_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (scim_control_page_parent_class)->dispose (object);
@@ -75,6 +78,7 @@ scim_control_page_class_init (ScimControlPageClass *klass)
 
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-control-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, table);
   gtk_widget_class_bind_template_callback (widget_class, on_record_activated_cb);
 }

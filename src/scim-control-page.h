@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_CONTROL_PAGE (scim_control_page_get_type ())
-G_DECLARE_FINAL_TYPE (ScimControlPage, scim_control_page, SCIM, CONTROL_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimControlPage, scim_control_page, SCIM, CONTROL_PAGE, GtkWidget)
 
 void        scim_control_page_set_store (ScimControlPage *self,
                                          ScimStore       *store);

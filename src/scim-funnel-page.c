@@ -13,7 +13,7 @@
 
 struct _ScimFunnelPage
 {
-  AdwBin           parent_instance;
+  GtkWidget           parent_instance;
 
   GtkDropDown     *product_dropdown;
   GtkLabel        *summary_label;
@@ -24,7 +24,7 @@ struct _ScimFunnelPage
   gulong           loaded_id;
 };
 
-G_DEFINE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, GTK_TYPE_WIDGET)
 
 static gint64
 selected_product (ScimFunnelPage *self)
@@ -179,11 +179,14 @@ on_store_changed_cb (ScimStore      *store,
 static void
 scim_funnel_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   ScimFunnelPage *self = (ScimFunnelPage *) object;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_FUNNEL_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (scim_funnel_page_parent_class)->dispose (object);
@@ -200,6 +203,7 @@ scim_funnel_page_class_init (ScimFunnelPageClass *klass)
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   g_type_ensure (SCIM_TYPE_PRODUCT);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-funnel-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, product_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, summary_label);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, table);

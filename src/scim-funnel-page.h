@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_FUNNEL_PAGE (scim_funnel_page_get_type ())
-G_DECLARE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, SCIM, FUNNEL_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, SCIM, FUNNEL_PAGE, GtkWidget)
 
 void        scim_funnel_page_set_store (ScimFunnelPage *self,
                                         ScimStore      *store);

@@ -13,12 +13,12 @@
 
 struct _ScimLeadsPage
 {
-  AdwBin           parent_instance;
+  GtkWidget           parent_instance;
 
   ScimRecordTable *table;
 };
 
-G_DEFINE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, GTK_TYPE_WIDGET)
 
 static char *
 count_leads (guint n)
@@ -38,7 +38,10 @@ on_record_activated_cb (ScimRecordTable *table,
 static void
 scim_leads_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_LEADS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (scim_leads_page_parent_class)->dispose (object);
 }
@@ -53,6 +56,7 @@ scim_leads_page_class_init (ScimLeadsPageClass *klass)
 
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-leads-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimLeadsPage, table);
   gtk_widget_class_bind_template_callback (widget_class, on_record_activated_cb);
 }

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_LEADS_PAGE (scim_leads_page_get_type ())
-G_DECLARE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, SCIM, LEADS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, SCIM, LEADS_PAGE, GtkWidget)
 
 void        scim_leads_page_set_store (ScimLeadsPage *self,
                                        ScimStore     *store);

@@ -13,7 +13,7 @@
 
 struct _ScimSettingsPage
 {
-  AdwBin           parent_instance;
+  GtkWidget           parent_instance;
 
   GtkStack        *stack;
   ScimRecordTable *audiences_table;
@@ -22,7 +22,7 @@ struct _ScimSettingsPage
   ScimRecordTable *users_table;
 };
 
-G_DEFINE_FINAL_TYPE (ScimSettingsPage, scim_settings_page, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimSettingsPage, scim_settings_page, GTK_TYPE_WIDGET)
 
 static char *
 count_clients (guint n)
@@ -51,7 +51,10 @@ count_users (guint n)
 static void
 scim_settings_page_dispose (GObject *object)
 {
+  GtkWidget *child;
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_SETTINGS_PAGE);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (scim_settings_page_parent_class)->dispose (object);
 }
@@ -66,6 +69,7 @@ scim_settings_page_class_init (ScimSettingsPageClass *klass)
 
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-settings-page.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimSettingsPage, audiences_table);
   gtk_widget_class_bind_template_child (widget_class, ScimSettingsPage, clients_table);
   gtk_widget_class_bind_template_child (widget_class, ScimSettingsPage, products_table);

@@ -8,7 +8,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_SETTINGS_PAGE (scim_settings_page_get_type ())
-G_DECLARE_FINAL_TYPE (ScimSettingsPage, scim_settings_page, SCIM, SETTINGS_PAGE, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimSettingsPage, scim_settings_page, SCIM, SETTINGS_PAGE, GtkWidget)
 
 void        scim_settings_page_set_store (ScimSettingsPage *self,
                                           ScimStore        *store);

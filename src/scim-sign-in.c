@@ -13,7 +13,7 @@
 
 struct _ScimSignIn
 {
-  AdwBin               parent_instance;
+  GtkWidget               parent_instance;
 
   AdwStatusPage       *status_page;
   GtkListBox          *user_list;
@@ -38,7 +38,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (ScimSignIn, scim_sign_in, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimSignIn, scim_sign_in, GTK_TYPE_WIDGET)
 
 static void
 select_row (ScimSignIn    *self,
@@ -101,7 +101,10 @@ on_sign_in_clicked_cb (GtkWidget  *widget,
 static void
 scim_sign_in_dispose (GObject *object)
 {
+  GtkWidget *child;
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_SIGN_IN);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (scim_sign_in_parent_class)->dispose (object);
 }
@@ -142,6 +145,7 @@ scim_sign_in_class_init (ScimSignInClass *klass)
                                         NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_STRING, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-sign-in.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimSignIn, admin_group);
   gtk_widget_class_bind_template_child (widget_class, ScimSignIn, admin_login_row);
   gtk_widget_class_bind_template_child (widget_class, ScimSignIn, admin_name_row);
@@ -262,7 +266,11 @@ scim_sign_in_set_busy (ScimSignIn *self,
                        gboolean    busy)
 {
   g_return_if_fail (SCIM_IS_SIGN_IN (self));
-  gtk_widget_set_sensitive (GTK_WIDGET (self), !busy);
+  /* Keep the password entry live (and focused) while the check runs; only
+   * what would start a second sign-in waits. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->sign_in_button), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->user_list), !busy);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->admin_group), !busy);
 }
 
 /* Signs in the selected user with @password, as the Sign In button does. */

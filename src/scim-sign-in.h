@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_SIGN_IN (scim_sign_in_get_type ())
-G_DECLARE_FINAL_TYPE (ScimSignIn, scim_sign_in, SCIM, SIGN_IN, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimSignIn, scim_sign_in, SCIM, SIGN_IN, GtkWidget)
 
 void        scim_sign_in_set_users    (ScimSignIn *self,
                                        const char *file,

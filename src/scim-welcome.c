@@ -13,7 +13,7 @@
 
 struct _ScimWelcome
 {
-  AdwBin          parent_instance;
+  GtkWidget          parent_instance;
 
   AdwEntryRow    *login_row;
   AdwEntryRow    *name_row;
@@ -35,7 +35,7 @@ enum {
 
 static guint signals[N_SIGNALS];
 
-G_DEFINE_FINAL_TYPE (ScimWelcome, scim_welcome, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (ScimWelcome, scim_welcome, GTK_TYPE_WIDGET)
 
 static void
 set_path (ScimWelcome *self,
@@ -157,12 +157,15 @@ on_recent_activated_cb (GtkListBox    *list,
 static void
 scim_welcome_dispose (GObject *object)
 {
+  GtkWidget *child;
   ScimWelcome *self = (ScimWelcome *) object;
 
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (self->chooser);
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_WELCOME);
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
+    gtk_widget_unparent (child);
 
   G_OBJECT_CLASS (scim_welcome_parent_class)->dispose (object);
 }
@@ -202,6 +205,7 @@ scim_welcome_class_init (ScimWelcomeClass *klass)
                                 G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-welcome.ui");
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimWelcome, create_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWelcome, error_label);
   gtk_widget_class_bind_template_child (widget_class, ScimWelcome, file_row);

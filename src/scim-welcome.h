@@ -6,7 +6,7 @@
 G_BEGIN_DECLS
 
 #define SCIM_TYPE_WELCOME (scim_welcome_get_type ())
-G_DECLARE_FINAL_TYPE (ScimWelcome, scim_welcome, SCIM, WELCOME, AdwBin)
+G_DECLARE_FINAL_TYPE (ScimWelcome, scim_welcome, SCIM, WELCOME, GtkWidget)
 
 void scim_welcome_set_recent (ScimWelcome        *self,
                               const char * const *paths);
