@@ -4,7 +4,9 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <locale.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "scim-format.h"
 
@@ -65,15 +67,30 @@ scim_format_date_time (gint64 unix_time)
 char *
 scim_format_money (gint64 minor_units)
 {
-  char buf[64];
-  gint64 whole = minor_units / 100;
-  int cents = (int) ABS (minor_units % 100);
+  g_autofree char *digits = NULL;
+  const struct lconv *lc = localeconv ();
+  /* The C locale groups nothing; money is still easier to read grouped. */
+  const char *sep = lc->mon_thousands_sep != NULL && lc->mon_thousands_sep[0] != '\0'
+                    ? lc->mon_thousands_sep : "\u202F";
+  const char *point = lc->mon_decimal_point != NULL && lc->mon_decimal_point[0] != '\0'
+                      ? lc->mon_decimal_point : ",";
+  guint64 magnitude = minor_units < 0 ? (guint64) -(minor_units + 1) + 1 : (guint64) minor_units;
+  GString *out = g_string_new (minor_units < 0 ? "−" : "");
+  guint64 whole = magnitude / 100;
+  int cents = (int) (magnitude % 100);
+  gsize len;
 
-  if (cents == 0)
-    g_snprintf (buf, sizeof buf, "%'" G_GINT64_FORMAT, whole);
-  else
-    g_snprintf (buf, sizeof buf, "%'.2f", (double) minor_units / 100.0);
-  return g_strdup (buf);
+  digits = g_strdup_printf ("%" G_GUINT64_FORMAT, whole);
+  len = strlen (digits);
+  for (gsize i = 0; i < len; i++)
+    {
+      if (i > 0 && (len - i) % 3 == 0)
+        g_string_append (out, sep);
+      g_string_append_c (out, digits[i]);
+    }
+  if (cents != 0)
+    g_string_append_printf (out, "%s%02d", point, cents);
+  return g_string_free (out, FALSE);
 }
 
 /**
