@@ -14,6 +14,9 @@
 #include "scim-sign-in.h"
 #include "scim-welcome.h"
 #include "scim-window.h"
+#include "scim-funnel-editor.h"
+#include "scim-product-dialog.h"
+#include "scim-edit-dialog.h"
 
 /* The GUI under Xvfb: the window from its template, the first-run flow,
  * sign-in with a password and the keyring, page shortcuts, a bad file,
@@ -484,6 +487,153 @@ test_screenshot (void)
   destroy_window (window);
 }
 
+
+/* A database with an admin, a salesperson and the template product. */
+static char *
+settings_database (const char *name)
+{
+  g_autofree char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_autoptr(ScimUser) admin = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_add_user (store, "admin", "Анна Админова", NULL, SCIM_ROLE_ADMIN, TRUE, NULL, &error), >, 0);
+  admin = scim_store_sign_in (store, "admin", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_add_user (store, "ivanov", "Пётр Иванов", NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), >, 0);
+  g_assert_cmpint (scim_store_add_template_product (store, NULL, &error), >, 0);
+  g_assert_no_error (error);
+  scim_store_close (store);
+  return g_steal_pointer (&path);
+}
+
+static ScimSettingsPage *
+open_settings (ScimWindow *window,
+               const char *path,
+               const char *login)
+{
+  ScimSettingsPage *page;
+  GListModel *products;
+
+  scim_window_open_file (window, path, login);
+  wait_state (window, "work");
+  scim_window_set_page (window, "settings");
+  page = SCIM_SETTINGS_PAGE (scim_window_get_page_widget (window, "settings"));
+  products = scim_settings_page_get_section_model (page, "products");
+  wait_for (all_loaded, products, "the products");
+  return page;
+}
+
+static gboolean
+editor_settled (gpointer data)
+{
+  ScimFunnelEditor *editor = data;
+
+  return !scim_funnel_editor_get_busy (editor) && scim_funnel_editor_get_n_stages (editor) > 0;
+}
+
+static GArray *
+stored_order (ScimStore *store,
+              gint64     product_id)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_STAGES);
+  g_autoptr(GListModel) stages = NULL;
+  GArray *order = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  query->product_id = product_id;
+  stages = scim_store_list (store, query, NULL);
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(ScimRecord) stage = g_list_model_get_item (stages, i);
+      gint64 id = scim_record_get_id (stage);
+      g_array_append_val (order, id);
+    }
+  return order;
+}
+
+static void
+test_funnel_editor_reorders (void)
+{
+  g_autofree char *path = settings_database ("funnel-editor.db");
+  ScimWindow *window = new_window ();
+  ScimSettingsPage *page = open_settings (window, path, "admin");
+  GListModel *products = scim_settings_page_get_section_model (page, "products");
+  g_autoptr(ScimRecord) product = g_list_model_get_item (products, 0);
+  ScimProductDialog *dialog;
+  ScimFunnelEditor *editor;
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+  g_autoptr(GArray) after_keys = NULL;
+  gint64 product_id = scim_record_get_id (product);
+  GtkListBoxRow *row;
+
+  dialog = SCIM_PRODUCT_DIALOG (scim_settings_page_open_product (page, product));
+  editor = SCIM_FUNNEL_EDITOR (scim_product_dialog_get_funnel_editor (dialog));
+  g_assert_nonnull (editor);
+  wait_for (editor_settled, editor, "the funnel editor");
+  g_assert_cmpuint (scim_funnel_editor_get_n_stages (editor), ==, 12);
+  before = stored_order (scim_window_get_store (window), product_id);
+
+  /* Drag the first stage to the third place. */
+  scim_funnel_editor_move (editor, 0, 2);
+  spin (50);
+  wait_for (editor_settled, editor, "the reorder");
+  after = stored_order (scim_window_get_store (window), product_id);
+  g_assert_cmpint (g_array_index (after, gint64, 2), ==, g_array_index (before, gint64, 0));
+  g_assert_cmpint (g_array_index (after, gint64, 0), ==, g_array_index (before, gint64, 1));
+  g_assert_cmpint (g_array_index (after, gint64, 1), ==, g_array_index (before, gint64, 2));
+  g_assert_cmpint (scim_funnel_editor_get_stage_id (editor, 2), ==, g_array_index (before, gint64, 0));
+
+  /* With the keyboard: focus the fourth stage, Alt+Up moves it up one place. */
+  row = GTK_LIST_BOX_ROW (scim_funnel_editor_get_row (editor, 3));
+  g_assert_true (gtk_widget_grab_focus (GTK_WIDGET (row)));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (row), "funnel.move-up", NULL));
+  spin (50);
+  wait_for (editor_settled, editor, "the keyboard reorder");
+  after_keys = stored_order (scim_window_get_store (window), product_id);
+  g_assert_cmpint (g_array_index (after_keys, gint64, 2), ==, g_array_index (after, gint64, 3));
+  g_assert_cmpint (g_array_index (after_keys, gint64, 3), ==, g_array_index (after, gint64, 2));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  destroy_window (window);
+}
+
+static void
+test_settings_read_only_for_sales (void)
+{
+  g_autofree char *path = settings_database ("sales-read-only.db");
+  ScimWindow *window = new_window ();
+  ScimSettingsPage *page = open_settings (window, path, "ivanov");
+  GListModel *products = scim_settings_page_get_section_model (page, "products");
+  g_autoptr(ScimRecord) product = g_list_model_get_item (products, 0);
+  ScimProductDialog *dialog;
+  ScimFunnelEditor *editor;
+  g_autoptr(GArray) before = NULL;
+  g_autoptr(GArray) after = NULL;
+
+  /* Nothing to add where only an admin may. */
+  g_assert_false (gtk_widget_get_visible (scim_settings_page_get_add_button (page, "products")));
+  g_assert_false (gtk_widget_get_visible (scim_settings_page_get_add_button (page, "users")));
+  g_assert_false (gtk_widget_get_visible (scim_settings_page_get_add_button (page, "audiences")));
+  /* A salesperson still adds clients (their own). */
+  g_assert_true (gtk_widget_get_visible (scim_settings_page_get_add_button (page, "clients")));
+
+  dialog = SCIM_PRODUCT_DIALOG (scim_settings_page_open_product (page, product));
+  g_assert_false (scim_edit_dialog_get_editable (SCIM_EDIT_DIALOG (dialog)));
+  editor = SCIM_FUNNEL_EDITOR (scim_product_dialog_get_funnel_editor (dialog));
+  wait_for (editor_settled, editor, "the funnel editor");
+  before = stored_order (scim_window_get_store (window), scim_record_get_id (product));
+  /* A move asked of a read-only editor does nothing. */
+  scim_funnel_editor_move (editor, 0, 3);
+  spin (300);
+  after = stored_order (scim_window_get_store (window), scim_record_get_id (product));
+  g_assert_cmpmem (before->data, before->len * sizeof (gint64), after->data, after->len * sizeof (gint64));
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -536,6 +686,8 @@ main (int    argc,
       g_test_add_func ("/gui/open/bad-file", test_bad_file);
       g_test_add_func ("/gui/sign-in/password-and-keyring", test_sign_in_password);
       g_test_add_func ("/gui/screenshot/demo", test_screenshot);
+      g_test_add_func ("/gui/settings/funnel-editor-reorders", test_funnel_editor_reorders);
+      g_test_add_func ("/gui/settings/read-only-for-sales", test_settings_read_only_for_sales);
     }
 
   ret = g_test_run ();

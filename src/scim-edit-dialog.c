@@ -1,0 +1,448 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-edit-dialog"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scim-edit-dialog.h"
+
+/* The frame of every Settings dialog.  The save runs on a worker thread;
+ * the dialog closes on success and shows the refusal otherwise, so nothing
+ * is half-written and nothing typed is lost. */
+
+typedef struct
+{
+  AdwToastOverlay     *toast_overlay;
+  AdwPreferencesPage  *page;
+  AdwPreferencesGroup *error_group;
+  GtkLabel            *error_label;
+  GtkButton           *save_button;
+  GtkButton           *cancel_button;
+
+  ScimStore           *store;
+  gboolean             editable;
+  gboolean             busy;
+} ScimEditDialogPrivate;
+
+enum {
+  SAVED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+G_DEFINE_TYPE_WITH_PRIVATE (ScimEditDialog, scim_edit_dialog, ADW_TYPE_WINDOW)
+
+static void
+on_save_clicked_cb (GtkButton      *button,
+                    ScimEditDialog *self)
+{
+  scim_edit_dialog_save (self);
+}
+
+static void
+save_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  scim_edit_dialog_save (SCIM_EDIT_DIALOG (widget));
+}
+
+static void
+scim_edit_dialog_dispose (GObject *object)
+{
+  ScimEditDialog *self = SCIM_EDIT_DIALOG (object);
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_clear_object (&priv->store);
+  gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_EDIT_DIALOG);
+
+  G_OBJECT_CLASS (scim_edit_dialog_parent_class)->dispose (object);
+}
+
+static void
+scim_edit_dialog_class_init (ScimEditDialogClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = scim_edit_dialog_dispose;
+
+  /**
+   * ScimEditDialog::saved:
+   *
+   * Emitted once the change is in the store, just before the dialog closes.
+   */
+  signals[SAVED] = g_signal_new ("saved", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                 G_TYPE_NONE, 0);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-edit-dialog.ui");
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, cancel_button);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, error_group);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, error_label);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, page);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, save_button);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, toast_overlay);
+  gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
+  gtk_widget_class_install_action (widget_class, "dialog.save", NULL, save_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_s, GDK_CONTROL_MASK, "dialog.save", NULL);
+}
+
+static void
+scim_edit_dialog_init (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+  priv->editable = TRUE;
+}
+
+void
+scim_edit_dialog_add_group (ScimEditDialog      *self,
+                            AdwPreferencesGroup *group)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  adw_preferences_page_add (priv->page, group);
+}
+
+void
+scim_edit_dialog_set_store (ScimEditDialog *self,
+                            ScimStore      *store)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  g_set_object (&priv->store, store);
+}
+
+/**
+ * scim_edit_dialog_get_store:
+ * @self: a #ScimEditDialog
+ *
+ * Returns: (transfer none): the store
+ */
+ScimStore *
+scim_edit_dialog_get_store (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (SCIM_IS_EDIT_DIALOG (self), NULL);
+  return priv->store;
+}
+
+/**
+ * scim_edit_dialog_set_editable:
+ * @self: a #ScimEditDialog
+ * @editable: %FALSE to show the record read-only (a user without the role)
+ */
+void
+scim_edit_dialog_set_editable (ScimEditDialog *self,
+                               gboolean        editable)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  priv->editable = editable;
+  gtk_widget_set_visible (GTK_WIDGET (priv->save_button), editable);
+  gtk_button_set_label (priv->cancel_button, editable ? _("_Cancel") : _("_Close"));
+}
+
+gboolean
+scim_edit_dialog_get_editable (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (SCIM_IS_EDIT_DIALOG (self), FALSE);
+  return priv->editable;
+}
+
+void
+scim_edit_dialog_set_error (ScimEditDialog *self,
+                            const char     *message)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  gtk_label_set_label (priv->error_label, message != NULL ? message : "");
+  gtk_widget_set_visible (GTK_WIDGET (priv->error_group), message != NULL);
+}
+
+void
+scim_edit_dialog_toast (ScimEditDialog *self,
+                        const char     *message)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  adw_toast_overlay_add_toast (priv->toast_overlay, adw_toast_new (message));
+}
+
+/* Saves as the Save button and Ctrl+S do. */
+void
+scim_edit_dialog_save (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  if (!priv->editable || priv->busy || SCIM_EDIT_DIALOG_GET_CLASS (self)->save == NULL)
+    return;
+  SCIM_EDIT_DIALOG_GET_CLASS (self)->save (self);
+}
+
+static void
+on_saved_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ScimEditDialog) self = user_data;
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+
+  priv->busy = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), TRUE);
+  if (scim_store_run_finish (SCIM_STORE (source), result, &error) == NULL)
+    {
+      scim_edit_dialog_set_error (self, error->message);
+      return;
+    }
+  g_signal_emit (self, signals[SAVED], 0);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * scim_edit_dialog_run_save:
+ * @self: a #ScimEditDialog
+ * @func: (scope async): the write, on a worker; returns non-%NULL on success
+ * @data: (transfer full): its data
+ * @data_destroy: frees @data
+ *
+ * Runs the write; closes the dialog on success, shows the error otherwise.
+ */
+void
+scim_edit_dialog_run_save (ScimEditDialog *self,
+                           ScimStoreFunc   func,
+                           gpointer        data,
+                           GDestroyNotify  data_destroy)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+
+  priv->busy = TRUE;
+  scim_edit_dialog_set_error (self, NULL);
+  gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), FALSE);
+  scim_store_run_async (priv->store, func, data, data_destroy, NULL, on_saved_cb, g_object_ref (self));
+}
+
+gboolean
+scim_edit_dialog_get_busy (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (SCIM_IS_EDIT_DIALOG (self), FALSE);
+  return priv->busy;
+}
+
+/* Row helpers */
+
+/**
+ * scim_edit_dialog_add_entry:
+ * @group: the group
+ * @title: the translated title, with a mnemonic
+ * @text: (nullable): the value
+ *
+ * Returns: (transfer none): the new row
+ */
+AdwEntryRow *
+scim_edit_dialog_add_entry (AdwPreferencesGroup *group,
+                            const char          *title,
+                            const char          *text)
+{
+  GtkWidget *row = adw_entry_row_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  gtk_editable_set_text (GTK_EDITABLE (row), text != NULL ? text : "");
+  adw_preferences_group_add (group, row);
+  return ADW_ENTRY_ROW (row);
+}
+
+/**
+ * scim_edit_dialog_add_switch:
+ * @group: the group
+ * @title: the translated title
+ * @subtitle: (nullable): what it means
+ * @active: the value
+ *
+ * Returns: (transfer none): the switch
+ */
+GtkSwitch *
+scim_edit_dialog_add_switch (AdwPreferencesGroup *group,
+                             const char          *title,
+                             const char          *subtitle,
+                             gboolean             active)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  gtk_switch_set_active (GTK_SWITCH (toggle), active);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  adw_preferences_group_add (group, row);
+  return GTK_SWITCH (toggle);
+}
+
+/**
+ * scim_edit_dialog_add_choice:
+ * @group: the group
+ * @title: the translated title
+ * @labels: (array zero-terminated=1): the translated choices
+ * @selected: the one chosen
+ *
+ * Returns: (transfer none): the row
+ */
+AdwComboRow *
+scim_edit_dialog_add_choice (AdwPreferencesGroup *group,
+                             const char          *title,
+                             const char * const  *labels,
+                             guint                selected)
+{
+  GtkWidget *row = adw_combo_row_new ();
+  g_autoptr(GtkStringList) model = gtk_string_list_new (labels);
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (model));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  adw_preferences_group_add (group, row);
+  return ADW_COMBO_ROW (row);
+}
+
+/**
+ * scim_edit_dialog_add_records:
+ * @group: the group
+ * @title: the translated title
+ * @records: (element-type ScimRecord): the choices
+ * @property: the string property to show
+ * @selected_id: the record chosen, or 0
+ * @allow_none: whether "None" comes first
+ *
+ * Returns: (transfer none): the row; read the choice with
+ *   scim_edit_dialog_get_record_id()
+ */
+AdwComboRow *
+scim_edit_dialog_add_records (AdwPreferencesGroup *group,
+                              const char          *title,
+                              GListModel          *records,
+                              const char          *property,
+                              gint64               selected_id,
+                              gboolean             allow_none)
+{
+  GType type = g_list_model_get_item_type (records);
+  g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
+  GtkFlattenListModel *flat;
+  GtkWidget *row = adw_combo_row_new ();
+  guint selected = 0;
+
+  if (allow_none)
+    {
+      g_autoptr(GListStore) none = g_list_store_new (type);
+      g_autoptr(ScimRecord) placeholder = scim_record_new (type, 0);
+
+      g_object_set (placeholder, property, _("None"), NULL);
+      g_list_store_append (none, placeholder);
+      g_list_store_append (parts, none);
+    }
+  g_list_store_append (parts, records);
+  flat = gtk_flatten_list_model_new (G_LIST_MODEL (g_steal_pointer (&parts)));
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (flat)); i++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (G_LIST_MODEL (flat), i);
+      if (scim_record_get_id (record) == selected_id)
+        selected = i;
+    }
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_combo_row_set_expression (ADW_COMBO_ROW (row), gtk_property_expression_new (type, NULL, property));
+  adw_combo_row_set_model (ADW_COMBO_ROW (row), G_LIST_MODEL (flat));
+  adw_combo_row_set_selected (ADW_COMBO_ROW (row), selected);
+  g_object_unref (flat);
+  adw_preferences_group_add (group, row);
+  return ADW_COMBO_ROW (row);
+}
+
+gint64
+scim_edit_dialog_get_record_id (AdwComboRow *row)
+{
+  ScimRecord *record = adw_combo_row_get_selected_item (row);
+
+  return record != NULL ? scim_record_get_id (record) : 0;
+}
+
+/**
+ * scim_edit_dialog_add_text:
+ * @group: the group
+ * @title: the translated title
+ * @text: (nullable): the value
+ *
+ * Adds a multi-line field (notes, phones one per line).
+ *
+ * Returns: (transfer none): the text view
+ */
+GtkTextView *
+scim_edit_dialog_add_text (AdwPreferencesGroup *group,
+                           const char          *title,
+                           const char          *text)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  GtkWidget *label = gtk_label_new_with_mnemonic (title);
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *view = gtk_text_view_new ();
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_mnemonic_widget (GTK_LABEL (label), view);
+  gtk_text_view_set_wrap_mode (GTK_TEXT_VIEW (view), GTK_WRAP_WORD_CHAR);
+  gtk_text_view_set_accepts_tab (GTK_TEXT_VIEW (view), FALSE);
+  gtk_text_view_set_top_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_bottom_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_left_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_text_view_set_right_margin (GTK_TEXT_VIEW (view), 6);
+  gtk_widget_set_size_request (view, -1, 60);
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (GTK_TEXT_VIEW (view)), text != NULL ? text : "", -1);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (view), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_frame_set_child (GTK_FRAME (frame), view);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), frame);
+  gtk_widget_set_margin_top (box, 12);
+  adw_preferences_group_add (group, box);
+  return GTK_TEXT_VIEW (view);
+}
+
+/**
+ * scim_edit_dialog_get_text:
+ * @view: a text view from scim_edit_dialog_add_text()
+ *
+ * Returns: (transfer full): its text
+ */
+char *
+scim_edit_dialog_get_text (GtkTextView *view)
+{
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (view);
+  GtkTextIter start, end;
+
+  gtk_text_buffer_get_bounds (buffer, &start, &end);
+  return gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+}
