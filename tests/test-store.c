@@ -331,6 +331,62 @@ test_migrate_from_v1 (void)
 }
 
 static void
+test_migrate_from_v2 (void)
+{
+  g_autofree char *path = load_fixture ("v2.db", "schema-v2.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ScimUser) admin = NULL;
+  static const char *indexes[] = {
+    "stage_changes_sale", "stage_changes_to", "stage_changes_from", "stage_intervals_stage", "tasks_target_stage",
+  };
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 2);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 2);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* The stage history is kept row for row, and its trigger still keeps the
+   * intervals. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_changes"), ==, 6);
+  g_assert_cmpint (raw_int (path, "SELECT to_stage_id FROM stage_changes WHERE id = 6"), ==, 4);
+  g_assert_cmpint (raw_int (path, "SELECT from_stage_id FROM stage_changes WHERE id = 5"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals"), ==, 6);
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '%s'",
+                                              indexes[i]);
+      g_assert_cmpint (raw_int (path, sql), ==, 1);
+    }
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+                                  "AND name IN ('stage_changes_interval', 'stage_changes_to_required', "
+                                  "'stages_name_in_history')"), ==, 3);
+
+  /* What version 3 is for: a stage that sales passed through can go, and
+   * the history keeps its name. */
+  admin = scim_store_sign_in (store, "admin", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (scim_store_delete_stage (store, 2, 0, &error));
+  g_assert_no_error (error);
+  scim_store_close (store);
+
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_changes"), ==, 6);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_changes WHERE id = 2 AND to_stage_id IS NULL "
+                                  "AND to_stage_name = 'Осведомлен о продукте'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_changes WHERE id = 3 AND from_stage_id IS NULL "
+                                  "AND from_stage_name = 'Осведомлен о продукте'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals WHERE stage_id = 2"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stages WHERE product_id = 1 AND position = 3 AND id = 5"), ==, 1);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1005,6 +1061,7 @@ main (int    argc,
   g_test_add_func ("/store/fs/classify", test_fs_classify);
   g_test_add_func ("/store/fs/journal-per-type", test_journal_per_fs);
   g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
+  g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -11,5 +11,6 @@
 #include "scim-record-list.h"
 #include "scim-records.h"
 #include "scim-secrets.h"
+#include "scim-settings.h"
 #include "scim-store.h"
 #include "scim-users.h"

@@ -16,6 +16,7 @@ typedef enum
   SCIM_LIST_SALES,
   SCIM_LIST_TASKS,
   SCIM_LIST_EVENTS,
+  SCIM_LIST_CONTACTS,
 } ScimListKind;
 
 /**
@@ -23,9 +24,9 @@ typedef enum
  * @kind: what to list
  * @owner_id: only rows of this user (owner, author), or 0
  * @product_id: only rows of this product, or 0
- * @client_id: only rows of this client, or 0
+ * @client_id: only rows of this client, or 0 (sales, tasks, events, contacts)
  * @sale_id: only rows of this sale, or 0
- * @state: only rows in this state, or %NULL
+ * @state: only rows in this state (a contact's role, a stage's kind, a user's role), or %NULL
  * @search: free text, or %NULL
  *
  * What a list shows.  Filters that do not apply to @kind are ignored.

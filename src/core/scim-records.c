@@ -110,6 +110,32 @@ scim_client_init (ScimClient *self)
 {
 }
 
+struct _ScimContact
+{
+  ScimRecord parent_instance;
+};
+
+G_DEFINE_FINAL_TYPE (ScimContact, scim_contact, SCIM_TYPE_RECORD)
+
+static void
+scim_contact_class_init (ScimContactClass *klass)
+{
+  ScimRecordClass *record_class = SCIM_RECORD_CLASS (klass);
+
+  add_int (record_class, "client-id");
+  add_string (record_class, "client");
+  add_string (record_class, "name");
+  add_string (record_class, "position");
+  add_string (record_class, "phone");
+  add_string (record_class, "email");
+  add_string (record_class, "role");
+}
+
+static void
+scim_contact_init (ScimContact *self)
+{
+}
+
 struct _ScimProduct
 {
   ScimRecord parent_instance;

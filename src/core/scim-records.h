@@ -17,6 +17,9 @@ G_DECLARE_FINAL_TYPE (ScimAudience, scim_audience, SCIM, AUDIENCE, ScimRecord)
 #define SCIM_TYPE_CLIENT (scim_client_get_type ())
 G_DECLARE_FINAL_TYPE (ScimClient, scim_client, SCIM, CLIENT, ScimRecord)
 
+#define SCIM_TYPE_CONTACT (scim_contact_get_type ())
+G_DECLARE_FINAL_TYPE (ScimContact, scim_contact, SCIM, CONTACT, ScimRecord)
+
 #define SCIM_TYPE_PRODUCT (scim_product_get_type ())
 G_DECLARE_FINAL_TYPE (ScimProduct, scim_product, SCIM, PRODUCT, ScimRecord)
 

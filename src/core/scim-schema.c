@@ -263,9 +263,58 @@ static const char schema_v2[] =
   "   VALUES (NEW.sale_id, (SELECT product_id FROM sales WHERE id = NEW.sale_id), NEW.to_stage_id, NEW.at);"
   "END;";
 
+/* Version 3: a stage can be deleted although sales passed through it (the
+ * funnel editor moves its current sales to another stage first).  Version 2's
+ * stage history refused that: to_stage_id was ON DELETE RESTRICT.  Now the
+ * history keeps every move and, through a trigger, the deleted stage's name;
+ * only the link goes.  New indexes make the foreign-key actions of a stage
+ * delete index lookups instead of scans of the biggest tables, so the write
+ * stays short. */
+static const char schema_v3[] =
+  "CREATE TABLE stage_changes_v3 ("
+  "  id INTEGER PRIMARY KEY,"
+  "  sale_id INTEGER NOT NULL REFERENCES sales (id) ON DELETE CASCADE,"
+  "  from_stage_id INTEGER REFERENCES stages (id) ON DELETE SET NULL,"
+  "  to_stage_id INTEGER REFERENCES stages (id) ON DELETE SET NULL,"
+  "  user_id INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+  "  at INTEGER NOT NULL,"
+  "  reason TEXT,"
+  "  from_stage_name TEXT,"
+  "  to_stage_name TEXT"
+  ");"
+  "INSERT INTO stage_changes_v3 (id, sale_id, from_stage_id, to_stage_id, user_id, at, reason) "
+  "SELECT id, sale_id, from_stage_id, to_stage_id, user_id, at, reason FROM stage_changes;"
+  "DROP TABLE stage_changes;"
+  "ALTER TABLE stage_changes_v3 RENAME TO stage_changes;"
+  "CREATE INDEX stage_changes_sale ON stage_changes (sale_id, at);"
+  "CREATE INDEX stage_changes_to ON stage_changes (to_stage_id, at);"
+  "CREATE INDEX stage_changes_from ON stage_changes (from_stage_id) WHERE from_stage_id IS NOT NULL;"
+
+  /* A move always goes somewhere; only a later stage delete clears the link. */
+  "CREATE TRIGGER stage_changes_to_required BEFORE INSERT ON stage_changes "
+  "WHEN NEW.to_stage_id IS NULL "
+  "BEGIN SELECT RAISE(ABORT, 'a stage change needs the stage it moves to'); END;"
+
+  /* As in version 2: the table it was on is gone. */
+  "CREATE TRIGGER stage_changes_interval AFTER INSERT ON stage_changes BEGIN"
+  "  UPDATE stage_intervals SET left_at = max(NEW.at, entered_at)"
+  "   WHERE sale_id = NEW.sale_id AND left_at IS NULL;"
+  "  INSERT INTO stage_intervals (sale_id, product_id, stage_id, entered_at)"
+  "   VALUES (NEW.sale_id, (SELECT product_id FROM sales WHERE id = NEW.sale_id), NEW.to_stage_id, NEW.at);"
+  "END;"
+
+  "CREATE TRIGGER stages_name_in_history BEFORE DELETE ON stages BEGIN"
+  "  UPDATE stage_changes SET from_stage_name = OLD.name WHERE from_stage_id = OLD.id;"
+  "  UPDATE stage_changes SET to_stage_name = OLD.name WHERE to_stage_id = OLD.id;"
+  "END;"
+
+  "CREATE INDEX stage_intervals_stage ON stage_intervals (stage_id);"
+  "CREATE INDEX tasks_target_stage ON tasks (target_stage_id) WHERE target_stage_id IS NOT NULL;";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
+  { 3, schema_v3, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

@@ -54,7 +54,7 @@ typedef struct
   const char *state_column;
   const char *search_columns[5];
   const char *rows_sql;
-  const char *depends[6];
+  const char *depends[7];   /* NULL-terminated */
 } ListSpec;
 
 #define USER_NAME(alias) "coalesce(nullif(" alias ".full_name, ''), " alias ".login)"
@@ -138,6 +138,13 @@ static const ListSpec specs[] = {
     "JOIN products p ON p.id = s.product_id LEFT JOIN users u ON u.id = t.author_id "
     "WHERE t.id IN (SELECT value FROM json_each(?))",
     { "events", "sales", "clients", "products", "users", NULL } },
+  [SCIM_LIST_CONTACTS] = {
+    "contacts", "t.client_id, t.name COLLATE NOCASE, t.id", NULL, "t.role",
+    { "t.name", "t.position", "t.phone", "t.email", NULL },
+    "SELECT t.id, t.version, t.client_id, c.name AS client, t.name, t.position, t.phone, t.email, t.role "
+    "FROM contacts t JOIN clients c ON c.id = t.client_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    { "contacts", "clients", NULL } },
 };
 
 GType
@@ -154,6 +161,7 @@ scim_list_kind_get_record_type (ScimListKind kind)
     case SCIM_LIST_SALES: return SCIM_TYPE_SALE;
     case SCIM_LIST_TASKS: return SCIM_TYPE_TASK;
     case SCIM_LIST_EVENTS: return SCIM_TYPE_EVENT;
+    case SCIM_LIST_CONTACTS: return SCIM_TYPE_CONTACT;
     default: g_return_val_if_reached (G_TYPE_INVALID);
     }
 }
@@ -226,7 +234,7 @@ query_ids_cb (ScimTx    *tx,
   if (query->product_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
     g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
                             query->product_id);
-  if (query->client_id != 0 && query->kind == SCIM_LIST_SALES)
+  if (query->client_id != 0 && (query->kind == SCIM_LIST_SALES || query->kind == SCIM_LIST_CONTACTS))
     g_string_append_printf (sql, " AND t.client_id = %" G_GINT64_FORMAT, query->client_id);
   if (query->client_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
     g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE client_id = %" G_GINT64_FORMAT ")",

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "scim-funnel-template.h"
 #include "scim-password.h"
 #include "scim-query.h"
 #include "scim-store-private.h"
@@ -549,79 +548,5 @@ scim_store_sign_in (ScimStore   *store,
   return g_steal_pointer (&user);
 }
 
-typedef struct
-{
-  const char *name;
-  gint64      id;
-} AddProduct;
-
-static gboolean
-add_template_product_cb (ScimTx    *tx,
-                         gpointer   user_data,
-                         GError   **error)
-{
-  AddProduct *data = user_data;
-  const ScimStageTemplate *stages;
-  guint n_stages;
-  gint64 exists;
-
-  if (!scim_store_require_role (tx->store, SCIM_ROLE_ADMIN, error))
-    return FALSE;
-  exists = _scim_store_query_int (tx->store, error, "SELECT count(*) FROM products WHERE name = ?", "s",
-                                  data->name);
-  if (exists < 0)
-    return FALSE;
-  if (exists > 0)
-    {
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
-                   _("Name: a product “%s” already exists. Choose another name."), data->name);
-      return FALSE;
-    }
-
-  if (!_scim_store_exec (tx->store, error,
-                         "INSERT INTO products (name, manager_id, created_at) VALUES (?, ?, ?)",
-                         "sNI", data->name, tx->user_id, tx->now))
-    return FALSE;
-  data->id = sqlite3_last_insert_rowid (tx->db);
-  if (!scim_tx_log (tx, "products", data->id, "insert", error))
-    return FALSE;
-
-  stages = scim_funnel_template_get_stages (&n_stages);
-  for (guint i = 0; i < n_stages; i++)
-    {
-      if (!_scim_store_exec (tx->store, error,
-                             "INSERT INTO stages (product_id, position, name, description, kind, probability, stuck_days) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                             "Iisssi" "N", data->id, (int) i, _(stages[i].name), _(stages[i].description),
-                             stages[i].kind, stages[i].probability, (gint64) stages[i].stuck_days))
-        return FALSE;
-      if (!scim_tx_log (tx, "stages", sqlite3_last_insert_rowid (tx->db), "insert", error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
-/**
- * scim_store_add_template_product:
- * @store: a #ScimStore
- * @name: (nullable): the product's name; %NULL for the template's own name
- * @error: return location for an error
- *
- * Adds a product whose funnel is the built-in "Financial consulting"
- * template, with stage names in the current language.  Admins only.
- *
- * Returns: the product id, or 0 with @error set
- */
-gint64
-scim_store_add_template_product (ScimStore   *store,
-                                 const char  *name,
-                                 GError     **error)
-{
-  AddProduct data = { name != NULL ? name : _(scim_funnel_template_get_name ()), 0 };
-
-  g_return_val_if_fail (SCIM_IS_STORE (store), 0);
-
-  if (!scim_store_write (store, add_template_product_cb, &data, error))
-    return 0;
-  return data.id;
-}
+/* scim_store_add_template_product() is in scim-store-settings.c, with the
+ * other product writes. */
