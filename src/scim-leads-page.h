@@ -12,6 +12,12 @@ G_DECLARE_FINAL_TYPE (ScimLeadsPage, scim_leads_page, SCIM, LEADS_PAGE, GtkWidge
 
 void        scim_leads_page_set_store (ScimLeadsPage *self,
                                        ScimStore     *store);
+GtkWidget  *scim_leads_page_open_card (ScimLeadsPage *self,
+                                       ScimRecord    *lead);
+GtkWidget  *scim_leads_page_accept    (ScimLeadsPage *self,
+                                       GArray        *ids);
+gboolean    scim_leads_page_is_ready  (ScimLeadsPage *self);
+GtkWidget  *scim_leads_page_get_table (ScimLeadsPage *self);
 GListModel *scim_leads_page_get_model (ScimLeadsPage *self);
 
 G_END_DECLS

@@ -30,10 +30,12 @@ struct _ScimRecordTable
   ScimCountFunc        count_func;
   ScimQueryAdjustFunc  adjust_func;
   gpointer             adjust_data;
+  gboolean             multiple;
 };
 
 enum {
   ACTIVATED,
+  SELECTION_CHANGED,
   N_SIGNALS
 };
 
@@ -102,6 +104,12 @@ on_row_activated_cb (GtkColumnView   *view,
 }
 
 static void
+on_selection_changed_cb (ScimRecordTable *self)
+{
+  g_signal_emit (self, signals[SELECTION_CHANGED], 0);
+}
+
+static void
 on_list_loaded_cb (ScimRecordList  *list,
                    ScimRecordTable *self)
 {
@@ -143,6 +151,13 @@ scim_record_table_class_init (ScimRecordTableClass *klass)
    */
   signals[ACTIVATED] = g_signal_new ("activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                      0, NULL, NULL, NULL, G_TYPE_NONE, 1, SCIM_TYPE_RECORD);
+  /**
+   * ScimRecordTable::selection-changed:
+   *
+   * Emitted when the rows chosen for a bulk action change.
+   */
+  signals[SELECTION_CHANGED] = g_signal_new ("selection-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                             0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-record-table.ui");
   gtk_widget_class_bind_template_child (widget_class, ScimRecordTable, column_view);
@@ -280,7 +295,7 @@ scim_record_table_set_store (ScimRecordTable *self,
                              ScimStore       *store)
 {
   g_autoptr(ScimQuery) query = NULL;
-  g_autoptr(GtkSingleSelection) selection = NULL;
+  g_autoptr(GtkSelectionModel) selection = NULL;
 
   g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
 
@@ -295,9 +310,16 @@ scim_record_table_set_store (ScimRecordTable *self,
       self->list = scim_record_list_new (store, query);
       g_signal_connect_object (self->list, "loaded", G_CALLBACK (on_list_loaded_cb), self, G_CONNECT_DEFAULT);
       g_signal_connect_object (self->list, "error", G_CALLBACK (on_list_error_cb), self, G_CONNECT_DEFAULT);
-      selection = gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list)));
-      gtk_single_selection_set_autoselect (selection, FALSE);
-      gtk_column_view_set_model (self->column_view, GTK_SELECTION_MODEL (selection));
+      if (self->multiple)
+        selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list))));
+      else
+        {
+          selection = GTK_SELECTION_MODEL (gtk_single_selection_new (g_object_ref (G_LIST_MODEL (self->list))));
+          gtk_single_selection_set_autoselect (GTK_SINGLE_SELECTION (selection), FALSE);
+        }
+      g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self,
+                               G_CONNECT_SWAPPED);
+      gtk_column_view_set_model (self->column_view, selection);
     }
   update_count (self);
 }
@@ -319,6 +341,65 @@ scim_record_table_refilter (ScimRecordTable *self)
     return;
   query = build_query (self);
   scim_record_list_set_query (self->list, query);
+}
+
+/**
+ * scim_record_table_set_multiple:
+ * @self: a #ScimRecordTable
+ * @multiple: whether several rows may be chosen for bulk actions
+ *
+ * Call before scim_record_table_set_store().
+ */
+void
+scim_record_table_set_multiple (ScimRecordTable *self,
+                                gboolean         multiple)
+{
+  g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  self->multiple = multiple;
+  gtk_column_view_set_enable_rubberband (self->column_view, multiple);
+}
+
+/**
+ * scim_record_table_get_selected_ids:
+ * @self: a #ScimRecordTable
+ *
+ * Returns: (transfer full) (element-type gint64): the chosen rows' ids
+ */
+GArray *
+scim_record_table_get_selected_ids (ScimRecordTable *self)
+{
+  GArray *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GtkSelectionModel *selection;
+  g_autoptr(GtkBitset) set = NULL;
+  GtkBitsetIter iter;
+  guint position;
+
+  g_return_val_if_fail (SCIM_IS_RECORD_TABLE (self), ids);
+
+  selection = gtk_column_view_get_model (self->column_view);
+  if (selection == NULL || self->list == NULL)
+    return ids;
+  /* The ids are known without loading the rows: a selection of 100,000
+   * leads costs 800 KB, not 100,000 objects. */
+  set = gtk_selection_model_get_selection (selection);
+  for (gboolean more = gtk_bitset_iter_init_first (&iter, set, &position); more;
+       more = gtk_bitset_iter_next (&iter, &position))
+    {
+      gint64 id = scim_record_list_get_id (self->list, position);
+      g_array_append_val (ids, id);
+    }
+  return ids;
+}
+
+void
+scim_record_table_select_all (ScimRecordTable *self)
+{
+  GtkSelectionModel *selection;
+
+  g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  selection = gtk_column_view_get_model (self->column_view);
+  if (selection != NULL)
+    gtk_selection_model_select_all (selection);
 }
 
 /**

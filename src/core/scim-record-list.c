@@ -578,3 +578,18 @@ scim_record_list_reload (ScimRecordList *self)
   scim_store_run_async (self->store, load_ids_thread, job, ids_job_free, self->cancellable,
                         on_ids_loaded_cb, g_object_ref (self));
 }
+
+/**
+ * scim_record_list_get_id:
+ * @self: a #ScimRecordList
+ * @position: a row
+ *
+ * Returns: the id of the row at @position, without loading it; 0 past the end
+ */
+gint64
+scim_record_list_get_id (ScimRecordList *self,
+                         guint           position)
+{
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), 0);
+  return position < self->ids->len ? g_array_index (self->ids, gint64, position) : 0;
+}

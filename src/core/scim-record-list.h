@@ -19,5 +19,7 @@ void             scim_record_list_set_query   (ScimRecordList  *self,
                                                const ScimQuery *query);
 gboolean         scim_record_list_get_loading (ScimRecordList  *self);
 void             scim_record_list_reload      (ScimRecordList  *self);
+gint64           scim_record_list_get_id      (ScimRecordList  *self,
+                                               guint            position);
 
 G_END_DECLS
