@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <locale.h>
 #include <stdio.h>
+#include <string.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -185,3 +186,294 @@ scim_cli_progress (double   fraction,
     }
 }
 
+
+gboolean
+scim_cli_parse_format (const char    *text,
+                       ScimCliFormat *format,
+                       int           *code)
+{
+  if (text == NULL || g_str_equal (text, "text"))
+    *format = SCIM_CLI_FORMAT_TEXT;
+  else if (g_str_equal (text, "csv"))
+    *format = SCIM_CLI_FORMAT_CSV;
+  else if (g_str_equal (text, "json"))
+    *format = SCIM_CLI_FORMAT_JSON;
+  else
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--format: “%s” is not text, csv or json."), text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A JSON string: quotes, backslashes and control characters are escaped,
+ * everything else (all of UTF-8) is written as it is. */
+void
+scim_cli_json_string (GString    *out,
+                      const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const guchar *p = (const guchar *) (text != NULL ? text : ""); *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        default:
+          if (*p < 0x20)
+            g_string_append_printf (out, "\\u%04x", *p);
+          else
+            g_string_append_c (out, (char) *p);
+          break;
+        }
+    }
+  g_string_append_c (out, '"');
+}
+
+static void
+csv_field (GString    *out,
+           const char *text)
+{
+  if (text[strcspn (text, ",\"\r\n")] == '\0' && !g_ascii_isspace (text[0]) &&
+      (text[0] == '\0' || !g_ascii_isspace (text[strlen (text) - 1])))
+    {
+      g_string_append (out, text);
+      return;
+    }
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      if (*p == '"')
+        g_string_append_c (out, '"');
+      g_string_append_c (out, *p);
+    }
+  g_string_append_c (out, '"');
+}
+
+typedef enum
+{
+  CELL_STRING,
+  CELL_INT,
+  CELL_BOOL,
+} CellType;
+
+/* The value of one column of @record as text, and its type. */
+static char *
+cell_value (ScimRecord          *record,
+            const ScimCliColumn *column,
+            CellType            *type)
+{
+  GParamSpec *pspec;
+
+  if (g_str_equal (column->field, "id"))
+    {
+      *type = CELL_INT;
+      return g_strdup_printf ("%" G_GINT64_FORMAT, scim_record_get_id (record));
+    }
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (record), column->field);
+  g_return_val_if_fail (pspec != NULL, g_strdup (""));
+
+  if (pspec->value_type == G_TYPE_INT64)
+    {
+      *type = CELL_INT;
+      return g_strdup_printf ("%" G_GINT64_FORMAT, scim_record_get_int (record, column->field) + column->offset);
+    }
+  if (pspec->value_type == G_TYPE_BOOLEAN)
+    {
+      *type = CELL_BOOL;
+      return g_strdup (scim_record_get_bool (record, column->field) ? "true" : "false");
+    }
+  *type = CELL_STRING;
+  return g_strdup (scim_record_get_string (record, column->field));
+}
+
+static void
+print_text (GListModel          *records,
+            const ScimCliColumn *columns,
+            guint                n_columns)
+{
+  guint n_rows = g_list_model_get_n_items (records);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  g_autofree glong *widths = g_new0 (glong, n_columns);
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  for (guint c = 0; c < n_columns; c++)
+    {
+      g_ptr_array_add (cells, g_strdup (_(columns[c].title)));
+      widths[c] = g_utf8_strlen (_(columns[c].title), -1);
+    }
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (records, r);
+
+      for (guint c = 0; c < n_columns; c++)
+        {
+          CellType type;
+          char *value = cell_value (record, &columns[c], &type);
+
+          if (type == CELL_BOOL)
+            {
+              gboolean yes = g_str_equal (value, "true");
+              g_free (value);
+              value = g_strdup (yes ? _("yes") : _("no"));
+            }
+          /* One row a line: a field's own line breaks become spaces. */
+          g_strdelimit (value, "\r\n\t", ' ');
+          widths[c] = MAX (widths[c], g_utf8_strlen (value, -1));
+          g_ptr_array_add (cells, value);
+        }
+    }
+
+  for (guint r = 0; r <= n_rows; r++)
+    {
+      g_string_truncate (line, 0);
+      for (guint c = 0; c < n_columns; c++)
+        {
+          const char *value = g_ptr_array_index (cells, r * n_columns + c);
+
+          g_string_append (line, value);
+          if (c + 1 < n_columns)
+            for (glong pad = g_utf8_strlen (value, -1); pad < widths[c] + 2; pad++)
+              g_string_append_c (line, ' ');
+        }
+      g_strchomp (line->str);
+      g_print ("%s\n", line->str);
+    }
+}
+
+/**
+ * scim_cli_print_records:
+ * @records: a #GListModel of loaded #ScimRecord
+ * @columns: the columns, ending with an empty one
+ * @format: how
+ *
+ * Prints a whole list on standard output.  JSON gives each object the
+ * record's "id" first.
+ */
+void
+scim_cli_print_records (GListModel          *records,
+                        const ScimCliColumn *columns,
+                        ScimCliFormat        format)
+{
+  guint n_rows = g_list_model_get_n_items (records);
+  guint n_columns = 0;
+  g_autoptr(GString) out = g_string_new (NULL);
+
+  while (columns[n_columns].key != NULL)
+    n_columns++;
+
+  if (format == SCIM_CLI_FORMAT_TEXT)
+    {
+      print_text (records, columns, n_columns);
+      return;
+    }
+
+  if (format == SCIM_CLI_FORMAT_CSV)
+    {
+      g_string_append (out, "id");
+      for (guint c = 0; c < n_columns; c++)
+        {
+          g_string_append_c (out, ',');
+          csv_field (out, columns[c].key);
+        }
+      g_string_append (out, "\r\n");
+    }
+  else
+    g_string_append_c (out, '[');
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (records, r);
+
+      if (format == SCIM_CLI_FORMAT_CSV)
+        g_string_append_printf (out, "%" G_GINT64_FORMAT, scim_record_get_id (record));
+      else
+        g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, r > 0 ? "," : "",
+                                scim_record_get_id (record));
+      for (guint c = 0; c < n_columns; c++)
+        {
+          CellType type;
+          g_autofree char *value = cell_value (record, &columns[c], &type);
+
+          if (format == SCIM_CLI_FORMAT_CSV)
+            {
+              g_string_append_c (out, ',');
+              csv_field (out, value);
+              continue;
+            }
+          g_string_append (out, ", ");
+          scim_cli_json_string (out, columns[c].key);
+          g_string_append (out, ": ");
+          if (type == CELL_STRING)
+            scim_cli_json_string (out, value);
+          else
+            g_string_append (out, value);
+        }
+      g_string_append (out, format == SCIM_CLI_FORMAT_CSV ? "\r\n" : "}");
+    }
+  if (format == SCIM_CLI_FORMAT_JSON)
+    g_string_append (out, n_rows > 0 ? "\n]\n" : "]\n");
+
+  fwrite (out->str, 1, out->len, stdout);
+}
+
+/* The first line of standard input, without its line break; at a terminal
+ * after @prompt (without echo when @secret).  %NULL at end of input. */
+char *
+scim_cli_read_line (const char *prompt,
+                    gboolean    secret)
+{
+  gboolean tty = isatty (STDIN_FILENO);
+  struct termios old, quiet;
+  g_autoptr(GString) line = g_string_new (NULL);
+  gboolean got = FALSE;
+  int c;
+
+  if (tty)
+    {
+      fprintf (stderr, "%s", prompt);
+      if (secret)
+        {
+          tcgetattr (STDIN_FILENO, &old);
+          quiet = old;
+          quiet.c_lflag &= ~(tcflag_t) ECHO;
+          tcsetattr (STDIN_FILENO, TCSANOW, &quiet);
+        }
+    }
+  while ((c = getchar ()) != EOF)
+    {
+      got = TRUE;
+      if (c == '\n')
+        break;
+      g_string_append_c (line, (char) c);
+    }
+  if (tty && secret)
+    {
+      tcsetattr (STDIN_FILENO, TCSANOW, &old);
+      fputc ('\n', stderr);
+    }
+  if (!got)
+    return NULL;
+  if (line->len > 0 && line->str[line->len - 1] == '\r')
+    g_string_truncate (line, line->len - 1);
+  return g_string_free (g_steal_pointer (&line), FALSE);
+}

@@ -11,6 +11,7 @@
 
 static const ScimCliCommand *command_lists[] = {
   scim_cli_db_commands,
+  scim_cli_settings_commands,
 };
 
 static void

@@ -38,6 +38,35 @@ extern ScimCliGlobals scim_cli_globals;
 
 /* The commands of each file, each list ending with an empty entry. */
 extern const ScimCliCommand scim_cli_db_commands[];
+extern const ScimCliCommand scim_cli_settings_commands[];
+
+/* --format of list and show commands.  Text is for people and may change;
+ * CSV has a header row of the JSON keys; JSON is an array of objects (one
+ * object for show commands), UTF-8 as is. */
+typedef enum
+{
+  SCIM_CLI_FORMAT_TEXT,
+  SCIM_CLI_FORMAT_CSV,
+  SCIM_CLI_FORMAT_JSON,
+} ScimCliFormat;
+
+/**
+ * ScimCliColumn:
+ * @key: the JSON key and CSV header
+ * @field: the record property it comes from
+ * @title: the text header, translatable with N_()
+ * @offset: added to an integer value (1 shows positions from 1)
+ *
+ * One column of a list printed by scim_cli_print_records().  The value's
+ * type (string, integer, boolean) is the property's.
+ */
+typedef struct
+{
+  const char *key;
+  const char *field;
+  const char *title;
+  gint64      offset;
+} ScimCliColumn;
 
 int             scim_cli_fail        (int                  code,
                                       const char          *format,
@@ -58,5 +87,15 @@ ScimStore      *scim_cli_open_store  (ScimCliGlobals      *globals,
                                       int                 *code);
 void            scim_cli_progress    (double               fraction,
                                       gpointer             user_data);
+gboolean        scim_cli_parse_format (const char         *text,
+                                      ScimCliFormat       *format,
+                                      int                 *code);
+void            scim_cli_json_string (GString             *out,
+                                      const char          *text);
+void            scim_cli_print_records (GListModel        *records,
+                                      const ScimCliColumn *columns,
+                                      ScimCliFormat        format);
+char           *scim_cli_read_line   (const char          *prompt,
+                                      gboolean             secret);
 
 G_END_DECLS

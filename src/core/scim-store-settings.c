@@ -808,15 +808,17 @@ is_list_separator (char c)
   return c == '\n' || c == '\r' || c == ',' || c == ';';
 }
 
-/* The last 10 digits of each phone in @phones (one per line; commas and
- * semicolons also separate), so "+7 (495) 123-45-67" and "8 495 1234567"
- * meet.  Numbers of fewer than 5 digits are not compared. */
-static void
-add_phone_keys (GHashTable *keys,
-                const char *phones)
+/* Calls @func with the last 10 digits of each phone in @phones (one per
+ * line; commas and semicolons also separate), so "+7 (495) 123-45-67" and
+ * "8 495 1234567" meet.  Numbers of fewer than 5 digits are not compared.
+ * Stops at the first call that returns %TRUE, and returns that. */
+static gboolean
+foreach_phone_key (const char  *phones,
+                   gboolean   (*func) (const char *key, gpointer data),
+                   gpointer     data)
 {
   if (phones == NULL)
-    return;
+    return FALSE;
   for (const char *p = phones; *p != '\0';)
     {
       char digits[64];
@@ -831,37 +833,51 @@ add_phone_keys (GHashTable *keys,
       while (*p != '\0' && is_list_separator (*p))
         p++;
       digits[n] = '\0';
-      if (n >= 5)
-        g_hash_table_add (keys, g_strdup (n > 10 ? digits + n - 10 : digits));
+      if (n >= 5 && func (n > 10 ? digits + n - 10 : digits, data))
+        return TRUE;
     }
+  return FALSE;
 }
 
-static void
-add_email_keys (GHashTable *keys,
-                const char *emails)
+/* The same for e-mail addresses, compared regardless of case. */
+static gboolean
+foreach_email_key (const char  *emails,
+                   gboolean   (*func) (const char *key, gpointer data),
+                   gpointer     data)
 {
-  g_auto(GStrv) parts = NULL;
+  if (emails == NULL || strchr (emails, '@') == NULL)
+    return FALSE;
+  for (const char *p = emails; *p != '\0';)
+    {
+      gsize len = strcspn (p, "\n\r,; \t");
 
-  if (emails == NULL)
-    return;
-  parts = g_strsplit_set (emails, "\n\r,; \t", -1);
-  for (guint i = 0; parts[i] != NULL; i++)
-    if (parts[i][0] != '\0' && strchr (parts[i], '@') != NULL && g_utf8_validate (parts[i], -1, NULL))
-      g_hash_table_add (keys, g_utf8_casefold (parts[i], -1));
+      if (len > 0 && memchr (p, '@', len) != NULL && g_utf8_validate (p, (gssize) len, NULL))
+        {
+          g_autofree char *key = g_utf8_casefold (p, (gssize) len);
+
+          if (func (key, data))
+            return TRUE;
+        }
+      p += len;
+      if (*p != '\0')
+        p++;
+    }
+  return FALSE;
 }
 
 static gboolean
-any_key_in (GHashTable *wanted,
-            GHashTable *found)
+add_key_cb (const char *key,
+            gpointer    data)
 {
-  GHashTableIter iter;
-  gpointer key;
-
-  g_hash_table_iter_init (&iter, found);
-  while (g_hash_table_iter_next (&iter, &key, NULL))
-    if (g_hash_table_contains (wanted, key))
-      return TRUE;
+  g_hash_table_add (data, g_strdup (key));
   return FALSE;
+}
+
+static gboolean
+has_key_cb (const char *key,
+            gpointer    data)
+{
+  return g_hash_table_contains (data, key);
 }
 
 static int
@@ -906,7 +922,7 @@ find_duplicates_cb (ScimTx    *tx,
     return TRUE;
 
   /* Phones are typed in every format, so they are compared digit by digit
-   * in one pass over the clients (about 20 ms for 100,000 of them). */
+   * in one pass over the clients. */
   stmt = _scim_store_prepare (tx->store,
                               "SELECT id, phones, emails FROM clients WHERE id != ? AND (phones != '' OR emails != '')",
                               error);
@@ -919,24 +935,9 @@ find_duplicates_cb (ScimTx    *tx,
       gboolean match = FALSE;
 
       if (g_hash_table_size (d->phones) > 0)
-        {
-          g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-          add_phone_keys (keys, (const char *) sqlite3_column_text (stmt, 1));
-          match = any_key_in (d->phones, keys);
-        }
+        match = foreach_phone_key ((const char *) sqlite3_column_text (stmt, 1), has_key_cb, d->phones);
       if (!match && g_hash_table_size (d->emails) > 0)
-        {
-          const char *emails = (const char *) sqlite3_column_text (stmt, 2);
-
-          if (emails != NULL && strchr (emails, '@') != NULL)
-            {
-              g_autoptr(GHashTable) keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-
-              add_email_keys (keys, emails);
-              match = any_key_in (d->emails, keys);
-            }
-        }
+        match = foreach_email_key ((const char *) sqlite3_column_text (stmt, 2), has_key_cb, d->emails);
       if (match)
         g_array_append_val (d->ids, id);
     }
@@ -1026,8 +1027,8 @@ scim_store_find_duplicate_clients (ScimStore   *store,
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
 
-  add_phone_keys (phone_keys, phones);
-  add_email_keys (email_keys, emails);
+  foreach_phone_key (phones, add_key_cb, phone_keys);
+  foreach_email_key (emails, add_key_cb, email_keys);
   if (!_scim_store_read (store, find_duplicates_cb, &d, error))
     return NULL;
   return records_for_ids (store, SCIM_LIST_CLIENTS, ids, error);
