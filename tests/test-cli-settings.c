@@ -130,11 +130,21 @@ json_text (const char *json,
 }
 
 static void
+assert_json_text (const char *json,
+                  const char *sql,
+                  const char *expected)
+{
+  g_autofree char *text = json_text (json, sql);
+
+  g_assert_cmpstr (text, ==, expected);
+}
+
+static void
 assert_json_array (const char *json,
                    gint64      n_items)
 {
   g_assert_cmpint (json_int (json, "SELECT json_valid (?1)"), ==, 1);
-  g_assert_cmpstr (json_text (json, "SELECT json_type (?1)"), ==, "array");
+  assert_json_text (json, "SELECT json_type (?1)", "array");
   g_assert_cmpint (json_int (json, "SELECT json_array_length (?1)"), ==, n_items);
   /* Every object has its integer id. */
   g_assert_cmpint (json_int (json, "SELECT count(*) FROM json_each (?1) WHERE json_type (value, '$.id') = 'integer'"),
@@ -445,7 +455,7 @@ test_products_and_funnels (void)
     assert_json_array (run.out, 1);
     g_assert_cmpint (json_int (run.out, "SELECT json_extract (?1, '$[0].stages')"), ==, 12);
     g_assert_cmpint (json_int (run.out, "SELECT json_extract (?1, '$[0].sales')"), ==, 0);
-    g_assert_cmpstr (json_text (run.out, "SELECT json_extract (?1, '$[0].manager')"), ==, "Анна Админова");
+    assert_json_text (run.out, "SELECT json_extract (?1, '$[0].manager')", "Анна Админова");
   }
   {
     g_auto(Run) run = { 0 };
@@ -453,8 +463,8 @@ test_products_and_funnels (void)
     g_assert_cmpint (run.status, ==, 0);
     assert_json_array (run.out, 12);
     g_assert_cmpint (json_int (run.out, "SELECT json_extract (?1, '$[0].position')"), ==, 1);
-    g_assert_cmpstr (json_text (run.out, "SELECT json_extract (?1, '$[7].kind')"), ==, "won");
-    g_assert_cmpstr (json_text (run.out, "SELECT json_extract (?1, '$[11].name')"), ==, "Refused");
+    assert_json_text (run.out, "SELECT json_extract (?1, '$[7].kind')", "won");
+    assert_json_text (run.out, "SELECT json_extract (?1, '$[11].name')", "Refused");
   }
 
   /* Import into a new product, from a file with a BOM and CRLF. */
@@ -475,8 +485,7 @@ test_products_and_funnels (void)
     cli (&run, "--db", db, "funnel", "show", "аудит", "--format", "json", NULL);
     g_assert_cmpint (run.status, ==, 0);
     assert_json_array (run.out, 4);
-    g_assert_cmpstr (json_text (run.out, "SELECT json_extract (?1, '$[1].name')"), ==,
-                     "Предложение \"Стандарт\", согласование");
+    assert_json_text (run.out, "SELECT json_extract (?1, '$[1].name')", "Предложение \"Стандарт\", согласование");
     g_assert_cmpint (json_int (run.out, "SELECT json_extract (?1, '$[0].stuck_days')"), ==, 14);
   }
   {

@@ -81,6 +81,22 @@ raw_exec (const char *path,
   return id;
 }
 
+static gint64 raw_intf (const char *path, const char *format, ...) G_GNUC_PRINTF (2, 3);
+
+static gint64
+raw_intf (const char *path,
+          const char *format,
+          ...)
+{
+  g_autofree char *sql = NULL;
+  va_list args;
+
+  va_start (args, format);
+  sql = g_strdup_vprintf (format, args);
+  va_end (args);
+  return raw_int (path, sql);
+}
+
 /* Every row of every table but the sessions, as one checksum: equal
  * digests mean nothing was written. */
 static char *
@@ -224,11 +240,12 @@ add_sale (Fixture      *f,
   sale = raw_exec (f->path, sql);
   for (guint i = 0; i < n; i++)
     {
+      g_autofree char *from = i == 0 ? g_strdup ("NULL") : g_strdup_printf ("%" G_GINT64_FORMAT, path[i - 1]);
+
       g_free (sql);
       sql = g_strdup_printf ("INSERT INTO stage_changes (sale_id, from_stage_id, to_stage_id, user_id, at) "
                              "VALUES (%" G_GINT64_FORMAT ", %s, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ", %d)",
-                             sale, i == 0 ? "NULL" : g_strdup_printf ("%" G_GINT64_FORMAT, path[i - 1]),
-                             path[i], owner, 1700000000 + (int) i * 86400);
+                             sale, from, path[i], owner, 1700000000 + (int) i * 86400);
       raw_exec (f->path, sql);
     }
   return sale;
@@ -905,9 +922,12 @@ test_delete_stage_with_sales (Fixture       *f,
     sales[1] = add_sale (f, client, product, path, 3, f->petr);
     sales[2] = add_sale (f, client, product, path, 5, f->ivan);
   }
-  task = raw_exec (f->path, g_strdup_printf ("INSERT INTO tasks (sale_id, title, owner_id, target_stage_id, created_at) "
-                                             "VALUES (%" G_GINT64_FORMAT ", 'Встреча', %" G_GINT64_FORMAT ", %"
-                                             G_GINT64_FORMAT ", 1700000000)", sales[0], f->ivan, stages[2]));
+  {
+    g_autofree char *sql = g_strdup_printf ("INSERT INTO tasks (sale_id, title, owner_id, target_stage_id, created_at) "
+                                            "VALUES (%" G_GINT64_FORMAT ", 'Встреча', %" G_GINT64_FORMAT ", %"
+                                            G_GINT64_FORMAT ", 1700000000)", sales[0], f->ivan, stages[2]);
+    task = raw_exec (f->path, sql);
+  }
   assert_history_consistent (f);
   g_assert_cmpint (scim_store_count_stage_sales (f->store, stages[2], &error), ==, 2);
 
@@ -948,9 +968,8 @@ test_delete_stage_with_sales (Fixture       *f,
       g_assert_cmpint (change_count (f, "sales", sales[i], "update"), ==, 1);
     }
   /* The sale that only passed through keeps its history, with the name. */
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT count(*) FROM stage_changes WHERE sale_id = %"
-                                                      G_GINT64_FORMAT " AND to_stage_id IS NULL AND to_stage_name = "
-                                                      "'Interest found'", sales[2])), ==, 1);
+  g_assert_cmpint (raw_intf (f->path, "SELECT count(*) FROM stage_changes WHERE sale_id = %" G_GINT64_FORMAT
+                             " AND to_stage_id IS NULL AND to_stage_name = 'Interest found'", sales[2]), ==, 1);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM stage_changes"), ==, 3 + 3 + 5 + 2);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM stage_intervals WHERE stage_id IS NULL OR stage_id NOT IN "
                                      "(SELECT id FROM stages)"), ==, 0);
@@ -959,8 +978,8 @@ test_delete_stage_with_sales (Fixture       *f,
 
   /* The task's target is gone (and the task says it changed); the
    * stages close ranks. */
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT count(*) FROM tasks WHERE id = %" G_GINT64_FORMAT
-                                                      " AND target_stage_id IS NULL AND version = 2", task)), ==, 1);
+  g_assert_cmpint (raw_intf (f->path, "SELECT count(*) FROM tasks WHERE id = %" G_GINT64_FORMAT
+                             " AND target_stage_id IS NULL AND version = 2", task), ==, 1);
   g_assert_cmpint (change_count (f, "tasks", task, "update"), ==, 1);
   g_assert_cmpint (change_count (f, "stages", stages[2], "delete"), ==, 1);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM stages WHERE product_id = 1"), ==, 11);
@@ -1126,16 +1145,16 @@ test_users (Fixture       *f,
   /* Promoting: heads and admins accept leads. */
   g_assert_true (scim_store_set_user_role (f->store, f->ivan, SCIM_ROLE_HEAD, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan)), ==, 1);
+  g_assert_cmpint (raw_intf (f->path, "SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan), ==, 1);
   g_assert_cmpint (change_count (f, "users", f->ivan, "update"), ==, 1);
   g_assert_true (scim_store_set_user_flags (f->store, f->ivan, TRUE, FALSE, &error));
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan)), ==, 1);
+  g_assert_cmpint (raw_intf (f->path, "SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan), ==, 1);
   g_assert_true (scim_store_set_user_role (f->store, f->ivan, SCIM_ROLE_SALES, &error));
   g_assert_true (scim_store_set_user_flags (f->store, f->ivan, TRUE, FALSE, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan)), ==, 0);
+  g_assert_cmpint (raw_intf (f->path, "SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan), ==, 0);
   g_assert_true (scim_store_set_user_flags (f->store, f->petr, TRUE, TRUE, &error));
-  g_assert_cmpint (raw_int (f->path, g_strdup_printf ("SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->petr)), ==, 1);
+  g_assert_cmpint (raw_intf (f->path, "SELECT may_accept FROM users WHERE id = %" G_GINT64_FORMAT, f->petr), ==, 1);
 
   /* A switched-off user cannot sign in, nor write with an old session. */
   g_assert_true (scim_store_set_user_flags (f->store, f->petr, FALSE, TRUE, &error));
@@ -1184,7 +1203,10 @@ test_users (Fixture       *f,
   sign_in (f, "head");
   g_assert_true (scim_store_set_password (f->store, f->ivan, "Сложный пароль 42", &error));
   g_assert_no_error (error);
-  hash = raw_text (f->path, g_strdup_printf ("SELECT password_hash FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT password_hash FROM users WHERE id = %" G_GINT64_FORMAT, f->ivan);
+    hash = raw_text (f->path, sql);
+  }
   g_assert_cmpstr (hash, !=, "Сложный пароль 42");
   g_assert_null (strstr (hash, "Сложный"));
   g_assert_true (scim_password_verify ("Сложный пароль 42", hash));

@@ -1251,8 +1251,10 @@ scim_store_list_contacts (ScimStore  *store,
   g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_CONTACTS);
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
-  g_return_val_if_fail (client_id > 0, NULL);
 
+  /* A client not saved yet has no contacts (0 would mean "all" to a query). */
+  if (client_id <= 0)
+    return G_LIST_MODEL (g_list_store_new (SCIM_TYPE_CONTACT));
   query->client_id = client_id;
   return scim_store_list (store, query, error);
 }
