@@ -11,6 +11,7 @@
 #include "scim-record-list.h"
 #include "scim-records.h"
 #include "scim-secrets.h"
+#include "scim-leads.h"
 #include "scim-settings.h"
 #include "scim-store.h"
 #include "scim-users.h"

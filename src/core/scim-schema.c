@@ -311,10 +311,31 @@ static const char schema_v3[] =
   "CREATE INDEX stage_intervals_stage ON stage_intervals (stage_id);"
   "CREATE INDEX tasks_target_stage ON tasks (target_stage_id) WHERE target_stage_id IS NOT NULL;";
 
+/* Version 4: the "build a plan" requests raised by accepting a lead.  The
+ * first task of the sale answers the request, whoever writes it. */
+static const char schema_v4[] =
+  "CREATE TABLE plan_requests ("
+  "  id INTEGER PRIMARY KEY,"
+  "  sale_id INTEGER NOT NULL UNIQUE REFERENCES sales (id) ON DELETE CASCADE,"
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  lead_id INTEGER REFERENCES leads (id) ON DELETE SET NULL,"
+  "  created_at INTEGER NOT NULL,"
+  "  done_at INTEGER"
+  ");"
+  "CREATE INDEX plan_requests_user ON plan_requests (user_id, done_at);"
+  "CREATE INDEX plan_requests_lead ON plan_requests (lead_id) WHERE lead_id IS NOT NULL;"
+  "CREATE TRIGGER tasks_answer_plan_request AFTER INSERT ON tasks BEGIN"
+  "  UPDATE plan_requests SET done_at = NEW.created_at WHERE sale_id = NEW.sale_id AND done_at IS NULL;"
+  "END;"
+  /* Accepting links the lead to its sales; finding them is an index lookup. */
+  "CREATE INDEX sales_lead ON sales (lead_id) WHERE lead_id IS NOT NULL;"
+  "CREATE INDEX leads_client ON leads (client_id) WHERE client_id IS NOT NULL;";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
   { 3, schema_v3, NULL },
+  { 4, schema_v4, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);
