@@ -427,3 +427,21 @@ scim_record_table_get_search_entry (ScimRecordTable *self)
   g_return_val_if_fail (SCIM_IS_RECORD_TABLE (self), NULL);
   return GTK_WIDGET (self->search_entry);
 }
+
+/* Opens a row as a double-click or Enter does. */
+void
+scim_record_table_activate (ScimRecordTable *self,
+                            guint            position)
+{
+  g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  g_signal_emit_by_name (self->column_view, "activate", position);
+}
+
+/* Chooses an entry of the state filter, as a person would. */
+void
+scim_record_table_set_state (ScimRecordTable *self,
+                             guint            index)
+{
+  g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  gtk_drop_down_set_selected (self->state_dropdown, index);
+}

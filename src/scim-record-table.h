@@ -52,6 +52,10 @@ void        scim_record_table_set_multiple    (ScimRecordTable     *self,
                                                gboolean             multiple);
 GArray     *scim_record_table_get_selected_ids (ScimRecordTable    *self);
 void        scim_record_table_select_all      (ScimRecordTable     *self);
+void        scim_record_table_activate        (ScimRecordTable     *self,
+                                               guint                position);
+void        scim_record_table_set_state       (ScimRecordTable     *self,
+                                               guint                index);
 GListModel *scim_record_table_get_model       (ScimRecordTable     *self);
 GtkWidget  *scim_record_table_get_search_entry (ScimRecordTable    *self);
 

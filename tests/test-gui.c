@@ -4,6 +4,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <sqlite3.h>
 
 #include "scim-application.h"
 #include "scim-funnel-page.h"
@@ -17,6 +18,9 @@
 #include "scim-funnel-editor.h"
 #include "scim-product-dialog.h"
 #include "scim-edit-dialog.h"
+#include "scim-accept-dialog.h"
+#include "scim-lead-dialog.h"
+#include "scim-record-table.h"
 
 /* The GUI under Xvfb: the window from its template, the first-run flow,
  * sign-in with a password and the keyring, page shortcuts, a bad file,
@@ -634,6 +638,151 @@ test_settings_read_only_for_sales (void)
   destroy_window (window);
 }
 
+
+static GtkWindow *
+find_toplevel (GType type)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  GtkWindow *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (G_TYPE_CHECK_INSTANCE_TYPE (l->data, type) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static gboolean
+lead_dialog_shown (gpointer data)
+{
+  return find_toplevel (SCIM_TYPE_LEAD_DIALOG) != NULL;
+}
+
+static gboolean
+leads_page_ready (gpointer data)
+{
+  return scim_leads_page_is_ready (data) && all_loaded (scim_leads_page_get_model (data));
+}
+
+static gboolean
+first_is_new (gpointer data)
+{
+  GListModel *leads = data;
+  g_autoptr(ScimRecord) first = NULL;
+
+  if (!all_loaded (leads))
+    return FALSE;
+  first = g_list_model_get_item (leads, 0);
+  return g_strcmp0 (scim_record_get_string (first, "state"), "new") == 0;
+}
+
+static void
+test_lead_card_from_table (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  ScimLeadsPage *page;
+  ScimRecordTable *table;
+  g_autoptr(ScimRecord) first = NULL;
+  GtkWindow *card;
+  g_autofree char *expected = NULL;
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, page, "the leads");
+
+  /* Double-click (or Enter on) the first row opens its card. */
+  table = SCIM_RECORD_TABLE (scim_leads_page_get_table (page));
+  first = g_list_model_get_item (scim_leads_page_get_model (page), 0);
+  scim_record_table_activate (table, 0);
+  wait_for (lead_dialog_shown, NULL, "the lead card");
+  card = find_toplevel (SCIM_TYPE_LEAD_DIALOG);
+  expected = g_strdup (scim_record_get_string (first, "name")[0] != '\0' ? scim_record_get_string (first, "name")
+                                                                         : scim_record_get_string (first, "company"));
+  g_assert_nonnull (strstr (gtk_window_get_title (card), expected));
+  gtk_window_destroy (card);
+  destroy_window (window);
+}
+
+static gint64
+raw_count (const char *path,
+           const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK, &error);
+  g_autoptr(GListModel) none = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  (void) none;
+  return value;
+}
+
+static void
+test_accept_from_queue (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "accept.db", NULL);
+  ScimWindow *window;
+  ScimLeadsPage *page;
+  ScimRecordTable *table;
+  GListModel *leads;
+  g_autoptr(ScimRecord) lead = NULL;
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  ScimAcceptDialog *dialog;
+  gint64 lead_id, product_id = 0, owner_id = 0;
+  g_autofree char *sql = NULL;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "21", NULL);
+  product_id = raw_count (path, "SELECT id FROM products WHERE active = 1 ORDER BY id LIMIT 1");
+  owner_id = raw_count (path, "SELECT id FROM users WHERE role = 'sales' AND active = 1 ORDER BY id LIMIT 1");
+
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  table = SCIM_RECORD_TABLE (scim_leads_page_get_table (page));
+  wait_for (leads_page_ready, page, "the leads");
+
+  /* The queue: leads waiting for acceptance. */
+  scim_record_table_set_state (table, 1);
+  leads = scim_leads_page_get_model (page);
+  wait_for (first_is_new, leads, "the acceptance queue");
+  lead = g_list_model_get_item (leads, 0);
+  lead_id = scim_record_get_id (lead);
+  g_array_append_val (ids, lead_id);
+
+  dialog = SCIM_ACCEPT_DIALOG (scim_leads_page_accept (page, ids));
+  wait_for ((Predicate) scim_accept_dialog_is_ready, dialog, "the client suggestions");
+  scim_accept_dialog_choose (dialog, product_id, owner_id, 0);
+  g_object_ref (dialog);
+  scim_edit_dialog_save (SCIM_EDIT_DIALOG (dialog));
+  while (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (dialog);
+
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE id = %" G_GINT64_FORMAT " AND state = 'accepted' "
+                         "AND owner_id = %" G_GINT64_FORMAT, lead_id, owner_id);
+  g_assert_cmpint (raw_count (path, sql), ==, 1);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM sales s JOIN plan_requests r ON r.sale_id = s.id "
+                         "WHERE s.lead_id = %" G_GINT64_FORMAT " AND s.product_id = %" G_GINT64_FORMAT
+                         " AND r.user_id = %" G_GINT64_FORMAT " AND r.done_at IS NULL",
+                         lead_id, product_id, owner_id);
+  g_assert_cmpint (raw_count (path, sql), ==, 1);
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -688,6 +837,8 @@ main (int    argc,
       g_test_add_func ("/gui/screenshot/demo", test_screenshot);
       g_test_add_func ("/gui/settings/funnel-editor-reorders", test_funnel_editor_reorders);
       g_test_add_func ("/gui/settings/read-only-for-sales", test_settings_read_only_for_sales);
+      g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
+      g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
     }
 
   ret = g_test_run ();

@@ -12,6 +12,7 @@
 #include "scim-records.h"
 #include "scim-secrets.h"
 #include "scim-leads.h"
+#include "scim-sales.h"
 #include "scim-settings.h"
 #include "scim-store.h"
 #include "scim-users.h"
