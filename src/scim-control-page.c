@@ -7,20 +7,42 @@
 
 #include "scim-control-page.h"
 #include "scim-record-table.h"
+#include "scim-sale-window.h"
+#include "scim-sales.h"
 
-/* The Plan & control module: the tasks of every plan, as the head of sales
- * controls them daily. */
+/* The Plan & control module: the tasks of every plan the user may see, as
+ * the head of sales checks them every day — filtered by salesperson, due
+ * date and state in SQL; the discipline of each salesperson at the top
+ * (open, overdue, due today, sales without a plan, idle sales), each
+ * number a filter one click away; and the signals of broken discipline as
+ * lists of sales.  Every row opens its sale.  A salesperson starts with
+ * their own tasks of today. */
+
+#define IDLE_DAYS 14
 
 struct _ScimControlPage
 {
-  GtkWidget           parent_instance;
+  GtkWidget        parent_instance;
 
+  GtkStack        *stack;
   ScimRecordTable *table;
+  ScimRecordTable *sales_table;
+  GtkFlowBox      *discipline_box;
+  GtkDropDown     *due_dropdown;
+  GtkDropDown     *owner_dropdown;
   GtkToggleButton *mine_button;
+  GtkToggleButton *no_plan_button;
+  GtkToggleButton *idle_button;
+
   ScimStore       *store;
+  GListModel      *users;
+  GCancellable    *cancellable;
+  guint            refresh_source;
 };
 
 G_DEFINE_FINAL_TYPE (ScimControlPage, scim_control_page, GTK_TYPE_WIDGET)
+
+static void refresh_discipline (ScimControlPage *self);
 
 static char *
 count_tasks (guint n)
@@ -28,42 +50,331 @@ count_tasks (guint n)
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u task", "%'u tasks", n), n);
 }
 
+static char *
+count_sales (guint n)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
+}
+
+static gint64
+chosen_owner (ScimControlPage *self)
+{
+  ScimRecord *user;
+
+  if (self->store != NULL && gtk_toggle_button_get_active (self->mine_button))
+    return scim_store_get_user_id (self->store);
+  user = gtk_drop_down_get_selected_item (self->owner_dropdown);
+  return user != NULL ? scim_record_get_id (user) : 0;
+}
+
 static void
-adjust_query (ScimQuery *query,
+adjust_tasks (ScimQuery *query,
               gpointer   user_data)
 {
   ScimControlPage *self = user_data;
 
-  if (self->store != NULL && gtk_toggle_button_get_active (self->mine_button))
-    query->owner_id = scim_store_get_user_id (self->store);
+  query->owner_id = chosen_owner (self);
+  query->due = (ScimDueFilter) gtk_drop_down_get_selected (self->due_dropdown);
+}
+
+static void
+adjust_sales (ScimQuery *query,
+              gpointer   user_data)
+{
+  ScimControlPage *self = user_data;
+
+  query->owner_id = chosen_owner (self);
+  query->signal = gtk_toggle_button_get_active (self->no_plan_button) ? SCIM_SALE_SIGNAL_NO_PLAN
+                                                                     : SCIM_SALE_SIGNAL_IDLE;
+  query->idle_days = IDLE_DAYS;
+}
+
+static void
+refilter (ScimControlPage *self)
+{
+  gboolean signals = gtk_toggle_button_get_active (self->no_plan_button) ||
+                     gtk_toggle_button_get_active (self->idle_button);
+
+  gtk_stack_set_visible_child_name (self->stack, signals ? "sales" : "tasks");
+  if (signals)
+    scim_record_table_refilter (self->sales_table);
+  else
+    scim_record_table_refilter (self->table);
+}
+
+static void
+on_filter_changed_cb (GObject         *object,
+                      GParamSpec      *pspec,
+                      ScimControlPage *self)
+{
+  refilter (self);
 }
 
 static void
 on_mine_toggled_cb (GtkToggleButton *button,
                     ScimControlPage *self)
 {
-  scim_record_table_refilter (self->table);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->owner_dropdown), !gtk_toggle_button_get_active (button));
+  refilter (self);
 }
 
 static void
-on_record_activated_cb (ScimRecordTable *table,
-                        ScimRecord      *record,
-                        ScimControlPage *self)
+on_signal_toggled_cb (GtkToggleButton *button,
+                      ScimControlPage *self)
 {
-  /* The record windows (sale, lead card) come with their modules. */
-  g_debug ("Activated record %" G_GINT64_FORMAT, scim_record_get_id (record));
+  /* One signal at a time: they are lists of different sales. */
+  if (gtk_toggle_button_get_active (button))
+    {
+      GtkToggleButton *other = button == self->no_plan_button ? self->idle_button : self->no_plan_button;
+
+      g_signal_handlers_block_by_func (other, on_signal_toggled_cb, self);
+      gtk_toggle_button_set_active (other, FALSE);
+      g_signal_handlers_unblock_by_func (other, on_signal_toggled_cb, self);
+    }
+  refilter (self);
+}
+
+static void
+open_sale (ScimControlPage *self,
+           gint64           sale_id)
+{
+  scim_sale_window_open (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store, sale_id);
+}
+
+static void
+on_task_activated_cb (ScimRecordTable *table,
+                      ScimRecord      *task,
+                      ScimControlPage *self)
+{
+  if (scim_record_get_loaded (task))
+    open_sale (self, scim_record_get_int (task, "sale-id"));
+}
+
+static void
+on_sale_activated_cb (ScimRecordTable *table,
+                      ScimRecord      *sale,
+                      ScimControlPage *self)
+{
+  open_sale (self, scim_record_get_id (sale));
+}
+
+/* Discipline: one card per salesperson */
+
+static void
+select_owner (ScimControlPage *self,
+              gint64           user_id)
+{
+  guint n = self->users != NULL ? g_list_model_get_n_items (self->users) : 0;
+
+  gtk_toggle_button_set_active (self->mine_button, FALSE);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ScimRecord) user = g_list_model_get_item (self->users, i);
+      if (scim_record_get_id (user) == user_id)
+        gtk_drop_down_set_selected (self->owner_dropdown, i);
+    }
+}
+
+static void
+on_overdue_clicked_cb (GtkButton       *button,
+                       ScimControlPage *self)
+{
+  select_owner (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-user")));
+  gtk_toggle_button_set_active (self->no_plan_button, FALSE);
+  gtk_toggle_button_set_active (self->idle_button, FALSE);
+  gtk_drop_down_set_selected (self->due_dropdown, SCIM_DUE_OVERDUE);
+}
+
+static void
+on_no_plan_clicked_cb (GtkButton       *button,
+                       ScimControlPage *self)
+{
+  select_owner (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-user")));
+  gtk_toggle_button_set_active (self->no_plan_button, TRUE);
+}
+
+static void
+on_idle_clicked_cb (GtkButton       *button,
+                    ScimControlPage *self)
+{
+  select_owner (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-user")));
+  gtk_toggle_button_set_active (self->idle_button, TRUE);
+}
+
+static GtkWidget *
+number_button (const char      *label,
+               guint            value,
+               gint64           user_id,
+               GCallback        callback,
+               ScimControlPage *self,
+               gboolean         alarm)
+{
+  g_autofree char *text = g_strdup_printf ("%s %u", label, value);
+  GtkWidget *button = gtk_button_new_with_label (text);
+
+  gtk_widget_add_css_class (button, "flat");
+  if (alarm && value > 0)
+    gtk_widget_add_css_class (button, "error");
+  g_object_set_data (G_OBJECT (button), "scim-user", GSIZE_TO_POINTER (user_id));
+  g_signal_connect_object (button, "clicked", callback, self, G_CONNECT_DEFAULT);
+  return button;
+}
+
+static gpointer
+discipline_thread (ScimStore     *store,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  return scim_store_discipline (store, IDLE_DAYS, error);
+}
+
+static void
+on_discipline_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  g_autoptr(ScimControlPage) self = user_data;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  GtkWidget *child;
+
+  rows = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (rows == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);
+      return;
+    }
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->discipline_box))) != NULL)
+    gtk_flow_box_remove (self->discipline_box, child);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      ScimDiscipline *d = g_ptr_array_index (rows, i);
+      GtkWidget *card = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+      GtkWidget *name = gtk_label_new (d->name);
+      g_autofree char *summary = g_strdup_printf (_("%u open · %u due today"), d->open_tasks, d->due_today);
+      GtkWidget *line = gtk_label_new (summary);
+      GtkWidget *numbers = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+      gtk_widget_add_css_class (card, "card");
+      gtk_widget_add_css_class (card, "discipline-card");
+      gtk_widget_add_css_class (name, "heading");
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_label_set_xalign (GTK_LABEL (line), 0);
+      gtk_widget_add_css_class (line, "dim-label");
+      gtk_box_append (GTK_BOX (numbers), number_button (_("Overdue"), d->overdue, d->user_id,
+                                                        G_CALLBACK (on_overdue_clicked_cb), self, TRUE));
+      gtk_box_append (GTK_BOX (numbers), number_button (_("No plan"), d->sales_without_plan, d->user_id,
+                                                        G_CALLBACK (on_no_plan_clicked_cb), self, TRUE));
+      gtk_box_append (GTK_BOX (numbers), number_button (_("Idle"), d->sales_idle, d->user_id,
+                                                        G_CALLBACK (on_idle_clicked_cb), self, FALSE));
+      gtk_box_append (GTK_BOX (card), name);
+      gtk_box_append (GTK_BOX (card), line);
+      gtk_box_append (GTK_BOX (card), numbers);
+      gtk_flow_box_append (self->discipline_box, card);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->discipline_box), rows->len > 0);
+}
+
+static void
+refresh_discipline (ScimControlPage *self)
+{
+  if (self->store == NULL)
+    return;
+  scim_store_run_async (self->store, discipline_thread, NULL, NULL, self->cancellable, on_discipline_cb,
+                        g_object_ref (self));
+}
+
+static gboolean
+refresh_timeout_cb (gpointer data)
+{
+  ScimControlPage *self = data;
+
+  self->refresh_source = 0;
+  refresh_discipline (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed_cb (ScimStore       *store,
+                     GPtrArray       *changes,
+                     ScimControlPage *self)
+{
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (500, refresh_timeout_cb, self);
+}
+
+static gpointer
+users_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_USERS);
+
+  return scim_store_list (store, query, error);
+}
+
+static void
+on_users_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ScimControlPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) users = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  g_autoptr(GListStore) choices = NULL;
+  g_autoptr(ScimRecord) everyone = NULL;
+
+  if (users == NULL)
+    return;
+  /* "Everyone" first, then each person. */
+  choices = g_list_store_new (SCIM_TYPE_USER);
+  everyone = scim_record_new (SCIM_TYPE_USER, 0);
+  g_object_set (everyone, "display-name", _("Everyone"), NULL);
+  g_list_store_append (choices, everyone);
+  for (guint i = 0; i < g_list_model_get_n_items (users); i++)
+    {
+      g_autoptr(ScimRecord) user = g_list_model_get_item (users, i);
+      if (scim_record_get_bool (user, "active"))
+        g_list_store_append (choices, user);
+    }
+  g_set_object (&self->users, G_LIST_MODEL (choices));
+  g_signal_handlers_block_by_func (self->owner_dropdown, on_filter_changed_cb, self);
+  gtk_drop_down_set_model (self->owner_dropdown, self->users);
+  g_signal_handlers_unblock_by_func (self->owner_dropdown, on_filter_changed_cb, self);
+}
+
+static GtkDropDown *
+dropdown (const char * const *labels,
+          const char         *accessible)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (labels);
+  GtkWidget *widget = gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&model)), NULL);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_widget_set_tooltip_text (widget, accessible);
+  return GTK_DROP_DOWN (widget);
 }
 
 static void
 scim_control_page_dispose (GObject *object)
 {
-  GtkWidget *child;
   ScimControlPage *self = (ScimControlPage *) object;
+  GtkWidget *child;
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_CONTROL_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  g_clear_object (&self->users);
 
   G_OBJECT_CLASS (scim_control_page_parent_class)->dispose (object);
 }
@@ -79,34 +390,70 @@ scim_control_page_class_init (ScimControlPageClass *klass)
   g_type_ensure (SCIM_TYPE_RECORD_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-control-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_bind_template_child (widget_class, ScimControlPage, discipline_box);
+  gtk_widget_class_bind_template_child (widget_class, ScimControlPage, sales_table);
+  gtk_widget_class_bind_template_child (widget_class, ScimControlPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, table);
-  gtk_widget_class_bind_template_callback (widget_class, on_record_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sale_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_task_activated_cb);
 }
 
 static void
 scim_control_page_init (ScimControlPage *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
-  static const char * const labels[] = { N_("Open tasks"), N_("Done"), N_("Failed"), N_("Cancelled"), N_("All tasks"), NULL };
+  static const char * const state_labels[] = { N_("Open tasks"), N_("Done"), N_("Failed"), N_("Cancelled"),
+                                                N_("All tasks"), NULL };
   static const char * const states[] = { "planned", "done", "failed", "cancelled", "", NULL };
-  const char *translated[G_N_ELEMENTS (labels)];
-  GtkWidget *mine;
+  static const char * const due_labels[] = { N_("Any due date"), N_("Overdue"), N_("Due today"),
+                                              N_("Due this week"), N_("No due date"), NULL };
+  const char *translated[G_N_ELEMENTS (state_labels)];
+  const char *due_translated[G_N_ELEMENTS (due_labels)];
+  GtkWidget *signals;
 
-  for (guint i = 0; i < G_N_ELEMENTS (labels); i++)
-    translated[i] = labels[i] != NULL ? _(labels[i]) : NULL;
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  for (guint i = 0; i < G_N_ELEMENTS (state_labels); i++)
+    translated[i] = state_labels[i] != NULL ? _(state_labels[i]) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (due_labels); i++)
+    due_translated[i] = due_labels[i] != NULL ? _(due_labels[i]) : NULL;
 
   scim_record_table_set_kind (self->table, SCIM_LIST_TASKS);
   scim_record_table_set_texts (self->table, _("Search tasks and results"),
-                               _("No tasks"), _("No task matches the filter."));
+                               _("No tasks"), _("No task matches the filters."));
   scim_record_table_set_count_func (self->table, count_tasks);
   scim_record_table_set_states (self->table, translated, states, 0);
-  scim_record_table_set_adjust_func (self->table, adjust_query, self);
+  scim_record_table_set_adjust_func (self->table, adjust_tasks, self);
 
-  mine = gtk_toggle_button_new_with_label (_("Only mine"));
-  gtk_widget_set_tooltip_text (mine, _("Show only my tasks"));
-  g_signal_connect_object (mine, "toggled", G_CALLBACK (on_mine_toggled_cb), self, G_CONNECT_DEFAULT);
-  self->mine_button = GTK_TOGGLE_BUTTON (mine);
-  scim_record_table_add_tool (self->table, mine);
+  self->due_dropdown = dropdown (due_translated, _("Due"));
+  g_signal_connect_object (self->due_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  self->owner_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (NULL, gtk_property_expression_new (SCIM_TYPE_USER, NULL,
+                                                                                              "display-name")));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->owner_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Salesperson"), -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->owner_dropdown), _("Salesperson"));
+  g_signal_connect_object (self->owner_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  self->mine_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Only _mine")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->mine_button), _("Show only my tasks"));
+  g_signal_connect_object (self->mine_button, "toggled", G_CALLBACK (on_mine_toggled_cb), self, G_CONNECT_DEFAULT);
+
+  signals = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (signals, "linked");
+  self->no_plan_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_No Plan")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->no_plan_button), _("Sales in work with no open task"));
+  self->idle_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("I_dle")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->idle_button), _("Sales with no activity for two weeks"));
+  g_signal_connect_object (self->no_plan_button, "toggled", G_CALLBACK (on_signal_toggled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->idle_button, "toggled", G_CALLBACK (on_signal_toggled_cb), self, G_CONNECT_DEFAULT);
+  gtk_box_append (GTK_BOX (signals), GTK_WIDGET (self->no_plan_button));
+  gtk_box_append (GTK_BOX (signals), GTK_WIDGET (self->idle_button));
+
+  /* The tools go in reverse: each is inserted after the state filter. */
+  scim_record_table_add_tool (self->table, signals);
+  scim_record_table_add_tool (self->table, GTK_WIDGET (self->mine_button));
+  scim_record_table_add_tool (self->table, GTK_WIDGET (self->owner_dropdown));
+  scim_record_table_add_tool (self->table, GTK_WIDGET (self->due_dropdown));
 
   scim_record_table_add_column (self->table, _("Due"), "due-at", SCIM_CELL_DATE, FALSE);
   scim_record_table_add_column (self->table, _("Task"), "title", SCIM_CELL_TEXT, TRUE);
@@ -116,36 +463,94 @@ scim_control_page_init (ScimControlPage *self)
   scim_record_table_add_column (self->table, _("Owner"), "owner", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->table, _("State"), "state", SCIM_CELL_STATE, FALSE);
   scim_record_table_add_column (self->table, _("Result"), "result", SCIM_CELL_TEXT, TRUE);
+
+  scim_record_table_set_kind (self->sales_table, SCIM_LIST_SALES);
+  scim_record_table_set_texts (self->sales_table, NULL, _("No such sales"), _("Every sale has its plan moving."));
+  scim_record_table_set_count_func (self->sales_table, count_sales);
+  scim_record_table_set_adjust_func (self->sales_table, adjust_sales, self);
+  scim_record_table_add_column (self->sales_table, _("Client"), "client", SCIM_CELL_TEXT, TRUE);
+  scim_record_table_add_column (self->sales_table, _("Product"), "product", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Stage"), "stage", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->sales_table, _("At this stage since"), "stage-entered-at", SCIM_CELL_DATE, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Open tasks"), "open-tasks", SCIM_CELL_NUMBER, FALSE);
 }
 
 void
 scim_control_page_set_store (ScimControlPage *self,
-                                  ScimStore     *store)
+                             ScimStore       *store)
 {
   g_return_if_fail (SCIM_IS_CONTROL_PAGE (self));
 
-  /* A salesperson starts with their own tasks; the head with everyone's. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
+  g_set_object (&self->store, store);
+
+  /* A salesperson starts with their own tasks of today; the head with
+   * everyone's overdue ones. */
   if (store != NULL)
     {
-      ScimRole role = scim_store_get_user_role (store);
+      gboolean salesperson = scim_store_get_user_role (store) == SCIM_ROLE_SALES;
 
       g_signal_handlers_block_by_func (self->mine_button, on_mine_toggled_cb, self);
-      gtk_toggle_button_set_active (self->mine_button, role == SCIM_ROLE_SALES);
+      g_signal_handlers_block_by_func (self->due_dropdown, on_filter_changed_cb, self);
+      gtk_toggle_button_set_active (self->mine_button, salesperson);
+      gtk_widget_set_sensitive (GTK_WIDGET (self->owner_dropdown), !salesperson);
+      gtk_drop_down_set_selected (self->due_dropdown, salesperson ? SCIM_DUE_TODAY : SCIM_DUE_OVERDUE);
+      g_signal_handlers_unblock_by_func (self->due_dropdown, on_filter_changed_cb, self);
       g_signal_handlers_unblock_by_func (self->mine_button, on_mine_toggled_cb, self);
+      self->cancellable = g_cancellable_new ();
+      g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
+      scim_store_run_async (store, users_thread, NULL, NULL, self->cancellable, on_users_cb, g_object_ref (self));
+      refresh_discipline (self);
     }
-  g_set_object (&self->store, store);
   scim_record_table_set_store (self->table, store);
+  scim_record_table_set_store (self->sales_table, store);
 }
 
 /**
  * scim_control_page_get_model:
  * @self: a #ScimControlPage
  *
- * Returns: (transfer none) (nullable): the rows shown
+ * Returns: (transfer none) (nullable): the tasks shown
  */
 GListModel *
 scim_control_page_get_model (ScimControlPage *self)
 {
   g_return_val_if_fail (SCIM_IS_CONTROL_PAGE (self), NULL);
   return scim_record_table_get_model (self->table);
+}
+
+/* Chooses the due filter, as a person would; for tests. */
+void
+scim_control_page_set_due (ScimControlPage *self,
+                           guint            due)
+{
+  g_return_if_fail (SCIM_IS_CONTROL_PAGE (self));
+  gtk_drop_down_set_selected (self->due_dropdown, due);
+}
+
+/* Shows everyone's tasks (not only mine); for tests. */
+void
+scim_control_page_show_everyone (ScimControlPage *self)
+{
+  g_return_if_fail (SCIM_IS_CONTROL_PAGE (self));
+  gtk_toggle_button_set_active (self->mine_button, FALSE);
+  gtk_drop_down_set_selected (self->owner_dropdown, 0);
+}
+
+/**
+ * scim_control_page_get_table:
+ * @self: a #ScimControlPage
+ *
+ * Returns: (transfer none): the tasks table
+ */
+GtkWidget *
+scim_control_page_get_table (ScimControlPage *self)
+{
+  g_return_val_if_fail (SCIM_IS_CONTROL_PAGE (self), NULL);
+  return GTK_WIDGET (self->table);
 }

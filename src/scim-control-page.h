@@ -12,6 +12,10 @@ G_DECLARE_FINAL_TYPE (ScimControlPage, scim_control_page, SCIM, CONTROL_PAGE, Gt
 
 void        scim_control_page_set_store (ScimControlPage *self,
                                          ScimStore       *store);
+void        scim_control_page_set_due       (ScimControlPage *self,
+                                             guint            due);
+void        scim_control_page_show_everyone (ScimControlPage *self);
+GtkWidget  *scim_control_page_get_table     (ScimControlPage *self);
 GListModel *scim_control_page_get_model (ScimControlPage *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "scim-funnel-page.h"
 #include "scim-record-table.h"
+#include "scim-sale-window.h"
 
 /* The Funnel module: sales in work at each stage of a product's funnel.
  * The counts come from the covering index on sales (product, stage, amount). */
@@ -18,8 +19,10 @@ struct _ScimFunnelPage
   GtkDropDown     *product_dropdown;
   GtkLabel        *summary_label;
   ScimRecordTable *table;
+  ScimRecordTable *sales_table;
 
   ScimStore       *store;
+  gint64           stage_id;
   GCancellable    *cancellable;
   gulong           loaded_id;
 };
@@ -100,12 +103,48 @@ on_stages_changed_cb (GListModel     *model,
   update_summary (self);
 }
 
+static char *
+count_sales (guint n)
+{
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
+}
+
+static void
+adjust_sales (ScimQuery *query,
+              gpointer   user_data)
+{
+  ScimFunnelPage *self = user_data;
+
+  /* The sales of the stage clicked; none before a click. */
+  query->product_id = selected_product (self);
+  query->stage_id = self->stage_id != 0 ? self->stage_id : -1;
+}
+
+static void
+on_stage_activated_cb (ScimRecordTable *table,
+                       ScimRecord      *stage,
+                       ScimFunnelPage  *self)
+{
+  self->stage_id = scim_record_get_id (stage);
+  scim_record_table_refilter (self->sales_table);
+}
+
+static void
+on_sale_activated_cb (ScimRecordTable *table,
+                      ScimRecord      *sale,
+                      ScimFunnelPage  *self)
+{
+  scim_sale_window_open (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store, scim_record_get_id (sale));
+}
+
 static void
 on_product_selected_cb (GtkDropDown    *dropdown,
                         GParamSpec     *pspec,
                         ScimFunnelPage *self)
 {
+  self->stage_id = 0;
   scim_record_table_refilter (self->table);
+  scim_record_table_refilter (self->sales_table);
 }
 
 static gpointer
@@ -206,8 +245,11 @@ scim_funnel_page_class_init (ScimFunnelPageClass *klass)
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, product_dropdown);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, summary_label);
+  gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, sales_table);
   gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, table);
   gtk_widget_class_bind_template_callback (widget_class, on_product_selected_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_sale_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_stage_activated_cb);
 }
 
 static void
@@ -225,6 +267,18 @@ scim_funnel_page_init (ScimFunnelPage *self)
   scim_record_table_add_column (self->table, _("Sales"), "sale-count", SCIM_CELL_NUMBER, FALSE);
   scim_record_table_add_column (self->table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
   scim_record_table_add_column (self->table, _("Probability, %"), "probability", SCIM_CELL_NUMBER, FALSE);
+  scim_record_table_set_kind (self->sales_table, SCIM_LIST_SALES);
+  scim_record_table_set_texts (self->sales_table, _("Search clients"), _("Open a stage"),
+                               _("Double-click a stage above to list its sales; a sale opens its plan."));
+  scim_record_table_set_count_func (self->sales_table, count_sales);
+  scim_record_table_set_adjust_func (self->sales_table, adjust_sales, self);
+  scim_record_table_add_column (self->sales_table, _("Client"), "client", SCIM_CELL_TEXT, TRUE);
+  scim_record_table_add_column (self->sales_table, _("Stage"), "stage", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Since"), "stage-entered-at", SCIM_CELL_DATE, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
+  scim_record_table_add_column (self->sales_table, _("Open tasks"), "open-tasks", SCIM_CELL_NUMBER, FALSE);
+
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->product_dropdown),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, _("Product"), -1);
 }
@@ -243,7 +297,9 @@ scim_funnel_page_set_store (ScimFunnelPage *self,
     return;
 
   gtk_drop_down_set_model (self->product_dropdown, NULL);
+  self->stage_id = 0;
   scim_record_table_set_store (self->table, store);
+  scim_record_table_set_store (self->sales_table, store);
   stages = scim_record_table_get_model (self->table);
   if (stages != NULL)
     g_signal_connect_object (stages, "items-changed", G_CALLBACK (on_stages_changed_cb), self, G_CONNECT_DEFAULT);
