@@ -3,6 +3,7 @@
 
 #include "scim-demo.h"
 #include "scim-format.h"
+#include "scim-events.h"
 #include "scim-fs.h"
 #include "scim-funnel-template.h"
 #include "scim-password.h"

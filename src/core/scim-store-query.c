@@ -110,7 +110,8 @@ static const ListSpec specs[] = {
     "WHERE t.id IN (SELECT value FROM json_each(?))",
     { "leads", "products", "users", NULL } },
   [SCIM_LIST_SALES] = {
-    "sales", "t.stage_entered_at DESC, t.id DESC", "t.owner_id", NULL, { NULL },
+    "sales", "t.stage_entered_at DESC, t.id DESC", "t.owner_id", NULL,
+    { "(SELECT c.name FROM clients c WHERE c.id = t.client_id)", NULL },
     "SELECT t.id, t.version, t.client_id, c.name AS client, t.product_id, p.name AS product, t.stage_id, "
     "st.name AS stage, st.kind AS stage_kind, t.owner_id, " USER_NAME ("u") " AS owner, t.amount, "
     "t.expected_close, t.lost_reason, t.stage_entered_at, t.closed_at, t.created_at, "
