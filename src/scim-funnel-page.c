@@ -4,129 +4,599 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
 
+#include "scim-funnel-chart.h"
 #include "scim-funnel-page.h"
 #include "scim-record-table.h"
 #include "scim-sale-window.h"
 
-/* The Funnel module: sales in work at each stage of a product's funnel.
- * The counts come from the covering index on sales (product, stage, amount). */
+/* The Funnel module, what the head of sales opens first every morning:
+ * the picture (in work now, or reached), its controls (product or all
+ * products, salesperson, client audience, period of entry, as of a past
+ * date), and the tables: stages, the breakdowns the customer asks for by
+ * name, salespeople, cross-sell and the forecast.  A band or a stage lists
+ * its sales; a sale opens its plan.  Every table exports to CSV; the
+ * picture exports to PNG, SVG and PDF and prints.  All numbers are computed
+ * on a worker. */
+
+typedef struct
+{
+  GPtrArray *headers;   /* char* */
+  GPtrArray *rows;      /* GStrv */
+} Table;
 
 struct _ScimFunnelPage
 {
-  GtkWidget           parent_instance;
+  GtkWidget        parent_instance;
 
   GtkDropDown     *product_dropdown;
+  GtkDropDown     *owner_dropdown;
+  GtkDropDown     *audience_dropdown;
+  GtkDropDown     *period_dropdown;
+  GtkEntry        *as_of_entry;
+  GtkToggleButton *reached_button;
+  ScimFunnelChart *chart;
   GtkLabel        *summary_label;
-  ScimRecordTable *table;
+  GtkLabel        *forecast_label;
+  AdwViewStack    *tables;
+  GtkGrid         *stages_grid;
+  GtkGrid         *pivot_grid;
+  GtkDropDown     *pivot_dropdown;
+  GtkGrid         *people_grid;
+  GtkGrid         *cross_grid;
   ScimRecordTable *sales_table;
+  ScimRecordTable *stuck_table;
 
   ScimStore       *store;
-  gint64           stage_id;
+  GListModel      *products;
+  GListModel      *users;
+  GListModel      *audiences;
   GCancellable    *cancellable;
-  gulong           loaded_id;
+  guint            refresh_source;
+  guint            busy;
+  gint64           stage_id;
+  Table            stages_table, pivot_table, people_table, cross_table;
 };
 
 G_DEFINE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, GTK_TYPE_WIDGET)
 
-static gint64
-selected_product (ScimFunnelPage *self)
-{
-  ScimRecord *product = gtk_drop_down_get_selected_item (self->product_dropdown);
+static void refresh (ScimFunnelPage *self);
 
-  return product != NULL ? scim_record_get_id (product) : 0;
-}
-
-static char *
-count_stages (guint n)
+static void
+table_clear (Table *table)
 {
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u stage", "%u stages", n), n);
+  g_clear_pointer (&table->headers, g_ptr_array_unref);
+  g_clear_pointer (&table->rows, g_ptr_array_unref);
 }
 
 static void
-adjust_query (ScimQuery *query,
-              gpointer   user_data)
+table_start (Table              *table,
+             const char * const *headers)
 {
-  ScimFunnelPage *self = user_data;
-
-  /* No product chosen yet: show nothing rather than every funnel mixed. */
-  query->product_id = selected_product (self);
-  if (query->product_id == 0)
-    query->product_id = -1;
+  table_clear (table);
+  table->headers = g_ptr_array_new_with_free_func (g_free);
+  table->rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
+  for (guint i = 0; headers[i] != NULL; i++)
+    g_ptr_array_add (table->headers, g_strdup (headers[i]));
 }
 
 static void
-update_summary (ScimFunnelPage *self)
+table_add (Table *table,
+           ...)
 {
-  GListModel *stages = scim_record_table_get_model (self->table);
-  gint64 open = 0, amount = 0, won = 0;
-  g_autofree char *money = NULL;
-  g_autofree char *text = NULL;
-  guint n = stages != NULL ? g_list_model_get_n_items (stages) : 0;
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  va_list args;
+  const char *cell;
 
-  for (guint i = 0; i < n; i++)
+  va_start (args, table);
+  for (guint i = 0; i < table->headers->len; i++)
     {
-      g_autoptr(ScimRecord) stage = g_list_model_get_item (stages, i);
-      const char *kind = scim_record_get_string (stage, "kind");
+      cell = va_arg (args, const char *);
+      g_strv_builder_add (builder, cell != NULL ? cell : "");
+    }
+  va_end (args);
+  g_ptr_array_add (table->rows, g_strv_builder_end (builder));
+}
 
-      if (!scim_record_get_loaded (stage))
-        continue;
-      if (g_strcmp0 (kind, "open") == 0)
+/* Shows a table in a grid: a bold header, numbers right-aligned. */
+static void
+table_show (Table   *table,
+            GtkGrid *grid)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (grid))) != NULL)
+    gtk_grid_remove (grid, child);
+  if (table->headers == NULL)
+    return;
+  for (guint c = 0; c < table->headers->len; c++)
+    {
+      GtkWidget *label = gtk_label_new (g_ptr_array_index (table->headers, c));
+
+      gtk_widget_add_css_class (label, "heading");
+      gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
+      gtk_grid_attach (grid, label, (int) c, 0, 1, 1);
+    }
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GStrv row = g_ptr_array_index (table->rows, r);
+
+      for (guint c = 0; row[c] != NULL; c++)
         {
-          open += scim_record_get_int (stage, "sale-count");
-          amount += scim_record_get_int (stage, "amount");
+          GtkWidget *label = gtk_label_new (row[c]);
+
+          gtk_label_set_xalign (GTK_LABEL (label), c == 0 ? 0.0f : 1.0f);
+          gtk_label_set_selectable (GTK_LABEL (label), TRUE);
+          if (c > 0)
+            gtk_widget_add_css_class (label, "numeric");
+          gtk_grid_attach (grid, label, (int) c, (int) r + 1, 1, 1);
         }
-      else if (g_strcmp0 (kind, "won") == 0)
-        won += scim_record_get_int (stage, "sale-count");
     }
-
-  money = scim_format_money (amount);
-  text = g_strdup_printf (_("In work: %'" G_GINT64_FORMAT " sales, %s · won: %'" G_GINT64_FORMAT),
-                          open, money, won);
-  gtk_label_set_label (self->summary_label, n > 0 ? text : "");
-}
-
-static void
-on_stages_changed_cb (GListModel     *model,
-                      guint           position,
-                      guint           removed,
-                      guint           added,
-                      ScimFunnelPage *self)
-{
-  /* Touch every stage so its row loads; a funnel has a dozen stages. */
-  for (guint i = 0; i < g_list_model_get_n_items (model); i++)
-    {
-      g_autoptr(ScimRecord) stage = g_list_model_get_item (model, i);
-      g_signal_connect_object (stage, "notify::loaded", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
-      g_signal_connect_object (stage, "notify::sale-count", G_CALLBACK (update_summary), self, G_CONNECT_SWAPPED);
-    }
-  update_summary (self);
 }
 
 static char *
-count_sales (guint n)
+csv_field (const char *text)
 {
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
+  if (strpbrk (text, ",\"\n\r") == NULL)
+    return g_strdup (text);
+  {
+    g_autoptr(GString) out = g_string_new ("\"");
+    for (const char *p = text; *p != '\0'; p++)
+      {
+        if (*p == '"')
+          g_string_append_c (out, '"');
+        g_string_append_c (out, *p);
+      }
+    g_string_append_c (out, '"');
+    return g_string_free (g_steal_pointer (&out), FALSE);
+  }
 }
+
+/* The table as UTF-8 CSV with a header row. */
+static char *
+table_to_csv (Table *table)
+{
+  g_autoptr(GString) csv = g_string_new (NULL);
+
+  for (guint c = 0; c < table->headers->len; c++)
+    {
+      g_autofree char *field = csv_field (g_ptr_array_index (table->headers, c));
+      g_string_append_printf (csv, "%s%s", c > 0 ? "," : "", field);
+    }
+  g_string_append (csv, "\r\n");
+  for (guint r = 0; r < table->rows->len; r++)
+    {
+      GStrv row = g_ptr_array_index (table->rows, r);
+
+      for (guint c = 0; row[c] != NULL; c++)
+        {
+          g_autofree char *field = csv_field (row[c]);
+          g_string_append_printf (csv, "%s%s", c > 0 ? "," : "", field);
+        }
+      g_string_append (csv, "\r\n");
+    }
+  return g_string_free (g_steal_pointer (&csv), FALSE);
+}
+
+static char *
+percent (double value)
+{
+  return value < 0 ? g_strdup ("—") : g_strdup_printf ("%.0f%%", value * 100);
+}
+
+/* Filters */
+
+static gint64
+selected_id (GtkDropDown *dropdown)
+{
+  ScimRecord *record = gtk_drop_down_get_selected_item (dropdown);
+
+  return record != NULL ? scim_record_get_id (record) : 0;
+}
+
+static gboolean
+read_filter (ScimFunnelPage   *self,
+             ScimFunnelFilter *filter)
+{
+  static const int months[] = { 0, 1, 3, 12 };
+  guint period = gtk_drop_down_get_selected (self->period_dropdown);
+  const char *as_of = gtk_editable_get_text (GTK_EDITABLE (self->as_of_entry));
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  memset (filter, 0, sizeof *filter);
+  filter->product_id = selected_id (self->product_dropdown);
+  filter->owner_id = selected_id (self->owner_dropdown);
+  filter->audience_id = selected_id (self->audience_dropdown);
+  if (period > 0 && period < G_N_ELEMENTS (months))
+    {
+      g_autoptr(GDateTime) since = g_date_time_add_months (now, -months[period]);
+      filter->entered_since = g_date_time_to_unix (since);
+    }
+  if (as_of != NULL && as_of[0] != '\0')
+    {
+      int y, m, d;
+      g_autoptr(GDateTime) day = NULL;
+
+      if ((sscanf (as_of, "%4d-%2d-%2d", &y, &m, &d) != 3 && sscanf (as_of, "%2d.%2d.%4d", &d, &m, &y) != 3) ||
+          (day = g_date_time_new_local (y, m, d, 23, 59, 59)) == NULL)
+        {
+          gtk_widget_add_css_class (GTK_WIDGET (self->as_of_entry), "error");
+          return FALSE;
+        }
+      filter->as_of = g_date_time_to_unix (day);
+    }
+  gtk_widget_remove_css_class (GTK_WIDGET (self->as_of_entry), "error");
+  return TRUE;
+}
+
+/* Loading */
+
+typedef struct
+{
+  ScimFunnelFilter filter;
+  ScimPivotKind    pivot_kind;
+  GPtrArray       *funnels;
+  ScimPivot       *pivot;
+  GPtrArray       *people;
+  GPtrArray       *cross;
+} Job;
+
+static void
+job_free (gpointer data)
+{
+  Job *job = data;
+
+  g_clear_pointer (&job->funnels, g_ptr_array_unref);
+  g_clear_pointer (&job->pivot, scim_pivot_free);
+  g_clear_pointer (&job->people, g_ptr_array_unref);
+  g_clear_pointer (&job->cross, g_ptr_array_unref);
+  g_free (job);
+}
+
+static gpointer
+compute_thread (ScimStore     *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  Job *job = data;
+  Job *out = g_new0 (Job, 1);
+
+  *out = *job;
+  out->funnels = NULL;
+  if (job->filter.product_id != 0)
+    {
+      ScimFunnel *funnel = scim_store_funnel (store, &job->filter, error);
+
+      if (funnel == NULL)
+        goto failed;
+      out->funnels = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_funnel_free);
+      g_ptr_array_add (out->funnels, funnel);
+    }
+  else if ((out->funnels = scim_store_funnels (store, &job->filter, error)) == NULL)
+    goto failed;
+  if ((out->pivot = scim_store_pivot (store, job->pivot_kind, &job->filter, 50, error)) == NULL ||
+      (out->people = scim_store_performance (store, &job->filter, error)) == NULL ||
+      (out->cross = scim_store_cross_sell (store, 200, error)) == NULL)
+    goto failed;
+  return out;
+
+failed:
+  job_free (out);
+  return NULL;
+}
+
+static void
+show_stages (ScimFunnelPage *self,
+             GPtrArray      *funnels)
+{
+  static const char *headers[] = { N_("Stage"), N_("Sales"), N_("Amount"), N_("Weighted"), N_("Reached"),
+                                   N_("Share"), N_("To next"), N_("Avg days"), N_("Stuck"), NULL };
+  const char *translated[G_N_ELEMENTS (headers)];
+
+  for (guint i = 0; i < G_N_ELEMENTS (headers); i++)
+    translated[i] = headers[i] != NULL ? _(headers[i]) : NULL;
+  table_start (&self->stages_table, translated);
+
+  for (guint f = 0; f < funnels->len; f++)
+    {
+      ScimFunnel *funnel = g_ptr_array_index (funnels, f);
+
+      for (guint i = 0; i < funnel->stages->len; i++)
+        {
+          ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
+          g_autofree char *name = funnels->len > 1 ? g_strdup_printf ("%s · %s", funnel->product, stage->name)
+                                                   : g_strdup (stage->name);
+          g_autofree char *count = g_strdup_printf ("%u", stage->count);
+          g_autofree char *amount = scim_format_money (stage->amount);
+          g_autofree char *weighted = scim_format_money (stage->weighted_amount);
+          g_autofree char *reached = g_strdup_printf ("%u", stage->reached);
+          g_autofree char *share = percent (stage->share);
+          g_autofree char *next = percent (stage->conversion);
+          g_autofree char *days = g_strdup_printf ("%.1f", stage->avg_days);
+          g_autofree char *stuck = g_strdup_printf ("%u", stage->stuck);
+
+          table_add (&self->stages_table, name, count, amount, weighted, reached, share, next, days, stuck);
+        }
+    }
+  table_show (&self->stages_table, self->stages_grid);
+}
+
+static void
+show_pivot (ScimFunnelPage *self,
+            ScimPivot      *pivot)
+{
+  g_autoptr(GPtrArray) headers = g_ptr_array_new ();
+  guint rows = pivot->row_names->len;
+  guint cols = pivot->column_names->len;
+  g_autofree guint *col_totals = g_new0 (guint, cols + 1);
+
+  g_ptr_array_add (headers, (gpointer) "");
+  for (guint c = 0; c < cols; c++)
+    g_ptr_array_add (headers, g_ptr_array_index (pivot->column_names, c));
+  g_ptr_array_add (headers, (gpointer) _("Total"));
+  g_ptr_array_add (headers, NULL);
+  table_start (&self->pivot_table, (const char * const *) headers->pdata);
+
+  for (guint r = 0; r < rows; r++)
+    {
+      g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+      guint total = 0;
+
+      g_strv_builder_add (builder, g_ptr_array_index (pivot->row_names, r));
+      for (guint c = 0; c < cols; c++)
+        {
+          guint count = g_array_index (pivot->counts, guint, r * cols + c);
+          g_autofree char *text = count > 0 ? g_strdup_printf ("%u", count) : g_strdup ("");
+
+          g_strv_builder_add (builder, text);
+          total += count;
+          col_totals[c] += count;
+        }
+      col_totals[cols] += total;
+      {
+        g_autofree char *text = g_strdup_printf ("%u", total);
+        g_strv_builder_add (builder, text);
+      }
+      g_ptr_array_add (self->pivot_table.rows, g_strv_builder_end (builder));
+    }
+  {
+    g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+
+    g_strv_builder_add (builder, _("Total"));
+    for (guint c = 0; c <= cols; c++)
+      {
+        g_autofree char *text = g_strdup_printf ("%u", col_totals[c]);
+        g_strv_builder_add (builder, text);
+      }
+    g_ptr_array_add (self->pivot_table.rows, g_strv_builder_end (builder));
+  }
+  table_show (&self->pivot_table, self->pivot_grid);
+}
+
+static void
+show_people (ScimFunnelPage *self,
+             GPtrArray      *people)
+{
+  const char *headers[] = { _("Salesperson"), _("In work"), _("Won"), _("Lost"), _("Conversion"),
+                            _("Overdue tasks"), _("Avg cycle, days"), NULL };
+
+  table_start (&self->people_table, headers);
+  for (guint i = 0; i < people->len; i++)
+    {
+      ScimPerformance *p = g_ptr_array_index (people, i);
+      g_autofree char *in_work = g_strdup_printf ("%u", p->in_work);
+      g_autofree char *won = g_strdup_printf ("%u", p->won);
+      g_autofree char *lost = g_strdup_printf ("%u", p->lost);
+      g_autofree char *conversion = percent (p->won + p->lost > 0 ? p->conversion : -1);
+      g_autofree char *overdue = g_strdup_printf ("%u", p->overdue_tasks);
+      g_autofree char *cycle = g_strdup_printf ("%.0f", p->avg_cycle_days);
+
+      table_add (&self->people_table, p->name, in_work, won, lost, conversion, overdue, cycle);
+    }
+  table_show (&self->people_table, self->people_grid);
+}
+
+static void
+show_cross (ScimFunnelPage *self,
+            GPtrArray      *cross)
+{
+  const char *headers[] = { _("Client"), _("Buys"), _("May also want"), _("Target audience"), NULL };
+
+  table_start (&self->cross_table, headers);
+  for (guint i = 0; i < cross->len; i++)
+    {
+      ScimCrossSell *c = g_ptr_array_index (cross, i);
+      table_add (&self->cross_table, c->client, c->has_product, c->fits_product, c->audience);
+    }
+  table_show (&self->cross_table, self->cross_grid);
+}
+
+static void
+show_summary (ScimFunnelPage *self,
+              GPtrArray      *funnels)
+{
+  guint in_work = 0, won = 0, lost = 0, paused = 0;
+  gint64 amount = 0, forecast = 0, configured = 0;
+  double wins = 0, wins_configured = 0;
+  g_autofree char *money = NULL;
+  g_autofree char *forecast_money = NULL;
+  g_autofree char *configured_money = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *forecast_text = NULL;
+
+  for (guint i = 0; i < funnels->len; i++)
+    {
+      ScimFunnel *f = g_ptr_array_index (funnels, i);
+
+      in_work += f->in_work;
+      amount += f->in_work_amount;
+      won += f->won;
+      lost += f->lost;
+      paused += f->paused;
+      forecast += f->forecast_amount;
+      configured += f->forecast_amount_configured;
+      wins += f->forecast_wins;
+      wins_configured += f->forecast_wins_configured;
+    }
+  money = scim_format_money (amount);
+  forecast_money = scim_format_money (forecast);
+  configured_money = scim_format_money (configured);
+  summary = g_strdup_printf (_("In work: %u sales, %s · won %u · lost %u · paused %u"), in_work, money, won, lost,
+                             paused);
+  forecast_text = g_strdup_printf (_("Forecast from the conversion seen in the history: %.0f wins, %s. "
+                                     "From the stages’ probabilities: %.0f wins, %s."),
+                                   wins, forecast_money, wins_configured, configured_money);
+  gtk_label_set_label (self->summary_label, summary);
+  gtk_label_set_label (self->forecast_label, forecast_text);
+}
+
+static void
+on_computed_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ScimFunnelPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+  Job *job = scim_store_run_finish (SCIM_STORE (source), result, &error);
+
+  self->busy--;
+  if (job == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);
+      return;
+    }
+  show_stages (self, job->funnels);
+  show_pivot (self, job->pivot);
+  show_people (self, job->people);
+  show_cross (self, job->cross);
+  show_summary (self, job->funnels);
+  scim_funnel_chart_set_funnels (self->chart, g_steal_pointer (&job->funnels));
+  job_free (job);
+}
+
+static void
+refresh (ScimFunnelPage *self)
+{
+  Job *job;
+
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
+  if (self->store == NULL)
+    return;
+  job = g_new0 (Job, 1);
+  if (!read_filter (self, &job->filter))
+    {
+      g_free (job);
+      return;
+    }
+  job->pivot_kind = (ScimPivotKind) gtk_drop_down_get_selected (self->pivot_dropdown);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->busy++;
+  scim_store_run_async (self->store, compute_thread, job, job_free, self->cancellable, on_computed_cb,
+                        g_object_ref (self));
+  scim_record_table_refilter (self->sales_table);
+  scim_record_table_refilter (self->stuck_table);
+}
+
+static void
+on_control_changed_cb (GObject        *object,
+                       GParamSpec     *pspec,
+                       ScimFunnelPage *self)
+{
+  refresh (self);
+}
+
+static void
+on_as_of_activated_cb (GtkEntry       *entry,
+                       ScimFunnelPage *self)
+{
+  refresh (self);
+}
+
+static void
+on_mode_toggled_cb (GtkToggleButton *button,
+                    ScimFunnelPage  *self)
+{
+  scim_funnel_chart_set_mode (self->chart, gtk_toggle_button_get_active (self->reached_button)
+                                           ? SCIM_FUNNEL_REACHED : SCIM_FUNNEL_IN_WORK);
+}
+
+static gboolean
+refresh_timeout_cb (gpointer data)
+{
+  ScimFunnelPage *self = data;
+
+  self->refresh_source = 0;
+  refresh (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_store_changed_cb (ScimStore      *store,
+                     GPtrArray      *changes,
+                     ScimFunnelPage *self)
+{
+  /* Another user's commit: the picture follows within a couple of seconds. */
+  if (self->refresh_source == 0)
+    self->refresh_source = g_timeout_add (700, refresh_timeout_cb, self);
+}
+
+/* The sales of a band */
 
 static void
 adjust_sales (ScimQuery *query,
               gpointer   user_data)
 {
   ScimFunnelPage *self = user_data;
+  ScimFunnelFilter filter;
 
-  /* The sales of the stage clicked; none before a click. */
-  query->product_id = selected_product (self);
+  read_filter (self, &filter);
+  query->owner_id = filter.owner_id;
+  query->product_id = filter.product_id;
   query->stage_id = self->stage_id != 0 ? self->stage_id : -1;
 }
 
 static void
-on_stage_activated_cb (ScimRecordTable *table,
-                       ScimRecord      *stage,
-                       ScimFunnelPage  *self)
+adjust_stuck (ScimQuery *query,
+              gpointer   user_data)
 {
-  self->stage_id = scim_record_get_id (stage);
+  ScimFunnelPage *self = user_data;
+  ScimFunnelFilter filter;
+
+  read_filter (self, &filter);
+  query->owner_id = filter.owner_id;
+  query->product_id = filter.product_id;
+  query->signal = SCIM_SALE_SIGNAL_STUCK;
+}
+
+/**
+ * scim_funnel_page_show_stage:
+ * @self: a #ScimFunnelPage
+ * @stage_id: a stage
+ *
+ * Lists the sales standing at the stage, as a click on its band does.
+ */
+void
+scim_funnel_page_show_stage (ScimFunnelPage *self,
+                             gint64          stage_id)
+{
+  g_return_if_fail (SCIM_IS_FUNNEL_PAGE (self));
+
+  self->stage_id = stage_id;
   scim_record_table_refilter (self->sales_table);
+  adw_view_stack_set_visible_child_name (self->tables, "sales");
+}
+
+static void
+on_band_activated_cb (ScimFunnelChart *chart,
+                      gint64           stage_id,
+                      ScimFunnelPage  *self)
+{
+  scim_funnel_page_show_stage (self, stage_id);
 }
 
 static void
@@ -137,96 +607,252 @@ on_sale_activated_cb (ScimRecordTable *table,
   scim_sale_window_open (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (self))), self->store, scim_record_get_id (sale));
 }
 
-static void
-on_product_selected_cb (GtkDropDown    *dropdown,
-                        GParamSpec     *pspec,
-                        ScimFunnelPage *self)
+static char *
+count_sales (guint n)
 {
-  self->stage_id = 0;
-  scim_record_table_refilter (self->table);
-  scim_record_table_refilter (self->sales_table);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
+}
+
+/* Export and print */
+
+static void
+on_export_response_cb (GtkNativeDialog *chooser,
+                       int              response,
+                       ScimFunnelPage  *self)
+{
+  const char *what = g_object_get_data (G_OBJECT (chooser), "scim-what");
+  g_autoptr(GFile) file = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (response != GTK_RESPONSE_ACCEPT)
+    {
+      g_object_unref (chooser);
+      return;
+    }
+  file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+  path = g_file_get_path (file);
+  g_object_unref (chooser);
+
+  if (g_str_equal (what, "csv"))
+    {
+      const char *visible = adw_view_stack_get_visible_child_name (self->tables);
+      Table *table = g_strcmp0 (visible, "pivot") == 0 ? &self->pivot_table
+                   : g_strcmp0 (visible, "people") == 0 ? &self->people_table
+                   : g_strcmp0 (visible, "cross") == 0 ? &self->cross_table : &self->stages_table;
+      g_autofree char *csv = table->headers != NULL ? table_to_csv (table) : g_strdup ("");
+
+      g_file_set_contents (path, csv, -1, &error);
+    }
+  else
+    {
+      GPtrArray *funnels = scim_funnel_chart_get_funnels (self->chart);
+      ScimFunnelFormat format = g_str_equal (what, "svg") ? SCIM_FUNNEL_FORMAT_SVG
+                              : g_str_equal (what, "pdf") ? SCIM_FUNNEL_FORMAT_PDF : SCIM_FUNNEL_FORMAT_PNG;
+
+      if (funnels != NULL)
+        scim_funnel_export (funnels, scim_funnel_chart_get_mode (self->chart), format, path, 1200, 900, &error);
+    }
+  if (error != NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);
+}
+
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScimFunnelPage *self = SCIM_FUNNEL_PAGE (widget);
+  const char *what = g_variant_get_string (parameter, NULL);
+  g_autofree char *name = g_strdup_printf ("%s.%s", g_str_equal (what, "csv") ? _("funnel-table") : _("funnel"), what);
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new (_("Export"), GTK_WINDOW (gtk_widget_get_root (widget)),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, _("_Export"), _("_Cancel"));
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data_full (G_OBJECT (chooser), "scim-what", g_strdup (what), g_free);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_export_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+on_draw_page_cb (GtkPrintOperation *operation,
+                 GtkPrintContext   *context,
+                 int                page,
+                 ScimFunnelPage    *self)
+{
+  scim_funnel_chart_paint_to (self->chart, gtk_print_context_get_cairo_context (context),
+                              gtk_print_context_get_width (context), gtk_print_context_get_height (context));
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  ScimFunnelPage *self = SCIM_FUNNEL_PAGE (widget);
+  g_autoptr(GtkPrintOperation) operation = gtk_print_operation_new ();
+  g_autoptr(GError) error = NULL;
+
+  gtk_print_operation_set_n_pages (operation, 1);
+  gtk_print_operation_set_job_name (operation, _("Sales funnel"));
+  g_signal_connect (operation, "draw-page", G_CALLBACK (on_draw_page_cb), self);
+  if (gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_PRINT_DIALOG,
+                               GTK_WINDOW (gtk_widget_get_root (widget)), &error) == GTK_PRINT_OPERATION_RESULT_ERROR)
+    gtk_widget_activate_action (widget, "win.show-error", "s", error->message);
+}
+
+/* Choices for the drop-downs */
+
+typedef struct
+{
+  GListModel *products;
+  GListModel *users;
+  GListModel *audiences;
+} Lists;
+
+static void
+lists_free (gpointer data)
+{
+  Lists *lists = data;
+
+  g_clear_object (&lists->products);
+  g_clear_object (&lists->users);
+  g_clear_object (&lists->audiences);
+  g_free (lists);
+}
+
+static GListModel *
+with_all (GListModel *records,
+          GType       type,
+          const char *property,
+          const char *label)
+{
+  GListStore *store = g_list_store_new (type);
+  g_autoptr(ScimRecord) all = scim_record_new (type, 0);
+
+  g_object_set (all, property, label, NULL);
+  g_list_store_append (store, all);
+  for (guint i = 0; records != NULL && i < g_list_model_get_n_items (records); i++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (records, i);
+      if (type != SCIM_TYPE_PRODUCT || scim_record_get_bool (record, "active"))
+        g_list_store_append (store, record);
+    }
+  return G_LIST_MODEL (store);
 }
 
 static gpointer
-load_products_thread (ScimStore     *store,
-                      gpointer       data,
-                      GCancellable  *cancellable,
-                      GError       **error)
+lists_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
 {
-  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_PRODUCTS);
+  g_autoptr(ScimQuery) products = scim_query_new (SCIM_LIST_PRODUCTS);
+  g_autoptr(ScimQuery) users = scim_query_new (SCIM_LIST_USERS);
+  g_autoptr(ScimQuery) audiences = scim_query_new (SCIM_LIST_AUDIENCES);
+  Lists *lists = g_new0 (Lists, 1);
 
-  return scim_store_list (store, query, error);
+  if ((lists->products = scim_store_list (store, products, error)) == NULL ||
+      (lists->users = scim_store_list (store, users, error)) == NULL ||
+      (lists->audiences = scim_store_list (store, audiences, error)) == NULL)
+    {
+      lists_free (lists);
+      return NULL;
+    }
+  return lists;
 }
 
 static void
-on_products_loaded_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
+on_lists_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
 {
-  ScimFunnelPage *self = user_data;
-  g_autoptr(GListModel) products = NULL;
+  g_autoptr(ScimFunnelPage) self = user_data;
   g_autoptr(GError) error = NULL;
-  gint64 previous;
+  Lists *lists = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  g_autoptr(GListModel) products = NULL;
+  g_autoptr(GListModel) users = NULL;
+  g_autoptr(GListModel) audiences = NULL;
 
-  products = scim_store_run_finish (SCIM_STORE (source), result, &error);
-  if (products == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);
-      return;
-    }
-
-  previous = selected_product (self);
-  gtk_drop_down_set_model (self->product_dropdown, products);
-  for (guint i = 0; i < g_list_model_get_n_items (products); i++)
-    {
-      g_autoptr(ScimRecord) product = g_list_model_get_item (products, i);
-      if (scim_record_get_id (product) == previous)
-        gtk_drop_down_set_selected (self->product_dropdown, i);
-    }
-  scim_record_table_refilter (self->table);
-}
-
-static void
-reload_products (ScimFunnelPage *self)
-{
-  g_cancellable_cancel (self->cancellable);
-  g_clear_object (&self->cancellable);
-  if (self->store == NULL)
+  if (lists == NULL)
     return;
-  self->cancellable = g_cancellable_new ();
-  scim_store_run_async (self->store, load_products_thread, NULL, NULL, self->cancellable,
-                        on_products_loaded_cb, self);
+  products = with_all (lists->products, SCIM_TYPE_PRODUCT, "name", _("All products"));
+  users = with_all (lists->users, SCIM_TYPE_USER, "display-name", _("Everyone"));
+  audiences = with_all (lists->audiences, SCIM_TYPE_AUDIENCE, "name", _("All audiences"));
+  lists_free (lists);
+
+  g_signal_handlers_block_by_func (self->product_dropdown, on_control_changed_cb, self);
+  g_signal_handlers_block_by_func (self->owner_dropdown, on_control_changed_cb, self);
+  g_signal_handlers_block_by_func (self->audience_dropdown, on_control_changed_cb, self);
+  gtk_drop_down_set_model (self->product_dropdown, products);
+  gtk_drop_down_set_model (self->owner_dropdown, users);
+  gtk_drop_down_set_model (self->audience_dropdown, audiences);
+  /* One product's funnel first, when there is one. */
+  gtk_drop_down_set_selected (self->product_dropdown, g_list_model_get_n_items (products) > 1 ? 1 : 0);
+  g_signal_handlers_unblock_by_func (self->product_dropdown, on_control_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->owner_dropdown, on_control_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->audience_dropdown, on_control_changed_cb, self);
+  refresh (self);
 }
 
-static void
-on_store_changed_cb (ScimStore      *store,
-                     GPtrArray      *changes,
-                     ScimFunnelPage *self)
+/* Building */
+
+static GtkDropDown *
+record_dropdown (GType       type,
+                 const char *property,
+                 const char *accessible)
 {
-  for (guint i = 0; i < changes->len; i++)
-    {
-      ScimChange *change = g_ptr_array_index (changes, i);
-      if (g_str_equal (change->entity, "products"))
-        {
-          reload_products (self);
-          return;
-        }
-    }
+  GtkWidget *widget = gtk_drop_down_new (NULL, gtk_property_expression_new (type, NULL, property));
+
+  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (widget), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+  gtk_widget_set_tooltip_text (widget, accessible);
+  return GTK_DROP_DOWN (widget);
+}
+
+static GtkGrid *
+table_grid (void)
+{
+  GtkWidget *grid = gtk_grid_new ();
+
+  gtk_grid_set_column_spacing (GTK_GRID (grid), 18);
+  gtk_grid_set_row_spacing (GTK_GRID (grid), 6);
+  gtk_widget_set_margin_start (grid, 12);
+  gtk_widget_set_margin_end (grid, 12);
+  gtk_widget_set_margin_top (grid, 12);
+  gtk_widget_set_margin_bottom (grid, 12);
+  return GTK_GRID (grid);
+}
+
+static GtkWidget *
+scrolled (GtkWidget *child)
+{
+  GtkWidget *scroller = gtk_scrolled_window_new ();
+
+  gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), child);
+  gtk_widget_set_vexpand (scroller, TRUE);
+  return scroller;
 }
 
 static void
 scim_funnel_page_dispose (GObject *object)
 {
-  GtkWidget *child;
   ScimFunnelPage *self = (ScimFunnelPage *) object;
+  GtkWidget *child;
 
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_FUNNEL_PAGE);
+  g_clear_handle_id (&self->refresh_source, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
+  if (self->store != NULL)
+    g_signal_handlers_disconnect_by_data (self->store, self);
   g_clear_object (&self->store);
+  table_clear (&self->stages_table);
+  table_clear (&self->pivot_table);
+  table_clear (&self->people_table);
+  table_clear (&self->cross_table);
 
   G_OBJECT_CLASS (scim_funnel_page_parent_class)->dispose (object);
 }
@@ -238,38 +864,115 @@ scim_funnel_page_class_init (ScimFunnelPageClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = scim_funnel_page_dispose;
-
-  g_type_ensure (SCIM_TYPE_RECORD_TABLE);
-  g_type_ensure (SCIM_TYPE_PRODUCT);
-  gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-funnel-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
-  gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, product_dropdown);
-  gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, summary_label);
-  gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, sales_table);
-  gtk_widget_class_bind_template_child (widget_class, ScimFunnelPage, table);
-  gtk_widget_class_bind_template_callback (widget_class, on_product_selected_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_sale_activated_cb);
-  gtk_widget_class_bind_template_callback (widget_class, on_stage_activated_cb);
+  gtk_widget_class_install_action (widget_class, "funnel.export", "s", export_action);
+  gtk_widget_class_install_action (widget_class, "funnel.print", NULL, print_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK, "funnel.print", NULL);
 }
 
 static void
 scim_funnel_page_init (ScimFunnelPage *self)
 {
-  gtk_widget_init_template (GTK_WIDGET (self));
+  static const char * const periods[] = { N_("Any time"), N_("Last month"), N_("Last quarter"), N_("Last year"), NULL };
+  static const char * const pivots[] = { N_("Stage × product"), N_("Salesperson × product"), N_("Client × product"),
+                                         NULL };
+  const char *period_labels[G_N_ELEMENTS (periods)];
+  const char *pivot_labels[G_N_ELEMENTS (pivots)];
+  g_autoptr(GMenu) menu = g_menu_new ();
+  GtkWidget *box, *controls, *mode, *in_work, *export, *paned, *left, *right, *pivot_box, *switcher;
+  g_autoptr(GtkStringList) period_model = NULL;
+  g_autoptr(GtkStringList) pivot_model = NULL;
 
-  scim_record_table_set_kind (self->table, SCIM_LIST_STAGES);
-  scim_record_table_set_texts (self->table, NULL, _("No funnel"),
-                               _("Add a product with its funnel in Settings."));
-  scim_record_table_set_count_func (self->table, count_stages);
-  scim_record_table_set_adjust_func (self->table, adjust_query, self);
-  scim_record_table_add_column (self->table, _("Stage"), "name", SCIM_CELL_TEXT, TRUE);
-  scim_record_table_add_column (self->table, _("Kind"), "kind", SCIM_CELL_STAGE_KIND, FALSE);
-  scim_record_table_add_column (self->table, _("Sales"), "sale-count", SCIM_CELL_NUMBER, FALSE);
-  scim_record_table_add_column (self->table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
-  scim_record_table_add_column (self->table, _("Probability, %"), "probability", SCIM_CELL_NUMBER, FALSE);
+  for (guint i = 0; i < G_N_ELEMENTS (periods); i++)
+    period_labels[i] = periods[i] != NULL ? _(periods[i]) : NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (pivots); i++)
+    pivot_labels[i] = pivots[i] != NULL ? _(pivots[i]) : NULL;
+
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  gtk_widget_set_margin_start (controls, 12);
+  gtk_widget_set_margin_end (controls, 12);
+  gtk_widget_set_margin_top (controls, 8);
+  gtk_widget_set_margin_bottom (controls, 8);
+
+  self->product_dropdown = record_dropdown (SCIM_TYPE_PRODUCT, "name", _("Product"));
+  self->owner_dropdown = record_dropdown (SCIM_TYPE_USER, "display-name", _("Salesperson"));
+  self->audience_dropdown = record_dropdown (SCIM_TYPE_AUDIENCE, "name", _("Client audience"));
+  period_model = gtk_string_list_new (period_labels);
+  self->period_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&period_model)), NULL));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->period_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Sales that entered in"), -1);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->period_dropdown), _("Sales that entered in"));
+  self->as_of_entry = GTK_ENTRY (gtk_entry_new ());
+  gtk_entry_set_placeholder_text (self->as_of_entry, _("As of today"));
+  gtk_editable_set_width_chars (GTK_EDITABLE (self->as_of_entry), 11);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->as_of_entry),
+                               _("The funnel as it stood on a past day (2026-06-30), rebuilt from the stage history"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->as_of_entry), GTK_ACCESSIBLE_PROPERTY_LABEL, _("As of"), -1);
+
+  mode = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+  gtk_widget_add_css_class (mode, "linked");
+  in_work = gtk_toggle_button_new_with_mnemonic (_("_In Work"));
+  gtk_widget_set_tooltip_text (in_work, _("How many sales stand at each stage now"));
+  self->reached_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Reached")));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->reached_button),
+                               _("How many sales ever got to each stage or past it: the conversion funnel"));
+  gtk_toggle_button_set_group (self->reached_button, GTK_TOGGLE_BUTTON (in_work));
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (in_work), TRUE);
+  gtk_box_append (GTK_BOX (mode), in_work);
+  gtk_box_append (GTK_BOX (mode), GTK_WIDGET (self->reached_button));
+
+  g_menu_append (menu, _("Picture as _PNG…"), "funnel.export('png')");
+  g_menu_append (menu, _("Picture as _SVG…"), "funnel.export('svg')");
+  g_menu_append (menu, _("Picture as P_DF…"), "funnel.export('pdf')");
+  g_menu_append (menu, _("This _Table as CSV…"), "funnel.export('csv')");
+  g_menu_append (menu, _("_Print…"), "funnel.print");
+  export = gtk_menu_button_new ();
+  gtk_menu_button_set_icon_name (GTK_MENU_BUTTON (export), "document-save-symbolic");
+  gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (menu));
+  gtk_widget_set_tooltip_text (export, _("Export or Print"));
+
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->product_dropdown));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->owner_dropdown));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->audience_dropdown));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->period_dropdown));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->as_of_entry));
+  gtk_box_append (GTK_BOX (controls), mode);
+  gtk_box_append (GTK_BOX (controls), export);
+  gtk_box_append (GTK_BOX (box), controls);
+
+  paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
+  gtk_paned_set_position (GTK_PANED (paned), 560);
+  gtk_widget_set_vexpand (paned, TRUE);
+  left = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  self->chart = SCIM_FUNNEL_CHART (scim_funnel_chart_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->chart), TRUE);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->chart), 12);
+  gtk_widget_set_margin_end (GTK_WIDGET (self->chart), 12);
+  self->summary_label = GTK_LABEL (gtk_label_new (NULL));
+  self->forecast_label = GTK_LABEL (gtk_label_new (NULL));
+  gtk_label_set_wrap (self->forecast_label, TRUE);
+  gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "heading");
+  gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "dim-label");
+  gtk_widget_set_margin_bottom (GTK_WIDGET (self->forecast_label), 12);
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->chart));
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->summary_label));
+  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->forecast_label));
+
+  right = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  self->tables = ADW_VIEW_STACK (adw_view_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->tables), TRUE);
+  switcher = adw_view_switcher_new ();
+  adw_view_switcher_set_stack (ADW_VIEW_SWITCHER (switcher), self->tables);
+  adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
+
+  self->stages_grid = table_grid ();
+  adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->stages_grid)), "stages", _("Stages"));
+
+  self->sales_table = g_object_new (SCIM_TYPE_RECORD_TABLE, NULL);
   scim_record_table_set_kind (self->sales_table, SCIM_LIST_SALES);
-  scim_record_table_set_texts (self->sales_table, _("Search clients"), _("Open a stage"),
-                               _("Double-click a stage above to list its sales; a sale opens its plan."));
+  scim_record_table_set_texts (self->sales_table, _("Search clients"), _("Choose a stage"),
+                               _("Click a band of the funnel to list the sales at its stage; a sale opens its plan."));
   scim_record_table_set_count_func (self->sales_table, count_sales);
   scim_record_table_set_adjust_func (self->sales_table, adjust_sales, self);
   scim_record_table_add_column (self->sales_table, _("Client"), "client", SCIM_CELL_TEXT, TRUE);
@@ -277,47 +980,136 @@ scim_funnel_page_init (ScimFunnelPage *self)
   scim_record_table_add_column (self->sales_table, _("Since"), "stage-entered-at", SCIM_CELL_DATE, FALSE);
   scim_record_table_add_column (self->sales_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->sales_table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
-  scim_record_table_add_column (self->sales_table, _("Open tasks"), "open-tasks", SCIM_CELL_NUMBER, FALSE);
+  g_signal_connect_object (self->sales_table, "activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
+  adw_view_stack_add_titled (self->tables, GTK_WIDGET (self->sales_table), "sales", _("Sales"));
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->product_dropdown),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Product"), -1);
+  pivot_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  pivot_model = gtk_string_list_new (pivot_labels);
+  self->pivot_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&pivot_model)), NULL));
+  gtk_widget_set_halign (GTK_WIDGET (self->pivot_dropdown), GTK_ALIGN_START);
+  gtk_widget_set_margin_start (GTK_WIDGET (self->pivot_dropdown), 12);
+  gtk_widget_set_margin_top (GTK_WIDGET (self->pivot_dropdown), 6);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->pivot_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Breakdown"), -1);
+  self->pivot_grid = table_grid ();
+  gtk_box_append (GTK_BOX (pivot_box), GTK_WIDGET (self->pivot_dropdown));
+  gtk_box_append (GTK_BOX (pivot_box), scrolled (GTK_WIDGET (self->pivot_grid)));
+  adw_view_stack_add_titled (self->tables, pivot_box, "pivot", _("Breakdowns"));
+
+  self->stuck_table = g_object_new (SCIM_TYPE_RECORD_TABLE, NULL);
+  scim_record_table_set_kind (self->stuck_table, SCIM_LIST_SALES);
+  scim_record_table_set_texts (self->stuck_table, NULL, _("Nothing is stuck"),
+                               _("No sale stays at its stage longer than the stage allows."));
+  scim_record_table_set_count_func (self->stuck_table, count_sales);
+  scim_record_table_set_adjust_func (self->stuck_table, adjust_stuck, self);
+  scim_record_table_add_column (self->stuck_table, _("Client"), "client", SCIM_CELL_TEXT, TRUE);
+  scim_record_table_add_column (self->stuck_table, _("Stage"), "stage", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->stuck_table, _("Since"), "stage-entered-at", SCIM_CELL_DATE, FALSE);
+  scim_record_table_add_column (self->stuck_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
+  g_signal_connect_object (self->stuck_table, "activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
+  adw_view_stack_add_titled (self->tables, GTK_WIDGET (self->stuck_table), "stuck", _("Stuck"));
+
+  self->people_grid = table_grid ();
+  adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->people_grid)), "people", _("Salespeople"));
+  self->cross_grid = table_grid ();
+  adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->cross_grid)), "cross", _("Cross-sell"));
+
+  gtk_box_append (GTK_BOX (right), switcher);
+  gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->tables));
+  gtk_paned_set_start_child (GTK_PANED (paned), left);
+  gtk_paned_set_end_child (GTK_PANED (paned), right);
+  gtk_box_append (GTK_BOX (box), paned);
+  gtk_widget_set_parent (box, GTK_WIDGET (self));
+
+  g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->owner_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->audience_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->pivot_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->as_of_entry, "activate", G_CALLBACK (on_as_of_activated_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->reached_button, "toggled", G_CALLBACK (on_mode_toggled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->chart, "band-activated", G_CALLBACK (on_band_activated_cb), self, G_CONNECT_DEFAULT);
 }
 
 void
 scim_funnel_page_set_store (ScimFunnelPage *self,
                             ScimStore      *store)
 {
-  GListModel *stages;
-
   g_return_if_fail (SCIM_IS_FUNNEL_PAGE (self));
 
   if (self->store != NULL)
     g_signal_handlers_disconnect_by_data (self->store, self);
   if (!g_set_object (&self->store, store))
     return;
-
-  gtk_drop_down_set_model (self->product_dropdown, NULL);
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
   self->stage_id = 0;
-  scim_record_table_set_store (self->table, store);
+  scim_funnel_chart_set_funnels (self->chart, NULL);
   scim_record_table_set_store (self->sales_table, store);
-  stages = scim_record_table_get_model (self->table);
-  if (stages != NULL)
-    g_signal_connect_object (stages, "items-changed", G_CALLBACK (on_stages_changed_cb), self, G_CONNECT_DEFAULT);
+  scim_record_table_set_store (self->stuck_table, store);
   if (store != NULL)
-    g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
-  reload_products (self);
-  update_summary (self);
+    {
+      self->cancellable = g_cancellable_new ();
+      g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
+      scim_store_run_async (store, lists_thread, NULL, NULL, self->cancellable, on_lists_cb, g_object_ref (self));
+    }
 }
 
 /**
  * scim_funnel_page_get_model:
  * @self: a #ScimFunnelPage
  *
- * Returns: (transfer none) (nullable): the stages of the chosen product
+ * Returns: (transfer none) (nullable): the sales of the chosen stage
  */
 GListModel *
 scim_funnel_page_get_model (ScimFunnelPage *self)
 {
   g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
-  return scim_record_table_get_model (self->table);
+  return scim_record_table_get_model (self->sales_table);
+}
+
+/**
+ * scim_funnel_page_get_chart:
+ * @self: a #ScimFunnelPage
+ *
+ * Returns: (transfer none): the funnel picture
+ */
+GtkWidget *
+scim_funnel_page_get_chart (ScimFunnelPage *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
+  return GTK_WIDGET (self->chart);
+}
+
+/* Whether numbers are being computed; tests wait for it to settle. */
+gboolean
+scim_funnel_page_get_busy (ScimFunnelPage *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), FALSE);
+  return self->busy > 0 || scim_funnel_chart_get_funnels (self->chart) == NULL;
+}
+
+/**
+ * scim_funnel_page_get_table_csv:
+ * @self: a #ScimFunnelPage
+ * @name: "stages", "pivot", "people" or "cross"
+ *
+ * Returns: (transfer full): the table as CSV, as its export writes it
+ */
+char *
+scim_funnel_page_get_table_csv (ScimFunnelPage *self,
+                                const char     *name)
+{
+  Table *table;
+
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
+  table = g_str_equal (name, "pivot") ? &self->pivot_table
+        : g_str_equal (name, "people") ? &self->people_table
+        : g_str_equal (name, "cross") ? &self->cross_table : &self->stages_table;
+  return table->headers != NULL ? table_to_csv (table) : g_strdup ("");
 }

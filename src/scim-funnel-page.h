@@ -12,6 +12,12 @@ G_DECLARE_FINAL_TYPE (ScimFunnelPage, scim_funnel_page, SCIM, FUNNEL_PAGE, GtkWi
 
 void        scim_funnel_page_set_store (ScimFunnelPage *self,
                                         ScimStore      *store);
+void        scim_funnel_page_show_stage    (ScimFunnelPage *self,
+                                            gint64          stage_id);
+GtkWidget  *scim_funnel_page_get_chart     (ScimFunnelPage *self);
+gboolean    scim_funnel_page_get_busy      (ScimFunnelPage *self);
+char       *scim_funnel_page_get_table_csv (ScimFunnelPage *self,
+                                            const char     *name);
 GListModel *scim_funnel_page_get_model (ScimFunnelPage *self);
 
 G_END_DECLS

@@ -5,6 +5,7 @@
 #include "scim-format.h"
 #include "scim-events.h"
 #include "scim-fs.h"
+#include "scim-funnel.h"
 #include "scim-funnel-template.h"
 #include "scim-password.h"
 #include "scim-query.h"

@@ -1,0 +1,189 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <cairo.h>
+
+#include "scim-store.h"
+
+G_BEGIN_DECLS
+
+/* The Funnel module's numbers and picture.  Counts come from sales (in
+ * work now) or from the stage history (reached; as of a past date); the
+ * painter draws on any cairo_t, so the widget, PNG, SVG, PDF and printing
+ * share one drawing. */
+
+typedef struct
+{
+  gint64  product_id;     /* 0: all products (scim_store_funnels gives one per product) */
+  gint64  owner_id;       /* 0: every salesperson */
+  gint64  audience_id;    /* 0: every client audience */
+  gint64  entered_since;  /* sales created from (UTC), 0: any */
+  gint64  entered_until;  /* sales created until, 0: any */
+  gint64  as_of;          /* rebuild the funnel as it stood then, 0: now */
+} ScimFunnelFilter;
+
+typedef struct
+{
+  gint64  stage_id;
+  char   *name;
+  char   *kind;             /* open, won, lost, paused */
+  int     position;
+  int     probability;      /* configured, 0..100 */
+  int     stuck_days;       /* 0: never */
+  guint   count;            /* sales standing at this stage */
+  gint64  amount;           /* their amount, minor units */
+  gint64  weighted_amount;  /* amount × probability */
+  guint   reached;          /* sales whose furthest open/won stage is this one or later */
+  double  share;            /* reached / reached of the first stage, 0..1 */
+  double  conversion;       /* reached of the next open/won stage / reached here, 0..1; -1 for the last */
+  double  avg_days;         /* average days spent at this stage (from intervals) */
+  guint   stuck;            /* sales longer here than stuck_days */
+  double  observed_win_rate;/* of sales that reached this stage and closed, the share that won */
+} ScimFunnelStage;
+
+typedef struct
+{
+  gint64     product_id;
+  char      *product;
+  GPtrArray *stages;            /* ScimFunnelStage, in funnel order, all kinds */
+  guint      in_work;           /* sales at open stages */
+  gint64     in_work_amount;
+  guint      won;
+  guint      lost;
+  guint      paused;
+  int        worst_step;        /* index in @stages of the open/won stage whose conversion to the next is lowest; -1 */
+  double     forecast_wins;     /* expected wins of the sales in work, from observed rates */
+  gint64     forecast_amount;
+  double     forecast_wins_configured;   /* the same from configured probabilities */
+  gint64     forecast_amount_configured;
+} ScimFunnel;
+
+void        scim_funnel_free     (ScimFunnel             *funnel);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimFunnel, scim_funnel_free)
+
+ScimFunnel *scim_store_funnel    (ScimStore              *store,
+                                  const ScimFunnelFilter *filter,
+                                  GError                **error);
+/* One funnel per active product (the filter's product_id is ignored). */
+GPtrArray  *scim_store_funnels   (ScimStore              *store,
+                                  const ScimFunnelFilter *filter,
+                                  GError                **error);
+
+/* Breakdowns the customer asks for by name: a pivot with totals. */
+typedef enum
+{
+  SCIM_PIVOT_STAGE_PRODUCT,
+  SCIM_PIVOT_OWNER_PRODUCT,
+  SCIM_PIVOT_CLIENT_PRODUCT,
+} ScimPivotKind;
+
+typedef struct
+{
+  GPtrArray *row_names;      /* char*, rows (stages, salespeople, clients) */
+  GArray    *row_ids;        /* gint64 */
+  GPtrArray *column_names;   /* char*, products */
+  GArray    *column_ids;     /* gint64 */
+  GArray    *counts;         /* guint, rows × columns, row-major */
+  GArray    *amounts;        /* gint64, rows × columns */
+} ScimPivot;
+
+void        scim_pivot_free      (ScimPivot              *pivot);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimPivot, scim_pivot_free)
+ScimPivot  *scim_store_pivot     (ScimStore              *store,
+                                  ScimPivotKind           kind,
+                                  const ScimFunnelFilter *filter,
+                                  guint                   max_rows,   /* clients: the biggest first; 0: all */
+                                  GError                **error);
+
+typedef struct
+{
+  gint64  user_id;
+  char   *name;
+  guint   in_work;
+  guint   won;
+  guint   lost;
+  double  conversion;        /* won / (won + lost) */
+  guint   overdue_tasks;
+  double  avg_cycle_days;    /* created → won, for won sales */
+} ScimPerformance;
+
+void        scim_performance_free (ScimPerformance       *row);
+GPtrArray  *scim_store_performance (ScimStore            *store,
+                                    const ScimFunnelFilter *filter,
+                                    GError              **error);
+
+/* Clients in work for one product whose audience fits another product
+ * they do not have yet. */
+typedef struct
+{
+  gint64  client_id;
+  char   *client;
+  char   *has_product;
+  gint64  product_id;
+  char   *fits_product;
+  char   *audience;
+} ScimCrossSell;
+
+void        scim_cross_sell_free (ScimCrossSell          *row);
+GPtrArray  *scim_store_cross_sell (ScimStore             *store,
+                                   guint                  max_rows,
+                                   GError               **error);
+
+/* Drawing */
+
+typedef enum
+{
+  SCIM_FUNNEL_IN_WORK,       /* how many sales stand at each stage now */
+  SCIM_FUNNEL_REACHED,       /* how many ever got to each stage or past it */
+} ScimFunnelMode;
+
+typedef struct
+{
+  double foreground[4];      /* RGBA 0..1: text and outlines */
+  double background[4];      /* the page behind; alpha 0 for none */
+  double accent[4];          /* the bands */
+  double warning[4];         /* the worst drop-off */
+  double muted[4];           /* paused and lost, beside the funnel */
+  const char *font;          /* Pango font description, e.g. "Cantarell 11" */
+} ScimFunnelStyle;
+
+void        scim_funnel_style_init_default (ScimFunnelStyle *style,
+                                            gboolean         dark);
+
+/* Where each band of the last paint went, for hover and clicks. */
+typedef struct
+{
+  int    stage_index;        /* index in ScimFunnel.stages */
+  double x, y, width, height;
+} ScimFunnelBand;
+
+GArray     *scim_funnel_paint    (cairo_t               *cr,
+                                  double                 width,
+                                  double                 height,
+                                  const ScimFunnel      *funnel,
+                                  ScimFunnelMode         mode,
+                                  const ScimFunnelStyle *style);   /* returns ScimFunnelBand array */
+/* Several funnels side by side ("all products"). */
+void        scim_funnel_paint_many (cairo_t             *cr,
+                                  double                 width,
+                                  double                 height,
+                                  GPtrArray             *funnels,
+                                  ScimFunnelMode         mode,
+                                  const ScimFunnelStyle *style);
+
+typedef enum
+{
+  SCIM_FUNNEL_FORMAT_PNG,
+  SCIM_FUNNEL_FORMAT_SVG,
+  SCIM_FUNNEL_FORMAT_PDF,
+} ScimFunnelFormat;
+
+gboolean    scim_funnel_export   (GPtrArray             *funnels,   /* one or more */
+                                  ScimFunnelMode         mode,
+                                  ScimFunnelFormat       format,
+                                  const char            *path,
+                                  int                    width,
+                                  int                    height,
+                                  GError               **error);
+
+G_END_DECLS

@@ -1,0 +1,466 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#define G_LOG_DOMAIN "scim-funnel-chart"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "scim-funnel-chart.h"
+
+/* The funnel picture: the core's painter inside snapshot, with the theme's
+ * colours (dark mode follows), a tooltip per band on hover, a click or
+ * Enter on a band to list its sales, and the keyboard moving between bands
+ * with an accessible description of the one in focus. */
+
+struct _ScimFunnelChart
+{
+  GtkWidget       parent_instance;
+
+  GPtrArray      *funnels;      /* ScimFunnel, owned */
+  ScimFunnelMode  mode;
+  GArray         *bands;        /* ScimFunnelBand of the last paint */
+  int             focused;      /* index into bands, -1 */
+};
+
+enum {
+  PROP_0,
+  PROP_MODE,
+  N_PROPS
+};
+
+enum {
+  BAND_ACTIVATED,
+  N_SIGNALS
+};
+
+static GParamSpec *properties[N_PROPS];
+static guint signals[N_SIGNALS];
+
+G_DEFINE_FINAL_TYPE (ScimFunnelChart, scim_funnel_chart, GTK_TYPE_WIDGET)
+
+static void
+rgba_to (const GdkRGBA *rgba,
+         double         out[4])
+{
+  out[0] = rgba->red;
+  out[1] = rgba->green;
+  out[2] = rgba->blue;
+  out[3] = rgba->alpha;
+}
+
+/* The painter's colours from the theme of this widget. */
+static void
+style_from_theme (ScimFunnelChart *self,
+                  ScimFunnelStyle *style)
+{
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  GtkStyleContext *context = gtk_widget_get_style_context (GTK_WIDGET (self));
+  GdkRGBA fg, accent, warning;
+
+  gtk_style_context_get_color (context, &fg);
+  if (!gtk_style_context_lookup_color (context, "accent_bg_color", &accent))
+    gdk_rgba_parse (&accent, "#3584e4");
+  if (!gtk_style_context_lookup_color (context, "warning_color", &warning))
+    gdk_rgba_parse (&warning, "#e5a50a");
+  G_GNUC_END_IGNORE_DEPRECATIONS
+
+  scim_funnel_style_init_default (style, (fg.red + fg.green + fg.blue) / 3 > 0.5);
+  rgba_to (&fg, style->foreground);
+  rgba_to (&accent, style->accent);
+  rgba_to (&warning, style->warning);
+  style->background[3] = 0;
+  style->muted[0] = fg.red;
+  style->muted[1] = fg.green;
+  style->muted[2] = fg.blue;
+  style->muted[3] = 0.35;
+}
+
+static void
+scim_funnel_chart_snapshot (GtkWidget   *widget,
+                            GtkSnapshot *snapshot)
+{
+  ScimFunnelChart *self = SCIM_FUNNEL_CHART (widget);
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+  ScimFunnelStyle style;
+  cairo_t *cr;
+
+  if (self->funnels == NULL || self->funnels->len == 0 || width <= 0 || height <= 0)
+    return;
+
+  style_from_theme (self, &style);
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_clear_pointer (&self->bands, g_array_unref);
+  if (self->funnels->len == 1)
+    self->bands = scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, &style);
+  else
+    scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, &style);
+
+  /* The focused band gets a ring, as any focused control does. */
+  if (self->bands != NULL && self->focused >= 0 && self->focused < (int) self->bands->len &&
+      gtk_widget_has_focus (widget))
+    {
+      ScimFunnelBand *band = &g_array_index (self->bands, ScimFunnelBand, self->focused);
+
+      cairo_set_source_rgba (cr, style.accent[0], style.accent[1], style.accent[2], 1);
+      cairo_set_line_width (cr, 2);
+      cairo_rectangle (cr, band->x - 3, band->y - 3, band->width + 6, band->height + 6);
+      cairo_stroke (cr);
+    }
+  cairo_destroy (cr);
+}
+
+static int
+band_at (ScimFunnelChart *self,
+         double           x,
+         double           y)
+{
+  if (self->bands == NULL)
+    return -1;
+  for (guint i = 0; i < self->bands->len; i++)
+    {
+      ScimFunnelBand *band = &g_array_index (self->bands, ScimFunnelBand, i);
+      if (x >= band->x && x <= band->x + band->width && y >= band->y && y <= band->y + band->height)
+        return (int) i;
+    }
+  return -1;
+}
+
+static char *
+describe_band (ScimFunnelChart *self,
+               int              index)
+{
+  ScimFunnel *funnel = self->funnels != NULL && self->funnels->len == 1 ? g_ptr_array_index (self->funnels, 0) : NULL;
+  ScimFunnelBand *band;
+  ScimFunnelStage *stage;
+  g_autofree char *money = NULL;
+  g_autofree char *conversion = NULL;
+
+  if (funnel == NULL || self->bands == NULL || index < 0 || index >= (int) self->bands->len)
+    return NULL;
+  band = &g_array_index (self->bands, ScimFunnelBand, index);
+  stage = g_ptr_array_index (funnel->stages, band->stage_index);
+  money = scim_format_money (stage->amount);
+  conversion = stage->conversion >= 0 ? g_strdup_printf (_("%.0f%% go on to the next stage"), stage->conversion * 100)
+                                      : g_strdup ("");
+  return g_strdup_printf (_("%s: %u sales in work, %s; %u reached it (%.0f%% of the top). %s"),
+                          stage->name, stage->count, money, stage->reached, stage->share * 100, conversion);
+}
+
+static gboolean
+on_query_tooltip_cb (GtkWidget       *widget,
+                     int              x,
+                     int              y,
+                     gboolean         keyboard,
+                     GtkTooltip      *tooltip,
+                     ScimFunnelChart *self)
+{
+  int index = keyboard ? self->focused : band_at (self, x, y);
+  g_autofree char *text = describe_band (self, index);
+
+  if (text == NULL)
+    return FALSE;
+  gtk_tooltip_set_text (tooltip, text);
+  return TRUE;
+}
+
+static void
+activate_band (ScimFunnelChart *self,
+               int              index)
+{
+  ScimFunnel *funnel;
+  ScimFunnelBand *band;
+  ScimFunnelStage *stage;
+
+  if (self->funnels == NULL || self->funnels->len != 1 || self->bands == NULL ||
+      index < 0 || index >= (int) self->bands->len)
+    return;
+  funnel = g_ptr_array_index (self->funnels, 0);
+  band = &g_array_index (self->bands, ScimFunnelBand, index);
+  stage = g_ptr_array_index (funnel->stages, band->stage_index);
+  g_signal_emit (self, signals[BAND_ACTIVATED], 0, stage->stage_id);
+}
+
+static void
+on_pressed_cb (GtkGestureClick *gesture,
+               int              n_press,
+               double           x,
+               double           y,
+               ScimFunnelChart *self)
+{
+  int index = band_at (self, x, y);
+
+  gtk_widget_grab_focus (GTK_WIDGET (self));
+  if (index >= 0)
+    {
+      self->focused = index;
+      gtk_widget_queue_draw (GTK_WIDGET (self));
+      activate_band (self, index);
+    }
+}
+
+static void
+update_accessible (ScimFunnelChart *self)
+{
+  g_autofree char *text = describe_band (self, self->focused);
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION,
+                                  text != NULL ? text : "", -1);
+}
+
+static gboolean
+on_key_pressed_cb (GtkEventControllerKey *controller,
+                   guint                  keyval,
+                   guint                  keycode,
+                   GdkModifierType        state,
+                   ScimFunnelChart       *self)
+{
+  int n = self->bands != NULL ? (int) self->bands->len : 0;
+
+  if (n == 0)
+    return FALSE;
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_Left:
+      self->focused = MAX (0, self->focused - 1);
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_Right:
+      self->focused = MIN (n - 1, self->focused + 1);
+      break;
+    case GDK_KEY_Home:
+      self->focused = 0;
+      break;
+    case GDK_KEY_End:
+      self->focused = n - 1;
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_space:
+      activate_band (self, MAX (0, self->focused));
+      return TRUE;
+    default:
+      return FALSE;
+    }
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  return TRUE;
+}
+
+static void
+scim_funnel_chart_measure (GtkWidget      *widget,
+                           GtkOrientation  orientation,
+                           int             for_size,
+                           int            *minimum,
+                           int            *natural,
+                           int            *minimum_baseline,
+                           int            *natural_baseline)
+{
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 240;
+  *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 720 : 420;
+}
+
+static void
+scim_funnel_chart_finalize (GObject *object)
+{
+  ScimFunnelChart *self = SCIM_FUNNEL_CHART (object);
+
+  g_clear_pointer (&self->funnels, g_ptr_array_unref);
+  g_clear_pointer (&self->bands, g_array_unref);
+
+  G_OBJECT_CLASS (scim_funnel_chart_parent_class)->finalize (object);
+}
+
+static void
+scim_funnel_chart_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  ScimFunnelChart *self = SCIM_FUNNEL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_int (value, self->mode);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+scim_funnel_chart_set_property (GObject      *object,
+                                guint         prop_id,
+                                const GValue *value,
+                                GParamSpec   *pspec)
+{
+  ScimFunnelChart *self = SCIM_FUNNEL_CHART (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      scim_funnel_chart_set_mode (self, g_value_get_int (value));
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+scim_funnel_chart_class_init (ScimFunnelChartClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->finalize = scim_funnel_chart_finalize;
+  object_class->get_property = scim_funnel_chart_get_property;
+  object_class->set_property = scim_funnel_chart_set_property;
+  widget_class->snapshot = scim_funnel_chart_snapshot;
+  widget_class->measure = scim_funnel_chart_measure;
+
+  properties[PROP_MODE] =
+    g_param_spec_int ("mode", NULL, NULL, SCIM_FUNNEL_IN_WORK, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_IN_WORK,
+                      G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * ScimFunnelChart::band-activated:
+   * @stage_id: the stage whose band was clicked or chosen with Enter
+   */
+  signals[BAND_ACTIVATED] = g_signal_new ("band-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                          NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+
+  gtk_widget_class_set_css_name (widget_class, "funnelchart");
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+}
+
+static void
+scim_funnel_chart_init (ScimFunnelChart *self)
+{
+  GtkGesture *click = gtk_gesture_click_new ();
+  GtkEventController *keys = gtk_event_controller_key_new ();
+
+  self->focused = -1;
+  gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
+  gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
+  g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
+  g_signal_connect (click, "pressed", G_CALLBACK (on_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+  g_signal_connect (keys, "key-pressed", G_CALLBACK (on_key_pressed_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sales funnel"), -1);
+}
+
+GtkWidget *
+scim_funnel_chart_new (void)
+{
+  return g_object_new (SCIM_TYPE_FUNNEL_CHART, NULL);
+}
+
+/**
+ * scim_funnel_chart_set_funnels:
+ * @self: a #ScimFunnelChart
+ * @funnels: (nullable) (transfer full) (element-type ScimFunnel): one funnel,
+ *   or one per product to draw side by side
+ */
+void
+scim_funnel_chart_set_funnels (ScimFunnelChart *self,
+                               GPtrArray       *funnels)
+{
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+
+  g_clear_pointer (&self->funnels, g_ptr_array_unref);
+  g_clear_pointer (&self->bands, g_array_unref);
+  self->funnels = funnels;
+  self->focused = funnels != NULL && funnels->len == 1 ? 0 : -1;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  /* The bands are known after the next paint; describe the first then. */
+  update_accessible (self);
+}
+
+/**
+ * scim_funnel_chart_get_funnels:
+ * @self: a #ScimFunnelChart
+ *
+ * Returns: (transfer none) (nullable) (element-type ScimFunnel): what is drawn
+ */
+GPtrArray *
+scim_funnel_chart_get_funnels (ScimFunnelChart *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), NULL);
+  return self->funnels;
+}
+
+void
+scim_funnel_chart_set_mode (ScimFunnelChart *self,
+                            ScimFunnelMode   mode)
+{
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+
+  if (self->mode == mode)
+    return;
+  self->mode = mode;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
+}
+
+ScimFunnelMode
+scim_funnel_chart_get_mode (ScimFunnelChart *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), SCIM_FUNNEL_IN_WORK);
+  return self->mode;
+}
+
+/**
+ * scim_funnel_chart_get_bands:
+ * @self: a #ScimFunnelChart
+ *
+ * Returns: (transfer none) (nullable) (element-type ScimFunnelBand): where
+ *   the bands were drawn last
+ */
+GArray *
+scim_funnel_chart_get_bands (ScimFunnelChart *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), NULL);
+  return self->bands;
+}
+
+/* Clicks a point, as the mouse does; for tests. */
+void
+scim_funnel_chart_click (ScimFunnelChart *self,
+                         double           x,
+                         double           y)
+{
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+  activate_band (self, band_at (self, x, y));
+}
+
+/**
+ * scim_funnel_chart_paint_to:
+ * @self: a #ScimFunnelChart
+ * @cr: a cairo context (a print page)
+ * @width: the width to draw in
+ * @height: the height to draw in
+ *
+ * Draws the same picture elsewhere, in the default light style (paper).
+ */
+void
+scim_funnel_chart_paint_to (ScimFunnelChart *self,
+                            cairo_t         *cr,
+                            double           width,
+                            double           height)
+{
+  ScimFunnelStyle style;
+  g_autoptr(GArray) bands = NULL;
+
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+  if (self->funnels == NULL || self->funnels->len == 0)
+    return;
+  scim_funnel_style_init_default (&style, FALSE);
+  if (self->funnels->len == 1)
+    bands = scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, &style);
+  else
+    scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, &style);
+}

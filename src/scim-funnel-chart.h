@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "scim-core.h"
+
+G_BEGIN_DECLS
+
+#define SCIM_TYPE_FUNNEL_CHART (scim_funnel_chart_get_type ())
+G_DECLARE_FINAL_TYPE (ScimFunnelChart, scim_funnel_chart, SCIM, FUNNEL_CHART, GtkWidget)
+
+GtkWidget      *scim_funnel_chart_new         (void);
+void            scim_funnel_chart_set_funnels (ScimFunnelChart *self,
+                                               GPtrArray       *funnels);
+GPtrArray      *scim_funnel_chart_get_funnels (ScimFunnelChart *self);
+void            scim_funnel_chart_set_mode    (ScimFunnelChart *self,
+                                               ScimFunnelMode   mode);
+ScimFunnelMode  scim_funnel_chart_get_mode    (ScimFunnelChart *self);
+GArray         *scim_funnel_chart_get_bands   (ScimFunnelChart *self);
+void            scim_funnel_chart_click       (ScimFunnelChart *self,
+                                               double           x,
+                                               double           y);
+void            scim_funnel_chart_paint_to    (ScimFunnelChart *self,
+                                               cairo_t         *cr,
+                                               double           width,
+                                               double           height);
+
+G_END_DECLS
