@@ -25,3 +25,6 @@ rm -f "$dir/$scale-backup.db"
 if [ -x "$build/tests/scim-bench" ]; then
   "$build/tests/scim-bench" "$db"
 fi
+
+echo "== import of 100,000 leads from CSV into a fresh small demo database"
+"$build/tests/bench-import" "$dir/import"

@@ -387,6 +387,68 @@ test_migrate_from_v2 (void)
 }
 
 static void
+test_migrate_from_v3 (void)
+{
+  g_autofree char *path = load_fixture ("v3.db", "schema-v3.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  gint64 product = 1;
+  static const char *indexes[] = {
+    "plan_requests_user", "plan_requests_lead", "sales_lead", "leads_client",
+  };
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 3);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 3);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* Every row kept. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM clients"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM contacts"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sales"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM tasks"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_changes"), ==, 6);
+  g_assert_cmpint (raw_int (path, "SELECT client_id FROM leads WHERE id = 1"), ==, 1);
+
+  /* Version 4's table, trigger and indexes; no requests for old sales. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM plan_requests"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger' "
+                                  "AND name = 'tasks_answer_plan_request'"), ==, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '%s'",
+                                              indexes[i]);
+      g_assert_cmpint (raw_int (path, sql), ==, 1);
+    }
+
+  /* What version 4 is for: accepting the new lead raises a plan request,
+   * and the sale's first task answers it. */
+  head = scim_store_sign_in (store, "head", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (scim_store_accept_lead (store, 2, 0, &product, 1, 3, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_count_plan_requests (store, 3, &error), ==, 1);
+  scim_store_close (store);
+
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM plan_requests WHERE lead_id = 2 AND user_id = 3 "
+                                  "AND done_at IS NULL"), ==, 1);
+  raw_exec (path, "INSERT INTO tasks (sale_id, title, owner_id, created_at) "
+                  "SELECT sale_id, 'Позвонить', 3, 1800000000 FROM plan_requests WHERE lead_id = 2");
+  g_assert_cmpint (raw_int (path, "SELECT done_at FROM plan_requests WHERE lead_id = 2"), ==, 1800000000);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1062,6 +1124,7 @@ main (int    argc,
   g_test_add_func ("/store/fs/journal-per-type", test_journal_per_fs);
   g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
+  g_test_add_func ("/store/migrate/from-v3", test_migrate_from_v3);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

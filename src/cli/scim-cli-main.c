@@ -12,6 +12,7 @@
 static const ScimCliCommand *command_lists[] = {
   scim_cli_db_commands,
   scim_cli_settings_commands,
+  scim_cli_leads_commands,
 };
 
 static void

@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sys/resource.h>
+
+#include "scim-core.h"
+
+/* The lead import's benchmark (not a test): writes a CSV of 100,000 leads
+ * the way a spreadsheet export looks (semicolons, Russian headers, dates
+ * with times, amounts with grouped thousands, quoted notes with commas and
+ * line breaks, products and salespeople by name), fills a fresh demo
+ * database, and times scim_store_import_leads(): a dry run, the import, and
+ * the same file again (every row a duplicate).
+ *
+ *   ninja -C build tests/bench-import
+ *   build/tests/bench-import [--rows N] [--scale small|medium|large] [DIR]
+ *
+ * DIR (default: a new temporary folder) keeps the database and the CSV.
+ * tests/bench.sh runs it with the default 100,000 rows on a small demo;
+ * --scale large measures the duplicate check against 150,000 leads and
+ * 100,000 clients (the demo takes a few minutes to build). */
+
+static double
+seconds_since (gint64 start)
+{
+  return (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC;
+}
+
+static long
+max_rss_kb (void)
+{
+  struct rusage usage;
+
+  getrusage (RUSAGE_SELF, &usage);
+  return usage.ru_maxrss;
+}
+
+static void
+write_csv (const char  *path,
+           guint        rows,
+           GPtrArray   *products,
+           GPtrArray   *logins)
+{
+  g_autoptr(GError) error = NULL;
+  FILE *out = g_fopen (path, "wb");
+  GRand *rand = g_rand_new_with_seed (42);
+
+  g_assert (out != NULL);
+  fputs ("ФИО;Компания;Должность;Телефон;E-mail;ИНН;Источник;Канал;Продукт;Дата поступления;Бюджет;"
+         "Ответственный;Комментарий\r\n", out);
+  for (guint i = 0; i < rows; i++)
+    {
+      guint day = 1 + g_rand_int_range (rand, 0, 28);
+      guint month = 1 + g_rand_int_range (rand, 0, 12);
+
+      fprintf (out,
+               "Контакт %u Петров;ООО «Компания %u»;Директор;+7 (9%02u) %03u-%02u-%02u;lead%u@bench.example;"
+               "%010u;сайт;Яндекс;%s;%02u.%02u.2026 %02u:%02u;%u %03u,00;%s;\"Заметка %u, перезвонить;\r\nпосле обеда\"\r\n",
+               i, i % 50000, i % 100, (i / 100) % 1000, (i / 100000) % 100, i % 100, i, 1000000 + i,
+               (const char *) g_ptr_array_index (products, i % products->len), day, month,
+               g_rand_int_range (rand, 8, 20), g_rand_int_range (rand, 0, 60), g_rand_int_range (rand, 1, 999),
+               g_rand_int_range (rand, 0, 1000), i % 3 == 0 ? (const char *) g_ptr_array_index (logins, i % logins->len) : "",
+               i);
+    }
+  g_rand_free (rand);
+  g_assert (fclose (out) == 0);
+}
+
+static void
+progress_cb (double   fraction,
+             gpointer user_data)
+{
+  guint *calls = user_data;
+
+  (*calls)++;
+}
+
+static ScimImportReport *
+timed_import (ScimStore               *store,
+              GFile                   *file,
+              const ScimImportOptions *options,
+              const char              *what)
+{
+  g_autoptr(GError) error = NULL;
+  guint calls = 0;
+  gint64 start = g_get_monotonic_time ();
+  ScimImportReport *report = scim_store_import_leads (store, file, options, NULL, progress_cb, &calls, &error);
+  double took = seconds_since (start);
+
+  if (report == NULL || error != NULL)
+    g_error ("%s: %s", what, error != NULL ? error->message : "no report");
+  g_print ("== %s\n   %.2f s: %u rows, %u created, %u duplicates, %u refused, %u progress calls; %.0f rows/s\n",
+           what, took, report->rows, report->created, report->duplicates->len, report->refused->len, calls,
+           report->rows / took);
+  return report;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  static int rows = 100000;
+  static char *scale_name = NULL;
+  static const GOptionEntry entries[] = {
+    { "rows", 0, 0, G_OPTION_ARG_INT, &rows, "Rows in the CSV (default 100000)", "N" },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &scale_name, "Demo scale: small, medium or large (default small)", "SCALE" },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = g_option_context_new ("[DIR]");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(ScimUser) admin = NULL;
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GPtrArray) products = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) logins = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *dir = NULL;
+  g_autofree char *db = NULL;
+  g_autofree char *csv = NULL;
+  ScimDemoScale scale = SCIM_DEMO_SMALL;
+  ScimImportOptions options = { 0 };
+  gint64 start;
+
+  g_option_context_add_main_entries (context, entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    g_error ("%s", error->message);
+  if (scale_name != NULL && !scim_demo_scale_from_string (scale_name, &scale))
+    g_error ("--scale: small, medium or large");
+  dir = argc > 1 ? g_strdup (argv[1]) : g_dir_make_tmp ("scim-bench-import-XXXXXX", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  db = g_build_filename (dir, "bench-import.db", NULL);
+  csv = g_build_filename (dir, "bench-import.csv", NULL);
+  g_unlink (db);
+
+  g_print ("== demo database, scale %s\n", scale_name != NULL ? scale_name : "small");
+  start = g_get_monotonic_time ();
+  store = scim_store_open (db, SCIM_STORE_CREATE, &error);
+  if (store == NULL || !scim_store_fill_demo (store, scale, 1, NULL, NULL, NULL, &error))
+    g_error ("%s", error->message);
+  admin = scim_store_sign_in (store, "admin", NULL, &error);
+  if (admin == NULL)
+    g_error ("%s", error->message);
+  g_print ("   %.1f s\n", seconds_since (start));
+
+  {
+    g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_PRODUCTS);
+    g_autoptr(GListModel) list = scim_store_list (store, query, &error);
+
+    g_assert (list != NULL);
+    for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+      {
+        g_autoptr(ScimRecord) product = g_list_model_get_item (list, i);
+        g_ptr_array_add (products, g_strdup (scim_record_get_string (product, "name")));
+      }
+    g_clear_object (&list);
+    g_free (query->state);
+    query->kind = SCIM_LIST_USERS;
+    query->state = g_strdup ("sales");
+    list = scim_store_list (store, query, &error);
+    g_assert (list != NULL);
+    for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+      {
+        g_autoptr(ScimRecord) user = g_list_model_get_item (list, i);
+        g_ptr_array_add (logins, g_strdup (scim_record_get_string (user, "login")));
+      }
+  }
+
+  start = g_get_monotonic_time ();
+  write_csv (csv, (guint) rows, products, logins);
+  {
+    GStatBuf st;
+
+    g_stat (csv, &st);
+    g_print ("== CSV of %d rows written: %.1f MB, %.2f s\n", rows, st.st_size / 1048576.0, seconds_since (start));
+  }
+  file = g_file_new_for_path (csv);
+
+  options.dry_run = TRUE;
+  scim_import_report_free (timed_import (store, file, &options, "dry run (every row checked, nothing written)"));
+  options.dry_run = FALSE;
+  scim_import_report_free (timed_import (store, file, &options, "import (one transaction)"));
+  scim_import_report_free (timed_import (store, file, &options, "the same file again (every row a duplicate)"));
+  g_print ("== max RSS %ld MB\n", max_rss_kb () / 1024);
+
+  scim_store_close (store);
+  if (argc <= 1)
+    {
+      g_unlink (db);
+      g_unlink (csv);
+      g_rmdir (dir);
+    }
+  return 0;
+}
