@@ -60,7 +60,7 @@ build_query (ScimBookPage *self,
   if (text != NULL && text[0] != '\0')
     query->search = g_strdup (text);
   if (kind > 0 && kind < G_N_ELEMENTS (kind_ids))
-    query->kind = g_strdup (kind_ids[kind]);
+    query->event_kind = g_strdup (kind_ids[kind]);
   if (self->store != NULL && gtk_toggle_button_get_active (self->mine_button))
     query->owner_id = scim_store_get_user_id (self->store);
   query->only_unread = gtk_toggle_button_get_active (self->unread_button);

@@ -8,6 +8,8 @@
 #include "scim-sale-window.h"
 #include "scim-sales.h"
 #include "scim-task-dialog.h"
+#include "scim-timeline.h"
+#include "scim-event-dialog.h"
 
 /* The sale window: client, product, salesperson, amount and expected close;
  * the product's funnel as a stepper with the current stage; the plan of
@@ -33,7 +35,8 @@ struct _ScimSaleWindow
   GtkButton           *template_button;
   GtkButton           *add_button;
   GtkListBox          *history_list;
-  GtkListBox          *event_list;
+  ScimTimeline        *timeline;
+  ScimRecordList      *events;
   GtkLabel            *read_only_label;
 
   ScimStore           *store;
@@ -831,6 +834,29 @@ on_template_clicked_cb (GtkButton      *button,
   run_write (self, template_thread, GSIZE_TO_POINTER (self->sale_id), NULL, _("The usual tasks of the stage were added"));
 }
 
+/* Events */
+
+/**
+ * scim_sale_window_add_event:
+ * @self: a #ScimSaleWindow
+ *
+ * Returns: (transfer none): the new-event dialog for this sale
+ */
+GtkWidget *
+scim_sale_window_add_event (ScimSaleWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_SALE_WINDOW (self), NULL);
+  return GTK_WIDGET (scim_event_dialog_new (GTK_WINDOW (self), self->store, self->sale_id, NULL,
+                                            !scim_store_is_read_only (self->store)));
+}
+
+static void
+on_add_event_clicked_cb (GtkButton      *button,
+                         ScimSaleWindow *self)
+{
+  scim_sale_window_add_event (self);
+}
+
 /* Sale details */
 
 typedef struct
@@ -916,7 +942,6 @@ typedef struct
   ScimSale   *sale;
   GListModel *stages;
   GListModel *tasks;
-  GListModel *events;
   GListModel *users;
   GPtrArray  *history;
   gboolean    may_edit;
@@ -930,7 +955,6 @@ loaded_free (gpointer data)
   g_clear_object (&loaded->sale);
   g_clear_object (&loaded->stages);
   g_clear_object (&loaded->tasks);
-  g_clear_object (&loaded->events);
   g_clear_object (&loaded->users);
   g_clear_pointer (&loaded->history, g_ptr_array_unref);
   g_free (loaded);
@@ -945,7 +969,6 @@ load_thread (ScimStore     *store,
   gint64 sale_id = GPOINTER_TO_SIZE (data);
   g_autoptr(ScimQuery) stages = scim_query_new (SCIM_LIST_STAGES);
   g_autoptr(ScimQuery) tasks = scim_query_new (SCIM_LIST_TASKS);
-  g_autoptr(ScimQuery) events = scim_query_new (SCIM_LIST_EVENTS);
   g_autoptr(ScimQuery) users = scim_query_new (SCIM_LIST_USERS);
   Loaded *loaded = g_new0 (Loaded, 1);
 
@@ -954,10 +977,8 @@ load_thread (ScimStore     *store,
     goto failed;
   stages->product_id = scim_record_get_int (SCIM_RECORD (loaded->sale), "product-id");
   tasks->sale_id = sale_id;
-  events->sale_id = sale_id;
   if ((loaded->stages = scim_store_list (store, stages, error)) == NULL ||
       (loaded->tasks = scim_store_list (store, tasks, error)) == NULL ||
-      (loaded->events = scim_store_list (store, events, error)) == NULL ||
       (loaded->users = scim_store_list (store, users, error)) == NULL ||
       (loaded->history = scim_store_sale_history (store, sale_id, error)) == NULL)
     goto failed;
@@ -1061,22 +1082,6 @@ show_loaded (ScimSaleWindow *self,
       gtk_list_box_append (self->history_list, row);
     }
 
-  clear_list (self->event_list);
-  for (guint i = 0; i < g_list_model_get_n_items (loaded->events); i++)
-    {
-      g_autoptr(ScimRecord) event = g_list_model_get_item (loaded->events, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *when = scim_format_date_time (scim_record_get_int (event, "at"));
-      g_autofree char *sub = g_strdup_printf ("%s · %s · %s%s", when,
-                                              scim_format_event_kind (scim_record_get_string (event, "kind")),
-                                              scim_record_get_string (event, "author"),
-                                              scim_record_get_bool (event, "planned") ? _(" · coming up") : "");
-
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (event, "title"));
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
-      gtk_list_box_append (self->event_list, row);
-    }
 }
 
 static void
@@ -1178,6 +1183,7 @@ scim_sale_window_dispose (GObject *object)
   g_clear_object (&self->stages);
   g_clear_object (&self->tasks);
   g_clear_object (&self->users);
+  g_clear_object (&self->events);
   g_clear_object (&self->store);
 
   G_OBJECT_CLASS (scim_sale_window_parent_class)->dispose (object);
@@ -1327,10 +1333,18 @@ scim_sale_window_init (ScimSaleWindow *self)
   adw_preferences_group_add (ADW_PREFERENCES_GROUP (details), GTK_WIDGET (self->owner_row));
   gtk_box_append (GTK_BOX (right), details);
 
-  events = group (_("Sales Book"), NULL);
+  {
+    GtkWidget *add_event = gtk_button_new_from_icon_name ("list-add-symbolic");
+
+    gtk_widget_set_tooltip_text (add_event, _("Write a Key Event"));
+    gtk_widget_add_css_class (add_event, "flat");
+    g_signal_connect_object (add_event, "clicked", G_CALLBACK (on_add_event_clicked_cb), self, G_CONNECT_DEFAULT);
+    events = group (_("Sales Book"), add_event);
+  }
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (events), _("Key events of this sale, newest first"));
-  self->event_list = boxed_list ();
-  adw_preferences_group_add (ADW_PREFERENCES_GROUP (events), GTK_WIDGET (self->event_list));
+  self->timeline = SCIM_TIMELINE (scim_timeline_new ());
+  gtk_widget_set_size_request (GTK_WIDGET (self->timeline), -1, 320);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (events), GTK_WIDGET (self->timeline));
   gtk_box_append (GTK_BOX (right), events);
 
   history = group (_("Stage History"), NULL);
@@ -1381,6 +1395,14 @@ scim_sale_window_open (GtkWindow *parent,
       self->store = g_object_ref (store);
       self->sale_id = sale_id;
       g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
+      /* The same timeline as the Sales book page, of this sale only. */
+      {
+        g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_EVENTS);
+
+        query->sale_id = sale_id;
+        self->events = scim_record_list_new (store, query);
+        scim_timeline_set_model (self->timeline, G_LIST_MODEL (self->events));
+      }
       reload (self);
     }
   gtk_window_present (GTK_WINDOW (self));
@@ -1421,4 +1443,17 @@ scim_sale_window_get_task_row (ScimSaleWindow *self,
 {
   g_return_val_if_fail (SCIM_IS_SALE_WINDOW (self), NULL);
   return GTK_WIDGET (gtk_list_box_get_row_at_index (self->task_list, (int) position));
+}
+
+/**
+ * scim_sale_window_get_events:
+ * @self: a #ScimSaleWindow
+ *
+ * Returns: (transfer none): the sale's events, as its timeline shows them
+ */
+GListModel *
+scim_sale_window_get_events (ScimSaleWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_SALE_WINDOW (self), NULL);
+  return G_LIST_MODEL (self->events);
 }

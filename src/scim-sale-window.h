@@ -24,6 +24,8 @@ void            scim_sale_window_finish_task   (ScimSaleWindow *self,
                                                 const char     *result);
 gboolean        scim_sale_window_get_busy      (ScimSaleWindow *self);
 GListModel     *scim_sale_window_get_tasks     (ScimSaleWindow *self);
+GListModel     *scim_sale_window_get_events    (ScimSaleWindow *self);
+GtkWidget      *scim_sale_window_add_event     (ScimSaleWindow *self);
 GtkWidget      *scim_sale_window_get_task_row  (ScimSaleWindow *self,
                                                 guint           position);
 
