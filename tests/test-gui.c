@@ -21,6 +21,10 @@
 #include "scim-accept-dialog.h"
 #include "scim-lead-dialog.h"
 #include "scim-record-table.h"
+#include "scim-sale-window.h"
+#include "scim-event-dialog.h"
+#include "scim-funnel-chart.h"
+#include "scim-timeline.h"
 
 /* The GUI under Xvfb: the window from its template, the first-run flow,
  * sign-in with a password and the keyring, page shortcuts, a bad file,
@@ -28,6 +32,8 @@
 
 static char *tmpdir;
 static ScimApplication *app;
+
+static gboolean funnel_painted (gpointer data);
 
 typedef gboolean (*Predicate) (gpointer data);
 
@@ -472,7 +478,12 @@ test_screenshot (void)
 
       scim_window_set_page (window, pages[i]);
       if (SCIM_IS_FUNNEL_PAGE (page))
-        model = scim_funnel_page_get_model (SCIM_FUNNEL_PAGE (page));
+        {
+          wait_for (funnel_painted, page, "the funnel picture");
+          spin (300);
+          save_png (GTK_WIDGET (window), name);
+          continue;
+        }
       else if (SCIM_IS_LEADS_PAGE (page))
         model = scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
       else if (SCIM_IS_CONTROL_PAGE (page))
@@ -783,6 +794,211 @@ test_accept_from_queue (void)
   destroy_window (window);
 }
 
+
+static gboolean
+sale_window_settled (gpointer data)
+{
+  return !scim_sale_window_get_busy (data);
+}
+
+typedef struct
+{
+  GListModel *model;
+  guint       n;
+} CountWait;
+
+static gboolean
+count_reached (gpointer data)
+{
+  CountWait *wait = data;
+
+  return g_list_model_get_n_items (wait->model) == wait->n && all_loaded (wait->model);
+}
+
+static gint64
+sale_of_admin (const char *path)
+{
+  return raw_count (path, "SELECT s.id FROM sales s JOIN stages st ON st.id = s.stage_id "
+                          "WHERE st.kind = 'open' ORDER BY s.id LIMIT 1");
+}
+
+static void
+test_plan_in_sale_window (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "plan.db", NULL);
+  ScimWindow *window;
+  ScimSaleWindow *sale;
+  ScimControlPage *control;
+  GListModel *tasks;
+  CountWait wait;
+  gint64 sale_id, task_id;
+  guint n0;
+  g_autofree char *sql = NULL;
+  GtkWidget *row;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "31", NULL);
+  sale_id = sale_of_admin (path);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+
+  sale = scim_sale_window_open (GTK_WINDOW (window), scim_window_get_store (window), sale_id);
+  wait_for (sale_window_settled, sale, "the sale window");
+  tasks = scim_sale_window_get_tasks (sale);
+  n0 = g_list_model_get_n_items (tasks);
+
+  /* Type a task and press Enter: it lands at the end of the plan. */
+  scim_sale_window_add_task (sale, "Позвонить финансовому директору");
+  spin (50);
+  wait_for (sale_window_settled, sale, "the new task");
+  g_assert_cmpuint (g_list_model_get_n_items (tasks), ==, n0 + 1);
+  {
+    g_autoptr(ScimRecord) last = g_list_model_get_item (tasks, n0);
+    g_assert_cmpstr (scim_record_get_string (last, "title"), ==, "Позвонить финансовому директору");
+    task_id = scim_record_get_id (last);
+  }
+
+  /* Keyboard only: focus the task, Alt+Up moves it up one place. */
+  if (n0 > 0)
+    {
+      row = scim_sale_window_get_task_row (sale, n0);
+      g_assert_true (gtk_widget_grab_focus (row));
+      g_assert_true (gtk_widget_activate_action (row, "sale.move-task-up", NULL));
+      spin (50);
+      wait_for (sale_window_settled, sale, "the reorder");
+      {
+        g_autoptr(ScimRecord) moved = g_list_model_get_item (tasks, n0 - 1);
+        g_assert_cmpint (scim_record_get_id (moved), ==, task_id);
+      }
+    }
+
+  /* Finishing asks for a result; a negative result is a result too. */
+  scim_sale_window_finish_task (sale, task_id, "failed", "Не дозвонились, перезвонить в понедельник");
+  spin (50);
+  wait_for (sale_window_settled, sale, "the finished task");
+  sql = g_strdup_printf ("SELECT count(*) FROM tasks WHERE id = %" G_GINT64_FORMAT " AND state = 'failed' "
+                         "AND result LIKE 'Не дозвонились%%' AND closed_at IS NOT NULL", task_id);
+  g_assert_cmpint (raw_count (path, sql), ==, 1);
+
+  /* The control view shows it. */
+  scim_window_set_page (window, "control");
+  control = SCIM_CONTROL_PAGE (scim_window_get_page_widget (window, "control"));
+  scim_control_page_show_everyone (control);
+  scim_control_page_set_due (control, 0);
+  scim_record_table_set_state (SCIM_RECORD_TABLE (scim_control_page_get_table (control)), 2);
+  gtk_editable_set_text (GTK_EDITABLE (scim_record_table_get_search_entry (SCIM_RECORD_TABLE (
+                           scim_control_page_get_table (control)))), "Позвонить финансовому");
+  wait.model = scim_control_page_get_model (control);
+  wait.n = 1;
+  wait_for (count_reached, &wait, "the task in the control view");
+  {
+    g_autoptr(ScimRecord) shown = g_list_model_get_item (wait.model, 0);
+    g_assert_cmpint (scim_record_get_id (shown), ==, task_id);
+    g_assert_cmpstr (scim_record_get_string (shown, "state"), ==, "failed");
+  }
+
+  gtk_window_destroy (GTK_WINDOW (sale));
+  destroy_window (window);
+}
+
+static void
+test_event_in_sale_window (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "book.db", NULL);
+  ScimWindow *window;
+  ScimBookPage *book;
+  ScimSaleWindow *sale;
+  ScimEventDialog *dialog;
+  CountWait wait;
+  gint64 sale_id;
+  guint n0;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "41", NULL);
+  sale_id = sale_of_admin (path);
+  window = new_window ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  sale = scim_sale_window_open (GTK_WINDOW (window), scim_window_get_store (window), sale_id);
+  wait_for (sale_window_settled, sale, "the sale window");
+  wait.model = scim_sale_window_get_events (sale);
+  n0 = g_list_model_get_n_items (wait.model);
+
+  /* Written from the Sales book page… */
+  scim_window_set_page (window, "book");
+  book = SCIM_BOOK_PAGE (scim_window_get_page_widget (window, "book"));
+  dialog = SCIM_EVENT_DIALOG (scim_book_page_add_event (book));
+  scim_event_dialog_choose_sale (dialog, sale_id);
+  scim_event_dialog_fill (dialog, "meeting", "Встреча с ЛПР", "Обсудили условия договора", NULL);
+  g_object_ref (dialog);
+  scim_edit_dialog_save (SCIM_EDIT_DIALOG (dialog));
+  while (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+    g_main_context_iteration (NULL, TRUE);
+  g_object_unref (dialog);
+
+  /* …seen on the sale window's timeline within the change poll. */
+  wait.n = n0 + 1;
+  wait_for (count_reached, &wait, "the event in the sale window");
+  {
+    g_autoptr(ScimRecord) newest = g_list_model_get_item (wait.model, 0);
+    g_assert_cmpstr (scim_record_get_string (newest, "title"), ==, "Встреча с ЛПР");
+  }
+
+  /* A picture of the timeline on demo data, for people to look at. */
+  wait_for (all_loaded, scim_book_page_get_model (book), "the sales book");
+  gtk_window_present (GTK_WINDOW (window));
+  spin (300);
+  save_png (scim_book_page_get_timeline (book), "timeline.png");
+
+  gtk_window_destroy (GTK_WINDOW (sale));
+  destroy_window (window);
+}
+
+static gboolean
+funnel_painted (gpointer data)
+{
+  ScimFunnelPage *page = data;
+  GArray *bands = scim_funnel_chart_get_bands (SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page)));
+
+  return !scim_funnel_page_get_busy (page) && bands != NULL && bands->len > 0;
+}
+
+static void
+test_funnel_band_lists_sales (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  ScimFunnelPage *page;
+  ScimFunnelChart *chart;
+  ScimFunnelBand band;
+  ScimFunnelStage *stage;
+  GPtrArray *funnels;
+  CountWait wait;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "funnel");
+  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
+  wait_for (funnel_painted, page, "the funnel picture");
+  chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page));
+  funnels = scim_funnel_chart_get_funnels (chart);
+  g_assert_cmpuint (funnels->len, ==, 1);
+
+  /* Click the middle of the first band: its sales are listed. */
+  band = g_array_index (scim_funnel_chart_get_bands (chart), ScimFunnelBand, 0);
+  stage = g_ptr_array_index (((ScimFunnel *) g_ptr_array_index (funnels, 0))->stages, band.stage_index);
+  scim_funnel_chart_click (chart, band.x + band.width / 2, band.y + band.height / 2);
+  wait.model = scim_funnel_page_get_model (page);
+  wait.n = stage->count;
+  if (stage->count > 0)
+    wait_for (count_reached, &wait, "the band's sales");
+  g_assert_cmpuint (g_list_model_get_n_items (wait.model), ==, stage->count);
+
+  save_png (GTK_WIDGET (window), "funnel.png");
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -839,6 +1055,9 @@ main (int    argc,
       g_test_add_func ("/gui/settings/read-only-for-sales", test_settings_read_only_for_sales);
       g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
+      g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
+      g_test_add_func ("/gui/book/event-seen-in-sale-window", test_event_in_sale_window);
+      g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
     }
 
   ret = g_test_run ();
