@@ -26,5 +26,9 @@ if [ -x "$build/tests/scim-bench" ]; then
   "$build/tests/scim-bench" "$db"
 fi
 
+if [ -x "$build/tests/bench-events" ]; then
+  "$build/tests/bench-events" "$db"
+fi
+
 echo "== import of 100,000 leads from CSV into a fresh small demo database"
 "$build/tests/bench-import" "$dir/import"

@@ -13,6 +13,7 @@ static const ScimCliCommand *command_lists[] = {
   scim_cli_db_commands,
   scim_cli_settings_commands,
   scim_cli_leads_commands,
+  scim_cli_events_commands,
 };
 
 static void

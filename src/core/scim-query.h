@@ -28,6 +28,10 @@ typedef enum
  * @sale_id: only rows of this sale, or 0
  * @state: only rows in this state (a contact's role, a stage's kind, a user's role), or %NULL
  * @search: free text, or %NULL
+ * @since: events at or after this time (UTC seconds), or 0
+ * @until: events before this time (UTC seconds), or 0
+ * @only_unread: only events the signed-in user has not read
+ * @event_kind: only events of this kind (scim_event_kinds()), or %NULL
  *
  * What a list shows.  Filters that do not apply to @kind are ignored.
  */
@@ -40,6 +44,10 @@ typedef struct
   gint64       sale_id;
   char        *state;
   char        *search;
+  gint64          since;
+  gint64          until;
+  gboolean        only_unread;
+  char           *event_kind;
 } ScimQuery;
 
 #define SCIM_TYPE_QUERY (scim_query_get_type ())

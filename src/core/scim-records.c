@@ -313,8 +313,11 @@ scim_event_class_init (ScimEventClass *klass)
   ScimRecordClass *record_class = SCIM_RECORD_CLASS (klass);
 
   add_int (record_class, "sale-id");
+  add_int (record_class, "client-id");
   add_string (record_class, "client");
+  add_int (record_class, "product-id");
   add_string (record_class, "product");
+  add_string (record_class, "stage");
   add_string (record_class, "kind");
   add_string (record_class, "title");
   add_string (record_class, "text");
@@ -322,6 +325,8 @@ scim_event_class_init (ScimEventClass *klass)
   add_bool (record_class, "planned");
   add_int (record_class, "author-id");
   add_string (record_class, "author");
+  add_int (record_class, "created-at");
+  add_bool (record_class, "unread");
 }
 
 static void

@@ -805,6 +805,9 @@ static const char sql_insert_task[] =
 static const char sql_insert_event[] =
   "INSERT INTO events (sale_id, kind, title, text, at, planned, author_id, created_at) "
   "VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+/* Everyone has read the sales book up to two days ago: what colleagues
+ * wrote since is unread (the watermark of schema version 6). */
+static const char sql_read_book[] = "UPDATE event_read_upto SET created_at = ?, event_id = 0";
 static const char sql_mark_customers[] =
   "UPDATE clients SET is_customer = 1 WHERE id IN "
   "(SELECT s.client_id FROM sales s JOIN stages st ON st.id = s.stage_id WHERE st.kind = 'won')";
@@ -2386,6 +2389,8 @@ demo_run (Demo    *d,
     return FALSE;
 
   if (!_scim_store_exec (d->store, error, sql_mark_customers, ""))
+    return FALSE;
+  if (!_scim_store_exec (d->store, error, sql_read_book, "I", d->day0 - 2 * DAY))
     return FALSE;
 
   /* One change per table wakes up the other windows; a change per row

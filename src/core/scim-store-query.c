@@ -33,6 +33,7 @@ scim_query_copy (const ScimQuery *query)
   *copy = *query;
   copy->state = g_strdup (query->state);
   copy->search = g_strdup (query->search);
+  copy->event_kind = g_strdup (query->event_kind);
   return copy;
 }
 
@@ -43,6 +44,7 @@ scim_query_free (ScimQuery *query)
     return;
   g_free (query->state);
   g_free (query->search);
+  g_free (query->event_kind);
   g_free (query);
 }
 
@@ -54,7 +56,7 @@ typedef struct
   const char *state_column;
   const char *search_columns[5];
   const char *rows_sql;
-  const char *depends[7];   /* NULL-terminated */
+  const char *depends[9];   /* NULL-terminated */
 } ListSpec;
 
 #define USER_NAME(alias) "coalesce(nullif(" alias ".full_name, ''), " alias ".login)"
@@ -131,14 +133,21 @@ static const ListSpec specs[] = {
     "JOIN users u ON u.id = t.owner_id LEFT JOIN stages ts ON ts.id = t.target_stage_id "
     "WHERE t.id IN (SELECT value FROM json_each(?))",
     { "tasks", "sales", "clients", "products", "users", NULL } },
+  /* Unread and planned depend on who looks and when: ?2 is the signed-in
+   * user, ?3 the time (see load_rows_cb). */
   [SCIM_LIST_EVENTS] = {
     "events", "t.at DESC, t.id DESC", "t.author_id", NULL, { "t.title", "t.text", NULL },
-    "SELECT t.id, t.version, t.sale_id, c.name AS client, p.name AS product, t.kind, t.title, t.text, t.at, "
-    "t.planned, t.author_id, " USER_NAME ("u") " AS author "
+    "SELECT t.id, t.version, t.sale_id, s.client_id, c.name AS client, s.product_id, p.name AS product, "
+    "st.name AS stage, t.kind, t.title, t.text, t.at, t.at > ?3 AS planned, t.author_id, "
+    USER_NAME ("u") " AS author, t.created_at, "
+    "coalesce(?2 != 0 AND t.author_id IS NOT ?2 "
+    " AND (t.created_at, t.id) > (SELECT m.created_at, m.event_id FROM event_read_upto m WHERE m.user_id = ?2)"
+    " AND NOT EXISTS (SELECT 1 FROM event_reads r WHERE r.user_id = ?2 AND r.event_id = t.id), 0) AS unread "
     "FROM events t JOIN sales s ON s.id = t.sale_id JOIN clients c ON c.id = s.client_id "
-    "JOIN products p ON p.id = s.product_id LEFT JOIN users u ON u.id = t.author_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
-    { "events", "sales", "clients", "products", "users", NULL } },
+    "JOIN products p ON p.id = s.product_id JOIN stages st ON st.id = s.stage_id "
+    "LEFT JOIN users u ON u.id = t.author_id "
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
+    { "events", "event_reads", "sales", "clients", "products", "stages", "users", NULL } },
   [SCIM_LIST_CONTACTS] = {
     "contacts", "t.client_id, t.name COLLATE NOCASE, t.id", NULL, "t.role",
     { "t.name", "t.position", "t.phone", "t.email", NULL },
@@ -197,6 +206,41 @@ escape_like (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* The Sales book's own filters.  "Only unread" is a range of the index on
+ * (created_at, author_id) from the user's watermark (schema version 6):
+ * written after it, by someone else, and not marked read one by one. */
+static void
+append_event_filters (GString         *sql,
+                      GPtrArray       *binds,
+                      int             *index,
+                      const ScimQuery *query,
+                      gint64           user_id)
+{
+  if (query->event_kind != NULL)
+    {
+      /* With "only unread", the unread ids lead: the kind index must not. */
+      g_string_append_printf (sql, " AND %st.kind = ?%d", query->only_unread ? "+" : "", (*index)++);
+      g_ptr_array_add (binds, g_strdup (query->event_kind));
+    }
+  if (query->since != 0)
+    g_string_append_printf (sql, " AND t.at >= %" G_GINT64_FORMAT, query->since);
+  if (query->until != 0)
+    g_string_append_printf (sql, " AND t.at < %" G_GINT64_FORMAT, query->until);
+  if (query->only_unread && user_id == 0)
+    g_string_append (sql, " AND 0");
+  else if (query->only_unread)
+    /* As a list of ids, so the planner starts from the watermark's range
+     * rather than walking the whole book in display order. */
+    g_string_append_printf (sql,
+                            " AND t.id IN (SELECT e.id FROM event_read_upto m JOIN events e"
+                            " ON e.created_at >= m.created_at WHERE m.user_id = %" G_GINT64_FORMAT
+                            " AND (e.created_at > m.created_at OR e.id > m.event_id)"
+                            " AND e.author_id IS NOT %" G_GINT64_FORMAT
+                            " AND NOT EXISTS (SELECT 1 FROM event_reads r WHERE r.user_id = %" G_GINT64_FORMAT
+                            " AND r.event_id = e.id))",
+                            user_id, user_id, user_id);
+}
+
 static int
 progress_cancel_cb (void *user_data)
 {
@@ -247,6 +291,8 @@ query_ids_cb (ScimTx    *tx,
       g_string_append_printf (sql, " AND %s = ?%d", spec->state_column, index++);
       g_ptr_array_add (binds, g_strdup (query->state));
     }
+  if (query->kind == SCIM_LIST_EVENTS)
+    append_event_filters (sql, binds, &index, query, tx->user_id);
   if (query->search != NULL && query->search[0] != '\0' && spec->search_columns[0] != NULL)
     {
       int search_index = index++;
@@ -375,6 +421,12 @@ load_rows_cb (ScimTx    *tx,
   if (stmt == NULL)
     return FALSE;
   _scim_stmt_bind (stmt, "s", json->str);
+  /* Rows that depend on who looks and when (the events' unread and planned). */
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    {
+      sqlite3_bind_int64 (stmt, 2, tx->user_id);
+      sqlite3_bind_int64 (stmt, 3, tx->now);
+    }
 
   g_ptr_array_set_size (data->rows, 0);
   while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
