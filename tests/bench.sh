@@ -26,6 +26,10 @@ if [ -x "$build/tests/scim-bench" ]; then
   "$build/tests/scim-bench" "$db"
 fi
 
+if [ -x "$build/tests/bench-control" ]; then
+  "$build/tests/bench-control" "$db"
+fi
+
 if [ -x "$build/tests/bench-events" ]; then
   "$build/tests/bench-events" "$db"
 fi

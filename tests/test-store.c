@@ -449,6 +449,62 @@ test_migrate_from_v3 (void)
 }
 
 static void
+test_migrate_from_v4 (void)
+{
+  g_autofree char *path = load_fixture ("v4.db", "schema-v4.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  static const char *indexes[] = {
+    "plan_templates_stage", "plan_templates_product", "sales_no_plan", "sales_in_work", "tasks_due",
+  };
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 4);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 4);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  scim_store_close (store);
+
+  /* Every row kept; the plan templates table and the indexes of version 5. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sales"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM tasks"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM plan_templates"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '%s'",
+                                              indexes[i]);
+      g_assert_cmpint (raw_int (path, sql), ==, 1);
+    }
+
+  /* The counters, computed from the data: sale 1 has one planned task and
+   * its last activity is the task closed after its last move; sale 2's is
+   * its last move, the day the contract was signed. */
+  g_assert_cmpint (raw_int (path, "SELECT open_tasks FROM sales WHERE id = 1"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT open_tasks FROM sales WHERE id = 2"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT last_activity_at FROM sales WHERE id = 1"), ==, 1768867200);
+  g_assert_cmpint (raw_int (path, "SELECT last_activity_at FROM sales WHERE id = 2"), ==, 1769817600);
+
+  /* And the triggers keep them. */
+  raw_exec (path, "PRAGMA foreign_keys = ON;"
+                  "UPDATE tasks SET state = 'done', result = 'Отправлено', closed_at = 1770000000 WHERE id = 2;"
+                  "INSERT INTO tasks (sale_id, title, owner_id, created_at) VALUES (2, 'Получить оплату', 3, 1770000000);"
+                  "INSERT INTO events (sale_id, title, at, created_at) VALUES (2, 'Звонок', 1770100000, 1770100000);");
+  g_assert_cmpint (raw_int (path, "SELECT open_tasks FROM sales WHERE id = 1"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT open_tasks FROM sales WHERE id = 2"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT last_activity_at FROM sales WHERE id = 1"), ==, 1770000000);
+  g_assert_cmpint (raw_int (path, "SELECT last_activity_at FROM sales WHERE id = 2"), ==, 1770100000);
+  raw_exec (path, "PRAGMA foreign_keys = ON; DELETE FROM tasks WHERE sale_id = 2;");
+  g_assert_cmpint (raw_int (path, "SELECT open_tasks FROM sales WHERE id = 2"), ==, 0);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1125,6 +1181,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v1", test_migrate_from_v1);
   g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
   g_test_add_func ("/store/migrate/from-v3", test_migrate_from_v3);
+  g_test_add_func ("/store/migrate/from-v4", test_migrate_from_v4);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -14,6 +14,7 @@ static const ScimCliCommand *command_lists[] = {
   scim_cli_settings_commands,
   scim_cli_leads_commands,
   scim_cli_events_commands,
+  scim_cli_sales_commands,
 };
 
 static void

@@ -41,6 +41,7 @@ extern const ScimCliCommand scim_cli_db_commands[];
 extern const ScimCliCommand scim_cli_settings_commands[];
 extern const ScimCliCommand scim_cli_leads_commands[];
 extern const ScimCliCommand scim_cli_events_commands[];
+extern const ScimCliCommand scim_cli_sales_commands[];
 
 /* --format of list and show commands.  Text is for people and may change;
  * CSV has a header row of the JSON keys; JSON is an array of objects (one

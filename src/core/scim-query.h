@@ -20,14 +20,60 @@ typedef enum
 } ScimListKind;
 
 /**
+ * ScimDueFilter:
+ * @SCIM_DUE_ANY: any due date, or none
+ * @SCIM_DUE_OVERDUE: planned tasks past due: a task with a time once the
+ *   time has passed, a task for a day once that (local) day is over
+ * @SCIM_DUE_TODAY: due today, the local day
+ * @SCIM_DUE_WEEK: due from today on, seven local days including today
+ * @SCIM_DUE_NONE: without a due date
+ *
+ * Which tasks by their due date.
+ */
+typedef enum
+{
+  SCIM_DUE_ANY,
+  SCIM_DUE_OVERDUE,
+  SCIM_DUE_TODAY,
+  SCIM_DUE_WEEK,
+  SCIM_DUE_NONE,
+} ScimDueFilter;
+
+/**
+ * ScimSaleSignal:
+ * @SCIM_SALE_SIGNAL_NONE: every sale
+ * @SCIM_SALE_SIGNAL_NO_PLAN: sales that are not lost and have no planned task
+ * @SCIM_SALE_SIGNAL_IDLE: sales in work (an open stage, or paused past
+ *   their date) without a stage move, a closed task or a sales-book event in
+ *   the last @idle_days days
+ *
+ * The signals of broken discipline, as filters of the sales list.
+ */
+typedef enum
+{
+  SCIM_SALE_SIGNAL_NONE,
+  SCIM_SALE_SIGNAL_NO_PLAN,
+  SCIM_SALE_SIGNAL_IDLE,
+} ScimSaleSignal;
+
+/* Sales without activity for this many days are idle unless a query says otherwise. */
+#define SCIM_DEFAULT_IDLE_DAYS 14
+
+/**
  * ScimQuery:
  * @kind: what to list
  * @owner_id: only rows of this user (owner, author), or 0
  * @product_id: only rows of this product, or 0
  * @client_id: only rows of this client, or 0 (sales, tasks, events, contacts)
- * @sale_id: only rows of this sale, or 0
+ * @sale_id: only rows of this sale, or 0; a sale's tasks then come in the
+ *   order of its plan
  * @state: only rows in this state (a contact's role, a stage's kind, a user's role), or %NULL
  * @search: free text, or %NULL
+ * @stage_id: sales at this stage, tasks of sales at this stage, or 0
+ * @due: tasks by their due date
+ * @signal: sales by a signal of broken discipline
+ * @idle_days: for %SCIM_SALE_SIGNAL_IDLE; 0: %SCIM_DEFAULT_IDLE_DAYS
+ * @now: UTC seconds that @due and @signal count from; 0: the clock
  * @since: events at or after this time (UTC seconds), or 0
  * @until: events before this time (UTC seconds), or 0
  * @only_unread: only events the signed-in user has not read
@@ -44,6 +90,11 @@ typedef struct
   gint64       sale_id;
   char        *state;
   char        *search;
+  gint64          stage_id;
+  ScimDueFilter   due;
+  ScimSaleSignal  signal;
+  guint           idle_days;
+  gint64          now;
   gint64          since;
   gint64          until;
   gboolean        only_unread;

@@ -254,10 +254,12 @@ scim_sale_class_init (ScimSaleClass *klass)
   add_int (record_class, "amount");
   add_int (record_class, "expected-close");
   add_string (record_class, "lost-reason");
+  add_int (record_class, "paused-until");
   add_int (record_class, "stage-entered-at");
   add_int (record_class, "closed-at");
   add_int (record_class, "created-at");
   add_int (record_class, "open-tasks");
+  add_int (record_class, "last-activity-at");
 }
 
 static void

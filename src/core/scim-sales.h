@@ -13,6 +13,13 @@ G_BEGIN_DECLS
  * keeps its plan read-only until it is moved back. */
 
 /* Sale */
+gint64      scim_store_add_sale        (ScimStore   *store,
+                                        gint64       client_id,
+                                        gint64       product_id,
+                                        gint64       owner_id,        /* 0: the signed-in user */
+                                        gint64       amount,
+                                        gint64       expected_close,
+                                        GError     **error);
 gboolean    scim_store_update_sale     (ScimStore   *store,
                                         gint64       sale_id,
                                         gint64       version,
@@ -41,6 +48,7 @@ typedef struct
 } ScimStageMove;
 
 void        scim_stage_move_free       (ScimStageMove *move);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimStageMove, scim_stage_move_free)
 GPtrArray  *scim_store_sale_history    (ScimStore   *store,
                                         gint64       sale_id,
                                         GError     **error);
@@ -133,8 +141,13 @@ typedef struct
 } ScimDiscipline;
 
 void        scim_discipline_free       (ScimDiscipline *discipline);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimDiscipline, scim_discipline_free)
 GPtrArray  *scim_store_discipline      (ScimStore   *store,
+                                        guint        idle_days,       /* 0: SCIM_DEFAULT_IDLE_DAYS */
+                                        GError     **error);
+GPtrArray  *scim_store_discipline_at   (ScimStore   *store,
                                         guint        idle_days,
+                                        gint64       now,             /* UTC seconds; 0: the clock */
                                         GError     **error);
 
 G_END_DECLS

@@ -331,11 +331,90 @@ static const char schema_v4[] =
   "CREATE INDEX sales_lead ON sales (lead_id) WHERE lead_id IS NOT NULL;"
   "CREATE INDEX leads_client ON leads (client_id) WHERE client_id IS NOT NULL;";
 
+/* Version 5: Plan & control.  The usual tasks per product and stage, and
+ * what the control view needs to stay fast on 200,000 sales and a million
+ * tasks: each sale keeps its number of planned tasks ("no plan" is then an
+ * index range, not a probe per sale) and the time of its last activity (a
+ * stage move, a closed task, a sales-book event), both kept by triggers; the
+ * due index covers what the overdue list sorts by. */
+static const char schema_v5[] =
+  "CREATE TABLE plan_templates ("
+  "  id INTEGER PRIMARY KEY,"
+  "  product_id INTEGER NOT NULL REFERENCES products (id) ON DELETE CASCADE,"
+  "  stage_id INTEGER NOT NULL REFERENCES stages (id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL DEFAULT 0 CHECK (position >= 0),"
+  "  title TEXT NOT NULL CHECK (length(trim(title)) > 0),"
+  "  notes TEXT NOT NULL DEFAULT '',"
+  "  due_in_days INTEGER NOT NULL DEFAULT 0 CHECK (due_in_days >= 0),"
+  "  version INTEGER NOT NULL DEFAULT 1"
+  ");"
+  "CREATE INDEX plan_templates_stage ON plan_templates (stage_id, position);"
+  "CREATE INDEX plan_templates_product ON plan_templates (product_id);"
+  /* A template's stage belongs to its product. */
+  "CREATE TRIGGER plan_templates_stage_product BEFORE INSERT ON plan_templates "
+  "WHEN (SELECT product_id FROM stages WHERE id = NEW.stage_id) IS NOT NEW.product_id "
+  "BEGIN SELECT RAISE(ABORT, 'stage does not belong to the product of the template'); END;"
+
+  "ALTER TABLE sales ADD COLUMN open_tasks INTEGER NOT NULL DEFAULT 0;"
+  "ALTER TABLE sales ADD COLUMN last_activity_at INTEGER;"
+  "UPDATE sales SET open_tasks = c.n FROM "
+  "  (SELECT sale_id, count(*) AS n FROM tasks WHERE state = 'planned' GROUP BY sale_id) c "
+  "WHERE c.sale_id = sales.id;"
+  "UPDATE sales SET last_activity_at = stage_entered_at;"
+  "UPDATE sales SET last_activity_at = max(last_activity_at, c.at) FROM "
+  "  (SELECT sale_id, max(closed_at) AS at FROM tasks WHERE closed_at IS NOT NULL GROUP BY sale_id) c "
+  "WHERE c.sale_id = sales.id;"
+  /* An event counts when it happened, or when it was written down if that
+   * was before: planning a meeting is activity too. */
+  "UPDATE sales SET last_activity_at = max(last_activity_at, e.at) FROM "
+  "  (SELECT sale_id, max(min(at, created_at)) AS at FROM events GROUP BY sale_id) e "
+  "WHERE e.sale_id = sales.id;"
+
+  "CREATE TRIGGER tasks_open_insert AFTER INSERT ON tasks WHEN NEW.state = 'planned' BEGIN"
+  "  UPDATE sales SET open_tasks = open_tasks + 1 WHERE id = NEW.sale_id;"
+  "END;"
+  "CREATE TRIGGER tasks_open_delete AFTER DELETE ON tasks WHEN OLD.state = 'planned' BEGIN"
+  "  UPDATE sales SET open_tasks = open_tasks - 1 WHERE id = OLD.sale_id;"
+  "END;"
+  "CREATE TRIGGER tasks_open_update AFTER UPDATE OF state, sale_id ON tasks "
+  "WHEN OLD.state = 'planned' OR NEW.state = 'planned' BEGIN"
+  "  UPDATE sales SET open_tasks = open_tasks - 1 WHERE id = OLD.sale_id AND OLD.state = 'planned';"
+  "  UPDATE sales SET open_tasks = open_tasks + 1 WHERE id = NEW.sale_id AND NEW.state = 'planned';"
+  "END;"
+
+  "CREATE TRIGGER sales_activity_insert AFTER INSERT ON sales BEGIN"
+  "  UPDATE sales SET last_activity_at = max(coalesce(NEW.last_activity_at, 0), NEW.stage_entered_at)"
+  "   WHERE id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER sales_activity_move AFTER UPDATE OF stage_entered_at ON sales "
+  "WHEN NEW.stage_entered_at > coalesce(NEW.last_activity_at, 0) BEGIN"
+  "  UPDATE sales SET last_activity_at = NEW.stage_entered_at WHERE id = NEW.id;"
+  "END;"
+  "CREATE TRIGGER tasks_activity_insert AFTER INSERT ON tasks WHEN NEW.closed_at IS NOT NULL BEGIN"
+  "  UPDATE sales SET last_activity_at = max(coalesce(last_activity_at, 0), NEW.closed_at) WHERE id = NEW.sale_id;"
+  "END;"
+  "CREATE TRIGGER tasks_activity_close AFTER UPDATE OF closed_at ON tasks WHEN NEW.closed_at IS NOT NULL BEGIN"
+  "  UPDATE sales SET last_activity_at = max(coalesce(last_activity_at, 0), NEW.closed_at) WHERE id = NEW.sale_id;"
+  "END;"
+  "CREATE TRIGGER events_activity_insert AFTER INSERT ON events BEGIN"
+  "  UPDATE sales SET last_activity_at = max(coalesce(last_activity_at, 0), min(NEW.at, NEW.created_at))"
+  "   WHERE id = NEW.sale_id;"
+  "END;"
+
+  /* Sales without a plan, by stage (not lost) and salesperson; sales in
+   * work (open or paused: not closed) by salesperson and last activity. */
+  "CREATE INDEX sales_no_plan ON sales (stage_id, owner_id, stage_entered_at) WHERE open_tasks = 0;"
+  "CREATE INDEX sales_in_work ON sales (owner_id, last_activity_at, paused_until) WHERE closed_at IS NULL;"
+  /* Overdue and due lists sort by due time, sale and position: covered. */
+  "DROP INDEX tasks_due;"
+  "CREATE INDEX tasks_due ON tasks (state, due_at, due_has_time, sale_id, position);";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
   { 3, schema_v3, NULL },
   { 4, schema_v4, NULL },
+  { 5, schema_v5, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

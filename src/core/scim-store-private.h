@@ -63,6 +63,8 @@ gboolean      _scim_tx_finish_update      (ScimTx        *tx,
 gboolean      _scim_store_require_writable (ScimStore    *self,
                                            GError       **error);
 char         *_scim_format_time           (gint64         unix_time);
+gint64        _scim_local_day_start       (gint64         unix_time,
+                                           int            days);
 
 #define SCIM_STMT_ROW  SQLITE_ROW
 #define SCIM_STMT_DONE SQLITE_DONE

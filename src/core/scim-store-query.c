@@ -116,12 +116,12 @@ static const ListSpec specs[] = {
     { "(SELECT c.name FROM clients c WHERE c.id = t.client_id)", NULL },
     "SELECT t.id, t.version, t.client_id, c.name AS client, t.product_id, p.name AS product, t.stage_id, "
     "st.name AS stage, st.kind AS stage_kind, t.owner_id, " USER_NAME ("u") " AS owner, t.amount, "
-    "t.expected_close, t.lost_reason, t.stage_entered_at, t.closed_at, t.created_at, "
-    "(SELECT count(*) FROM tasks k WHERE k.sale_id = t.id AND k.state = 'planned') AS open_tasks "
+    "t.expected_close, t.lost_reason, t.paused_until, t.stage_entered_at, t.closed_at, t.created_at, "
+    "t.open_tasks, t.last_activity_at "
     "FROM sales t JOIN clients c ON c.id = t.client_id JOIN products p ON p.id = t.product_id "
     "JOIN stages st ON st.id = t.stage_id JOIN users u ON u.id = t.owner_id "
     "WHERE t.id IN (SELECT value FROM json_each(?))",
-    { "sales", "clients", "products", "stages", "users", "tasks" } },
+    { "sales", "clients", "products", "stages", "users", "tasks", "events", NULL } },
   [SCIM_LIST_TASKS] = {
     "tasks", "t.state != 'planned', t.due_at IS NULL, t.due_at, t.sale_id, t.position, t.id", "t.owner_id",
     "t.state", { "t.title", "t.notes", "t.result", NULL },
@@ -206,6 +206,74 @@ escape_like (const char *text)
   return g_string_free (s, FALSE);
 }
 
+/* Tasks by due date; returns the order of the list, which, with the due
+ * date known to be set (and for overdue tasks the state to be planned),
+ * can follow the indexes without a sort by constants. */
+static const char *
+append_due_filter (GString         *sql,
+                   const ScimQuery *query,
+                   gint64           now)
+{
+  gint64 today = _scim_local_day_start (now, 0);
+  gint64 end = 0;
+
+  switch (query->due)
+    {
+    case SCIM_DUE_OVERDUE:
+      /* A task for a day is overdue once the day is over; one with a time,
+       * once the time has passed. */
+      g_string_append_printf (sql, " AND t.state = 'planned' AND t.due_at < %" G_GINT64_FORMAT
+                              " AND (t.due_has_time = 1 OR t.due_at < %" G_GINT64_FORMAT ")", now, today);
+      return "t.due_at, t.sale_id, t.position, t.id";
+    case SCIM_DUE_TODAY:
+      end = _scim_local_day_start (now, 1);
+      break;
+    case SCIM_DUE_WEEK:
+      end = _scim_local_day_start (now, 7);
+      break;
+    case SCIM_DUE_NONE:
+      g_string_append (sql, " AND t.due_at IS NULL");
+      return "t.state != 'planned', t.sale_id, t.position, t.id";
+    case SCIM_DUE_ANY:
+    default:
+      return specs[SCIM_LIST_TASKS].order;
+    }
+
+  /* Every state, spelled out, lets the (state, due_at) indexes serve a
+   * range of due dates when the list is not filtered by state. */
+  if (query->state == NULL)
+    g_string_append (sql, " AND t.state IN ('planned', 'done', 'failed', 'cancelled')");
+  g_string_append_printf (sql, " AND t.due_at >= %" G_GINT64_FORMAT " AND t.due_at < %" G_GINT64_FORMAT,
+                          today, end);
+  return "t.state != 'planned', t.due_at, t.sale_id, t.position, t.id";
+}
+
+/* Sales by a signal of broken discipline, on the counters of schema
+ * version 5 (sales.open_tasks, sales.last_activity_at) and their partial
+ * indexes.  Idle sales come longest idle first. */
+static const char *
+append_signal_filter (GString         *sql,
+                      const ScimQuery *query,
+                      gint64           now)
+{
+  guint days = query->idle_days != 0 ? query->idle_days : SCIM_DEFAULT_IDLE_DAYS;
+
+  switch (query->signal)
+    {
+    case SCIM_SALE_SIGNAL_NO_PLAN:
+      g_string_append (sql, " AND t.open_tasks = 0 AND t.stage_id IN (SELECT id FROM stages WHERE kind != 'lost')");
+      return specs[SCIM_LIST_SALES].order;
+    case SCIM_SALE_SIGNAL_IDLE:
+      g_string_append_printf (sql, " AND t.closed_at IS NULL AND t.last_activity_at < %" G_GINT64_FORMAT
+                              " AND coalesce(t.paused_until, 0) < %" G_GINT64_FORMAT,
+                              now - (gint64) days * 24 * 3600, now);
+      return "t.last_activity_at, t.id";
+    case SCIM_SALE_SIGNAL_NONE:
+    default:
+      return specs[SCIM_LIST_SALES].order;
+    }
+}
+
 /* The Sales book's own filters.  "Only unread" is a range of the index on
  * (created_at, author_id) from the user's watermark (schema version 6):
  * written after it, by someone else, and not marked read one by one. */
@@ -267,6 +335,8 @@ query_ids_cb (ScimTx    *tx,
   g_autofree char *like = NULL;
   sqlite3_stmt *stmt = NULL;
   sqlite3 *db = _scim_store_get_db (tx->store);
+  const char *order = spec->order;
+  gint64 now = query->now != 0 ? query->now : g_get_real_time () / G_USEC_PER_SEC;
   int rc, index = 1;
 
   g_string_printf (sql, "SELECT t.id FROM %s t WHERE 1", spec->table);
@@ -291,6 +361,17 @@ query_ids_cb (ScimTx    *tx,
       g_string_append_printf (sql, " AND %s = ?%d", spec->state_column, index++);
       g_ptr_array_add (binds, g_strdup (query->state));
     }
+  if (query->stage_id != 0 && query->kind == SCIM_LIST_SALES)
+    g_string_append_printf (sql, " AND t.stage_id = %" G_GINT64_FORMAT, query->stage_id);
+  if (query->stage_id != 0 && query->kind == SCIM_LIST_TASKS)
+    g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE stage_id = %" G_GINT64_FORMAT ")",
+                            query->stage_id);
+  if (query->kind == SCIM_LIST_TASKS && query->due != SCIM_DUE_ANY)
+    order = append_due_filter (sql, query, now);
+  if (query->kind == SCIM_LIST_SALES && query->signal != SCIM_SALE_SIGNAL_NONE)
+    order = append_signal_filter (sql, query, now);
+  if (query->kind == SCIM_LIST_TASKS && query->sale_id != 0)
+    order = "t.position, t.id";
   if (query->kind == SCIM_LIST_EVENTS)
     append_event_filters (sql, binds, &index, query, tx->user_id);
   if (query->search != NULL && query->search[0] != '\0' && spec->search_columns[0] != NULL)
@@ -305,7 +386,7 @@ query_ids_cb (ScimTx    *tx,
                                 spec->search_columns[i], search_index);
       g_string_append (sql, ")");
     }
-  g_string_append_printf (sql, " ORDER BY %s", spec->order);
+  g_string_append_printf (sql, " ORDER BY %s", order);
 
   rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
