@@ -505,6 +505,80 @@ test_migrate_from_v4 (void)
 }
 
 static void
+test_migrate_from_v5 (void)
+{
+  g_autofree char *path = load_fixture ("v5.db", "schema-v5.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ScimUser) ivanov = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  ScimEventFields fields = { 1, "call", "Звонок бухгалтеру", NULL, 0 };
+  gint64 event_id;
+  static const char *indexes[] = {
+    "event_history_event", "event_history_sale", "event_reads_event", "events_created", "events_kind",
+    "events_planned",
+  };
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 5);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 5);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* Every row kept; version 6's tables and indexes. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_history"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_reads"), ==, 0);
+  for (guint i = 0; i < G_N_ELEMENTS (indexes); i++)
+    {
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND name = '%s'",
+                                              indexes[i]);
+      g_assert_cmpint (raw_int (path, sql), ==, 1);
+    }
+
+  /* Everyone starts with the book read: a watermark per user at the newest
+   * event. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_read_upto"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_read_upto WHERE created_at = 1769817600 "
+                                  "AND event_id = 2"), ==, 3);
+  head = scim_store_sign_in (store, "head", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_count_unread_events (store, &error), ==, 0);
+
+  /* What version 6 is for: what a colleague writes is unread until read,
+   * and an edit keeps the version it replaces. */
+  ivanov = scim_store_sign_in (store, "ivanov", NULL, &error);
+  g_assert_no_error (error);
+  event_id = scim_store_add_event (store, &fields, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (event_id, ==, 3);
+  fields.title = "Звонок главному бухгалтеру";
+  g_assert_true (scim_store_update_event (store, event_id, 1, &fields, &error));
+  g_assert_no_error (error);
+  g_clear_object (&head);
+  head = scim_store_sign_in (store, "head", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_count_unread_events (store, &error), ==, 1);
+  g_assert_true (scim_store_mark_events_read (store, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_count_unread_events (store, &error), ==, 0);
+  scim_store_close (store);
+
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_history WHERE event_id = 3 AND action = 'update' "
+                                  "AND title = 'Звонок бухгалтеру' AND changed_by = 3"), ==, 1);
+  /* A user added later starts with everything read too. */
+  raw_exec (path, "INSERT INTO users (login, role, created_at) VALUES ('petrov', 'sales', 1800000000)");
+  g_assert_cmpint (raw_int (path, "SELECT event_id FROM event_read_upto WHERE user_id = "
+                                  "(SELECT id FROM users WHERE login = 'petrov')"), ==, 3);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1182,6 +1256,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v2", test_migrate_from_v2);
   g_test_add_func ("/store/migrate/from-v3", test_migrate_from_v3);
   g_test_add_func ("/store/migrate/from-v4", test_migrate_from_v4);
+  g_test_add_func ("/store/migrate/from-v5", test_migrate_from_v5);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -409,12 +409,65 @@ static const char schema_v5[] =
   "DROP INDEX tasks_due;"
   "CREATE INDEX tasks_due ON tasks (state, due_at, due_has_time, sale_id, position);";
 
+/* Version 6: the Sales book.  Each edit and delete of an event keeps the
+ * version it replaces (event_history; no link to the event, which may be
+ * gone).  Unread marks: a watermark per user, the key (created_at, id) of
+ * the newest event they have read all up to, and single marks above it; a
+ * new user, and everyone at this upgrade, starts with everything read.
+ * Indexes: unread counts are a range of events_created from the watermark;
+ * the book filtered by kind follows events_kind in display order; the
+ * events whose time has come are found through events_planned. */
+static const char schema_v6[] =
+  "CREATE TABLE event_history ("
+  "  id INTEGER PRIMARY KEY,"
+  "  event_id INTEGER NOT NULL,"
+  "  action TEXT NOT NULL CHECK (action IN ('update', 'delete')),"
+  "  changed_at INTEGER NOT NULL,"
+  "  changed_by INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+  "  sale_id INTEGER NOT NULL REFERENCES sales (id) ON DELETE CASCADE,"
+  "  kind TEXT NOT NULL,"
+  "  title TEXT NOT NULL,"
+  "  text TEXT NOT NULL,"
+  "  at INTEGER NOT NULL,"
+  "  author_id INTEGER REFERENCES users (id) ON DELETE SET NULL,"
+  "  version INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX event_history_event ON event_history (event_id, id);"
+  "CREATE INDEX event_history_sale ON event_history (sale_id);"
+
+  "CREATE TABLE event_read_upto ("
+  "  user_id INTEGER PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,"
+  "  created_at INTEGER NOT NULL,"
+  "  event_id INTEGER NOT NULL"
+  ");"
+  "CREATE TABLE event_reads ("
+  "  user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,"
+  "  event_id INTEGER NOT NULL REFERENCES events (id) ON DELETE CASCADE,"
+  "  PRIMARY KEY (user_id, event_id)"
+  ") WITHOUT ROWID;"
+  "CREATE INDEX event_reads_event ON event_reads (event_id);"
+
+  "CREATE INDEX events_created ON events (created_at, author_id);"
+  "CREATE INDEX events_kind ON events (kind, at);"
+  "CREATE INDEX events_planned ON events (at) WHERE planned = 1;"
+
+  "INSERT INTO event_read_upto (user_id, created_at, event_id) "
+  "SELECT id, coalesce((SELECT max(created_at) FROM events), 0), coalesce((SELECT max(id) FROM events), 0) "
+  "FROM users;"
+  "CREATE TRIGGER users_event_read_upto AFTER INSERT ON users BEGIN"
+  "  INSERT INTO event_read_upto (user_id, created_at, event_id)"
+  "   VALUES (NEW.id, coalesce((SELECT max(created_at) FROM events), 0), coalesce((SELECT max(id) FROM events), 0));"
+  "END;"
+  /* What was ahead when it was written and has come since. */
+  "UPDATE events SET planned = 0 WHERE planned = 1 AND at <= CAST(strftime('%s', 'now') AS INTEGER);";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
   { 3, schema_v3, NULL },
   { 4, schema_v4, NULL },
   { 5, schema_v5, NULL },
+  { 6, schema_v6, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

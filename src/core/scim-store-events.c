@@ -643,8 +643,9 @@ restore_event_cb (ScimTx    *tx,
 
   if (!settle_planned (tx, error))
     return FALSE;
-  /* Back under its own id and with its own time of writing, so it is
-   * unread again only for those who had not read it. */
+  /* Back under its own id and with its own time of writing: read for those
+   * whose watermark had passed it.  Single marks went with the delete, so
+   * it is unread again for whoever had marked only it. */
   if (!_scim_store_exec (tx->store, error,
                          "INSERT INTO events (id, sale_id, kind, title, text, at, planned, author_id, created_at, version) "
                          "VALUES (?, ?, ?, ?, ?, ?, ?, (SELECT id FROM users WHERE id = ?), ?, ?)",
