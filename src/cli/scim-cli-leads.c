@@ -133,7 +133,7 @@ run_subcommand (const char        *command,
           g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
           g_print ("%s\n", _("Subcommands:"));
           for (const SubCommand *s = subs; s->name != NULL; s++)
-            g_print ("  %s %-36s %s\n", command, s->parameters, _(s->summary));
+            g_print ("  %s %-42s %s\n", command, s->parameters, _(s->summary));
           g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
           return SCIM_CLI_OK;
         }
