@@ -34,5 +34,9 @@ if [ -x "$build/tests/bench-events" ]; then
   "$build/tests/bench-events" "$db"
 fi
 
+if [ -x "$build/tests/bench-funnel" ]; then
+  "$build/tests/bench-funnel" "$db"
+fi
+
 echo "== import of 100,000 leads from CSV into a fresh small demo database"
 "$build/tests/bench-import" "$dir/import"

@@ -579,6 +579,62 @@ test_migrate_from_v5 (void)
 }
 
 static void
+test_migrate_from_v6 (void)
+{
+  g_autofree char *path = load_fixture ("v6.db", "schema-v6.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  g_autoptr(ScimFunnel) funnel = NULL;
+  ScimFunnelFilter filter = { .product_id = 1 };
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) plan = g_string_new (NULL);
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 6);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 6);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* Version 7's index, and the funnel's pass over a product's history
+   * is a covering range of it. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                                  "AND name = 'stage_intervals_product_sale'"), ==, 1);
+  /* The indexes by salesperson and by client carry what the breakdowns sum. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_index_info ('sales_owner') "
+                                  "WHERE name IN ('amount', 'created_at', 'closed_at')"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_index_info ('sales_client') WHERE name = 'amount'"), ==, 1);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT sale_id, max(stage_id) FROM stage_intervals "
+                                           "WHERE product_id = 1 GROUP BY sale_id", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan->str, "COVERING INDEX stage_intervals_product_sale"));
+  g_assert_null (strstr (plan->str, "TEMP B-TREE"));
+
+  /* The fixture's two sales: one went 1 → 2 → 3 and works at 3, the other
+   * skipped 2 and won at 4.  Both reached 1, 2 and 3 (a skipped stage
+   * counts as passed); one of two went on from 3. */
+  funnel = scim_store_funnel (store, &filter, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (funnel->stages->len, ==, 5);
+  g_assert_cmpuint (((ScimFunnelStage *) g_ptr_array_index (funnel->stages, 2))->count, ==, 1);
+  g_assert_cmpuint (((ScimFunnelStage *) g_ptr_array_index (funnel->stages, 1))->reached, ==, 2);
+  g_assert_cmpuint (((ScimFunnelStage *) g_ptr_array_index (funnel->stages, 3))->reached, ==, 1);
+  g_assert_cmpint (funnel->worst_step, ==, 2);
+  g_assert_cmpuint (funnel->won, ==, 1);
+  scim_store_close (store);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1257,6 +1313,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v3", test_migrate_from_v3);
   g_test_add_func ("/store/migrate/from-v4", test_migrate_from_v4);
   g_test_add_func ("/store/migrate/from-v5", test_migrate_from_v5);
+  g_test_add_func ("/store/migrate/from-v6", test_migrate_from_v6);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -470,17 +470,28 @@ static const SubCommand funnel_subcommands[] = {
   { NULL }
 };
 
+/* With show or import, those; without a subcommand, the funnel's
+ * statistics and picture (scim-cli-funnel.c). */
 static int
 cmd_funnel (ScimCliGlobals  *g,
             int              argc,
             char           **argv)
 {
-  return run_subcommand ("funnel", funnel_subcommands, g, argc, argv);
+  static const char * const stats_options[] = { "--product", "--owner", "--as-of", "--output", "--mode", "--size", NULL };
+
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_strv_contains (value_options, argv[i]) || g_strv_contains (stats_options, argv[i]))
+        i++;
+      else if (argv[i][0] != '-')
+        return run_subcommand ("funnel", funnel_subcommands, g, argc, argv);
+    }
+  return scim_cli_funnel_stats (g, argc, argv);
 }
 
 const ScimCliCommand scim_cli_settings_commands[] = {
   { "users", N_("List and manage users: list, add, set-role, set-password"), cmd_users },
   { "products", N_("List the products: list"), cmd_products },
-  { "funnel", N_("Show or import a product’s funnel: show, import"), cmd_funnel },
+  { "funnel", N_("Funnel statistics and pictures; show or import a product’s funnel: show, import"), cmd_funnel },
   { NULL }
 };

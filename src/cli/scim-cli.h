@@ -40,6 +40,10 @@ extern ScimCliGlobals scim_cli_globals;
 extern const ScimCliCommand scim_cli_db_commands[];
 extern const ScimCliCommand scim_cli_settings_commands[];
 extern const ScimCliCommand scim_cli_leads_commands[];
+/* `funnel` without a subcommand (scim-cli-funnel.c). */
+int scim_cli_funnel_stats (ScimCliGlobals *globals,
+                           int             argc,
+                           char          **argv);
 extern const ScimCliCommand scim_cli_events_commands[];
 extern const ScimCliCommand scim_cli_sales_commands[];
 

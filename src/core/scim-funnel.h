@@ -39,6 +39,7 @@ typedef struct
   double  avg_days;         /* average days spent at this stage (from intervals) */
   guint   stuck;            /* sales longer here than stuck_days */
   double  observed_win_rate;/* of sales that reached this stage and closed, the share that won */
+  guint   closed;           /* of the sales that reached this stage, those now at a won or lost stage */
 } ScimFunnelStage;
 
 typedef struct
@@ -56,6 +57,10 @@ typedef struct
   gint64     forecast_amount;
   double     forecast_wins_configured;   /* the same from configured probabilities */
   gint64     forecast_amount_configured;
+  gint64     won_amount;
+  gint64     lost_amount;
+  gint64     paused_amount;
+  gint64     as_of;             /* the moment the numbers stand at: the filter's as_of, or when they were read */
 } ScimFunnel;
 
 void        scim_funnel_free     (ScimFunnel             *funnel);
@@ -85,6 +90,18 @@ typedef struct
   GArray    *column_ids;     /* gint64 */
   GArray    *counts;         /* guint, rows × columns, row-major */
   GArray    *amounts;        /* gint64, rows × columns */
+  /* Totals of every sale the filter matches, also with max_rows: the rows
+   * then need not add up to them. */
+  GArray    *row_counts;     /* guint, per row */
+  GArray    *row_amounts;    /* gint64, per row */
+  GArray    *column_counts;  /* guint, per column */
+  GArray    *column_amounts; /* gint64, per column */
+  guint      total_count;
+  gint64     total_amount;
+  /* SCIM_PIVOT_STAGE_PRODUCT: rows are stage names shared by funnels; the
+   * stage of each cell (0: that product has no such stage), for listing
+   * its sales.  NULL for the other kinds. */
+  GArray    *cell_stage_ids; /* gint64, rows × columns */
 } ScimPivot;
 
 void        scim_pivot_free      (ScimPivot              *pivot);
@@ -155,6 +172,10 @@ typedef struct
 {
   int    stage_index;        /* index in ScimFunnel.stages */
   double x, y, width, height;
+  /* Where its text went: inside the band, or beside it when the band is
+   * too narrow. */
+  double label_x, label_y, label_width, label_height;
+  int    funnel_index;       /* which funnel of scim_funnel_paint_grid() */
 } ScimFunnelBand;
 
 GArray     *scim_funnel_paint    (cairo_t               *cr,
@@ -170,6 +191,21 @@ void        scim_funnel_paint_many (cairo_t             *cr,
                                   GPtrArray             *funnels,
                                   ScimFunnelMode         mode,
                                   const ScimFunnelStyle *style);
+/* The same, returning the bands of every funnel (funnel_index set). */
+GArray     *scim_funnel_paint_grid (cairo_t             *cr,
+                                  double                 width,
+                                  double                 height,
+                                  GPtrArray             *funnels,
+                                  ScimFunnelMode         mode,
+                                  const ScimFunnelStyle *style);
+/* The band under a point, or -1. */
+int         scim_funnel_band_at  (GArray                *bands,
+                                  double                 x,
+                                  double                 y);
+/* One sentence about a stage, for tooltips and accessible descriptions. */
+char       *scim_funnel_describe_stage (const ScimFunnel *funnel,
+                                  guint                  stage_index,
+                                  ScimFunnelMode         mode);
 
 typedef enum
 {
@@ -182,6 +218,14 @@ gboolean    scim_funnel_export   (GPtrArray             *funnels,   /* one or mo
                                   ScimFunnelMode         mode,
                                   ScimFunnelFormat       format,
                                   const char            *path,
+                                  int                    width,
+                                  int                    height,
+                                  GError               **error);
+/* The same onto a stream (standard output of the CLI, a print job). */
+gboolean    scim_funnel_export_to_stream (GPtrArray     *funnels,
+                                  ScimFunnelMode         mode,
+                                  ScimFunnelFormat       format,
+                                  GOutputStream         *stream,
                                   int                    width,
                                   int                    height,
                                   GError               **error);

@@ -461,6 +461,23 @@ static const char schema_v6[] =
   /* What was ahead when it was written and has come since. */
   "UPDATE events SET planned = 0 WHERE planned = 1 AND at <= CAST(strftime('%s', 'now') AS INTEGER);";
 
+/* Version 7: the Funnel module.  "Reached", conversion, time in stage and
+ * the observed win rates read every stay of every sale of a product in sale
+ * order; with stage_intervals_product_sale that is one contiguous, covering
+ * range per product (without it every interval was a row lookup: one
+ * product of the large demo took 150-250 ms instead of 30).  The
+ * salesperson × product and client × product breakdowns, the biggest
+ * clients and salesperson performance (with the time from creation to
+ * closing) sum amounts and times: those columns join the indexes by
+ * salesperson and by client, so these are covering scans instead of
+ * 200,000 row lookups. */
+static const char schema_v7[] =
+  "CREATE INDEX stage_intervals_product_sale ON stage_intervals (product_id, sale_id, stage_id, entered_at, left_at);"
+  "DROP INDEX sales_owner;"
+  "CREATE INDEX sales_owner ON sales (owner_id, product_id, stage_id, amount, created_at, closed_at);"
+  "DROP INDEX sales_client;"
+  "CREATE INDEX sales_client ON sales (client_id, product_id, amount);";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
@@ -468,6 +485,7 @@ static const ScimMigration migrations[] = {
   { 4, schema_v4, NULL },
   { 5, schema_v5, NULL },
   { 6, schema_v6, NULL },
+  { 7, schema_v7, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);
