@@ -167,7 +167,8 @@ typedef struct
 void        scim_funnel_style_init_default (ScimFunnelStyle *style,
                                             gboolean         dark);
 
-/* Where each band of the last paint went, for hover and clicks. */
+/* Where each band of the last paint went, for hover and clicks: the
+ * funnel's bands top to bottom, then the paused and lost boxes beside it. */
 typedef struct
 {
   int    stage_index;        /* index in ScimFunnel.stages */
