@@ -55,8 +55,10 @@ scim_edit_dialog_dispose (GObject *object)
   ScimEditDialog *self = SCIM_EDIT_DIALOG (object);
   ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
 
+  /* No gtk_widget_dispose_template() here: GTK 4.8 checks the template of
+   * the instance's own class, which a subclass does not have.  The window
+   * destroys its content itself. */
   g_clear_object (&priv->store);
-  gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_EDIT_DIALOG);
 
   G_OBJECT_CLASS (scim_edit_dialog_parent_class)->dispose (object);
 }
