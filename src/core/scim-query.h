@@ -46,6 +46,8 @@ typedef enum
  * @SCIM_SALE_SIGNAL_IDLE: sales in work (an open stage, or paused past
  *   their date) without a stage move, a closed task or a sales-book event in
  *   the last @idle_days days
+ * @SCIM_SALE_SIGNAL_STUCK: sales longer at their stage than its "stuck
+ *   after N days", the oldest first
  *
  * The signals of broken discipline, as filters of the sales list.
  */
@@ -54,6 +56,7 @@ typedef enum
   SCIM_SALE_SIGNAL_NONE,
   SCIM_SALE_SIGNAL_NO_PLAN,
   SCIM_SALE_SIGNAL_IDLE,
+  SCIM_SALE_SIGNAL_STUCK,
 } ScimSaleSignal;
 
 /* Sales without activity for this many days are idle unless a query says otherwise. */

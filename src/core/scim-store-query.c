@@ -268,6 +268,12 @@ append_signal_filter (GString         *sql,
                               " AND coalesce(t.paused_until, 0) < %" G_GINT64_FORMAT,
                               now - (gint64) days * 24 * 3600, now);
       return "t.last_activity_at, t.id";
+    case SCIM_SALE_SIGNAL_STUCK:
+      /* Longer at the stage than the stage allows; the oldest first. */
+      g_string_append_printf (sql, " AND t.closed_at IS NULL AND EXISTS (SELECT 1 FROM stages st WHERE st.id = t.stage_id"
+                              " AND st.stuck_days > 0 AND st.kind IN ('open', 'paused')"
+                              " AND t.stage_entered_at < %" G_GINT64_FORMAT " - st.stuck_days * 86400)", now);
+      return "t.stage_entered_at, t.id";
     case SCIM_SALE_SIGNAL_NONE:
     default:
       return specs[SCIM_LIST_SALES].order;
