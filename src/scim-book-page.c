@@ -205,6 +205,43 @@ mark_all_read_action (GtkWidget  *widget,
     scim_store_run_async (self->store, mark_read_thread, NULL, NULL, NULL, on_marked_cb, g_object_ref (self));
 }
 
+static gpointer
+restore_thread (ScimStore     *store,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  return scim_store_restore_event (store, data, error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+on_undo_delete_cb (AdwToast     *toast,
+                   ScimBookPage *self)
+{
+  GVariant *row = g_object_get_data (G_OBJECT (toast), "scim-row");
+
+  scim_store_run_async (self->store, restore_thread, g_variant_ref (row), (GDestroyNotify) g_variant_unref, NULL,
+                        on_marked_cb, g_object_ref (self));
+}
+
+static void
+on_event_deleted_cb (ScimEventDialog *dialog,
+                     GVariant        *row,
+                     ScimBookPage    *self)
+{
+  GtkWidget *overlay = gtk_widget_get_ancestor (GTK_WIDGET (self), ADW_TYPE_TOAST_OVERLAY);
+  AdwToast *toast = adw_toast_new (_("Event deleted"));
+
+  adw_toast_set_button_label (toast, _("_Undo"));
+  g_object_set_data_full (G_OBJECT (toast), "scim-row", g_variant_ref (row), (GDestroyNotify) g_variant_unref);
+  g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_delete_cb), self, G_CONNECT_DEFAULT);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), toast);
+  else
+    g_object_unref (g_object_ref_sink (toast));
+  refilter (self);
+}
+
 static void
 on_event_activated_cb (ScimTimeline *timeline,
                        ScimRecord   *event,
@@ -228,6 +265,7 @@ on_event_activated_cb (ScimTimeline *timeline,
              (role >= SCIM_ROLE_HEAD || scim_record_get_int (event, "author-id") == scim_store_get_user_id (self->store));
   dialog = scim_event_dialog_new (parent, self->store, 0, event, editable);
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_event_saved_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (dialog, "deleted", G_CALLBACK (on_event_deleted_cb), self, G_CONNECT_DEFAULT);
 }
 
 static GtkDropDown *

@@ -8,6 +8,7 @@
 #include "scim-settings.h"
 #include "scim-client-dialog.h"
 #include "scim-contact-dialog.h"
+#include "scim-timeline.h"
 
 /* The client card: company or person, tax id, phones, e-mails, address,
  * website, target audience, client manager, notes, and the contacts with
@@ -35,6 +36,7 @@ struct _ScimClientDialog
   GtkListBox          *duplicates_list;
   AdwPreferencesGroup *contacts_group;
   GtkListBox          *contacts_list;
+  ScimRecordList      *events;
 
   gint64               client_id;
   gint64               version;
@@ -447,6 +449,7 @@ scim_client_dialog_dispose (GObject *object)
   g_clear_handle_id (&self->duplicate_source, g_source_remove);
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->events);
 
   G_OBJECT_CLASS (scim_client_dialog_parent_class)->dispose (object);
 }
@@ -569,6 +572,22 @@ scim_client_dialog_new (GtkWindow  *parent,
       adw_preferences_group_add (self->contacts_group, GTK_WIDGET (self->contacts_list));
       scim_edit_dialog_add_group (dialog, self->contacts_group);
       reload_contacts (self);
+
+      /* The client's sales book: the same timeline as the Sales book page. */
+      {
+        AdwPreferencesGroup *book = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+        g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_EVENTS);
+        GtkWidget *timeline = scim_timeline_new ();
+
+        adw_preferences_group_set_title (book, _("Sales Book"));
+        adw_preferences_group_set_description (book, _("Key events of all sales to this client"));
+        query->client_id = self->client_id;
+        self->events = scim_record_list_new (store, query);
+        scim_timeline_set_model (SCIM_TIMELINE (timeline), G_LIST_MODEL (self->events));
+        gtk_widget_set_size_request (timeline, -1, 280);
+        adw_preferences_group_add (book, timeline);
+        scim_edit_dialog_add_group (dialog, book);
+      }
     }
 
   g_signal_connect_object (self->tax_row, "changed", G_CALLBACK (on_identity_changed_cb), self, G_CONNECT_DEFAULT);

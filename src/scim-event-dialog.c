@@ -35,6 +35,13 @@ struct _ScimEventDialog
   GListModel     *sales;
 };
 
+enum {
+  DELETED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
 G_DEFINE_FINAL_TYPE (ScimEventDialog, scim_event_dialog, SCIM_TYPE_EDIT_DIALOG)
 
 static const char * const kinds[] = { "call", "meeting", "email", "proposal", "contract", "payment", "note", "other" };
@@ -238,6 +245,41 @@ on_sale_selected_cb (AdwComboRow     *row,
   load_stages (self);
 }
 
+static gpointer
+delete_thread (ScimStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  return scim_store_delete_event (store, GPOINTER_TO_SIZE (data), error);
+}
+
+static void
+on_deleted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ScimEventDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GVariant) row = scim_store_run_finish (SCIM_STORE (source), result, &error);
+
+  if (row == NULL)
+    {
+      scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), error->message);
+      return;
+    }
+  g_signal_emit (self, signals[DELETED], 0, row);
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void
+on_delete_clicked_cb (GtkButton       *button,
+                      ScimEventDialog *self)
+{
+  scim_store_run_async (scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), delete_thread,
+                        GSIZE_TO_POINTER (self->event_id), NULL, NULL, on_deleted_cb, g_object_ref (self));
+}
+
 static void
 scim_event_dialog_dispose (GObject *object)
 {
@@ -256,6 +298,13 @@ scim_event_dialog_class_init (ScimEventDialogClass *klass)
 {
   G_OBJECT_CLASS (klass)->dispose = scim_event_dialog_dispose;
   SCIM_EDIT_DIALOG_CLASS (klass)->save = scim_event_dialog_save;
+
+  /**
+   * ScimEventDialog::deleted:
+   * @row: the event as it was, for undo
+   */
+  signals[DELETED] = g_signal_new ("deleted", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                                   G_TYPE_NONE, 1, G_TYPE_VARIANT);
 }
 
 static void
@@ -341,6 +390,18 @@ scim_event_dialog_new (GtkWindow  *parent,
     }
   scim_edit_dialog_add_group (dialog, group);
   load_stages (self);
+
+  if (event != NULL && editable)
+    {
+      AdwPreferencesGroup *actions = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      GtkWidget *delete = gtk_button_new_with_mnemonic (_("_Delete Event"));
+
+      gtk_widget_add_css_class (delete, "destructive-action");
+      gtk_widget_set_halign (delete, GTK_ALIGN_START);
+      g_signal_connect_object (delete, "clicked", G_CALLBACK (on_delete_clicked_cb), self, G_CONNECT_DEFAULT);
+      adw_preferences_group_add (actions, delete);
+      scim_edit_dialog_add_group (dialog, actions);
+    }
 
   if (!editable)
     {

@@ -343,7 +343,8 @@ on_imported_cb (GObject      *source,
   if (outcome == NULL)
     {
       scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self),
-                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                                  g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+                                  g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CANCELLED)
                                   ? _("Import cancelled: nothing was written.") : error->message);
       return;
     }

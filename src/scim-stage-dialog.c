@@ -4,8 +4,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <stdlib.h>
 
 #include "scim-settings.h"
+#include "scim-sales.h"
 #include "scim-stage-dialog.h"
 
 /* Adds a stage to a funnel, or edits one.  The write runs on a worker; a
@@ -23,6 +25,7 @@ struct _ScimStageDialog
   GtkSpinButton *stuck_spin;
   GtkLabel      *error_label;
   GtkButton     *save_button;
+  GtkTextView   *template_view;
 
   ScimStore     *store;
   gint64         product_id;
@@ -53,6 +56,7 @@ typedef struct
   const char *kind;
   int    probability;
   int    stuck_days;
+  char  *template;
 } SaveJob;
 
 static void
@@ -62,6 +66,7 @@ save_job_free (gpointer data)
 
   g_free (job->name);
   g_free (job->description);
+  g_free (job->template);
   g_free (job);
 }
 
@@ -73,12 +78,84 @@ save_thread (ScimStore     *store,
 {
   SaveJob *job = data;
   ScimStageFields fields = { job->name, job->description, job->kind, job->probability, job->stuck_days };
+  g_autoptr(GArray) tasks = g_array_new (FALSE, TRUE, sizeof (ScimTemplateTask));
+  g_auto(GStrv) lines = g_strsplit (job->template, "\n", -1);
+  g_autoptr(GPtrArray) titles = g_ptr_array_new_with_free_func (g_free);
+  gint64 stage_id = job->stage_id;
 
-  if (job->stage_id == 0)
-    return scim_store_add_stage (store, job->product_id, job->position, &fields, error) != 0
-           ? GINT_TO_POINTER (TRUE) : NULL;
-  return scim_store_update_stage (store, job->stage_id, job->version, &fields, error)
-         ? GINT_TO_POINTER (TRUE) : NULL;
+  /* "Title; days" per line; an unreadable number of days is refused. */
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) parts = g_strsplit (lines[i], ";", 2);
+      char *title = parts[0] != NULL ? g_strstrip (g_strdup (parts[0])) : g_strdup ("");
+      ScimTemplateTask task = { NULL, "", 0 };
+
+      if (title[0] == '\0')
+        {
+          g_free (title);
+          continue;
+        }
+      if (parts[0] != NULL && parts[1] != NULL)
+        {
+          char *end = NULL;
+          g_autofree char *days = g_strstrip (g_strdup (parts[1]));
+          long value = strtol (days, &end, 10);
+
+          if (days[0] == '\0' || *end != '\0' || value < 0 || value > 3650)
+            {
+              g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
+                           _("Usual tasks, line %u: write the days until due as a number, like “Call; 3”."), i + 1);
+              g_free (title);
+              return NULL;
+            }
+          task.due_in_days = (int) value;
+        }
+      g_ptr_array_add (titles, title);
+      task.title = title;
+      g_array_append_val (tasks, task);
+    }
+
+  if (stage_id == 0)
+    {
+      stage_id = scim_store_add_stage (store, job->product_id, job->position, &fields, error);
+      if (stage_id == 0)
+        return NULL;
+    }
+  else if (!scim_store_update_stage (store, job->stage_id, job->version, &fields, error))
+    return NULL;
+  if ((tasks->len > 0 || job->stage_id != 0) &&
+      !scim_store_set_plan_template (store, job->product_id, stage_id, (const ScimTemplateTask *) (gpointer) tasks->data,
+                                     tasks->len, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static gpointer
+load_template_thread (ScimStore     *store,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return scim_store_get_plan_template (store, GPOINTER_TO_SIZE (data), error);
+}
+
+static void
+on_template_loaded_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(ScimStageDialog) self = user_data;
+  g_autoptr(GPtrArray) tasks = scim_store_run_finish (SCIM_STORE (source), result, NULL);
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  if (tasks == NULL)
+    return;
+  for (guint i = 0; i < tasks->len; i++)
+    {
+      GStrv task = g_ptr_array_index (tasks, i);
+      g_string_append_printf (text, "%s; %s\n", task[0], task[2] != NULL ? task[2] : "0");
+    }
+  gtk_text_buffer_set_text (gtk_text_view_get_buffer (self->template_view), text->str, -1);
 }
 
 static void
@@ -142,6 +219,7 @@ scim_stage_dialog_class_init (ScimStageDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScimStageDialog, probability_spin);
   gtk_widget_class_bind_template_child (widget_class, ScimStageDialog, save_button);
   gtk_widget_class_bind_template_child (widget_class, ScimStageDialog, stuck_spin);
+  gtk_widget_class_bind_template_child (widget_class, ScimStageDialog, template_view);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -190,6 +268,8 @@ scim_stage_dialog_new (GtkWindow *parent,
           adw_combo_row_set_selected (self->kind_row, i);
       gtk_spin_button_set_value (self->probability_spin, (double) scim_record_get_int (record, "probability"));
       gtk_spin_button_set_value (self->stuck_spin, (double) scim_record_get_int (record, "stuck-days"));
+      scim_store_run_async (store, load_template_thread, GSIZE_TO_POINTER (self->stage_id), NULL, NULL,
+                            on_template_loaded_cb, g_object_ref (self));
     }
   else
     gtk_window_set_title (GTK_WINDOW (self), _("New Stage"));
@@ -218,6 +298,13 @@ scim_stage_dialog_save (ScimStageDialog *self)
   job->kind = kinds[MIN (kind, G_N_ELEMENTS (kinds) - 1)];
   job->probability = gtk_spin_button_get_value_as_int (self->probability_spin);
   job->stuck_days = gtk_spin_button_get_value_as_int (self->stuck_spin);
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (self->template_view);
+    GtkTextIter start, end;
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    job->template = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+  }
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
   scim_store_run_async (self->store, save_thread, job, save_job_free, NULL, on_saved_cb, g_object_ref (self));
