@@ -811,6 +811,16 @@ record_dropdown (GType       type,
   return GTK_DROP_DOWN (widget);
 }
 
+static void
+add_tab (AdwViewStack *stack,
+         GtkWidget    *child,
+         const char   *name,
+         const char   *title,
+         const char   *icon)
+{
+  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (stack, child, name, title), icon);
+}
+
 static GtkGrid *
 table_grid (void)
 {
@@ -967,8 +977,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
   adw_view_switcher_set_policy (ADW_VIEW_SWITCHER (switcher), ADW_VIEW_SWITCHER_POLICY_WIDE);
 
   self->stages_grid = table_grid ();
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->stages_grid)), "stages", _("Stages")),
-                                     "view-list-bullet-symbolic");
+  add_tab (self->tables, scrolled (GTK_WIDGET (self->stages_grid)), "stages", _("Stages"), "view-list-bullet-symbolic");
 
   self->sales_table = g_object_new (SCIM_TYPE_RECORD_TABLE, NULL);
   scim_record_table_set_kind (self->sales_table, SCIM_LIST_SALES);
@@ -982,8 +991,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
   scim_record_table_add_column (self->sales_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->sales_table, _("Amount"), "amount", SCIM_CELL_MONEY, FALSE);
   g_signal_connect_object (self->sales_table, "activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, GTK_WIDGET (self->sales_table), "sales", _("Sales")),
-                                     "view-list-symbolic");
+  add_tab (self->tables, GTK_WIDGET (self->sales_table), "sales", _("Sales"), "view-list-symbolic");
 
   pivot_box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   pivot_model = gtk_string_list_new (pivot_labels);
@@ -996,8 +1004,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
   self->pivot_grid = table_grid ();
   gtk_box_append (GTK_BOX (pivot_box), GTK_WIDGET (self->pivot_dropdown));
   gtk_box_append (GTK_BOX (pivot_box), scrolled (GTK_WIDGET (self->pivot_grid)));
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, pivot_box, "pivot", _("Breakdowns")),
-                                     "view-grid-symbolic");
+  add_tab (self->tables, pivot_box, "pivot", _("Breakdowns"), "view-grid-symbolic");
 
   self->stuck_table = g_object_new (SCIM_TYPE_RECORD_TABLE, NULL);
   scim_record_table_set_kind (self->stuck_table, SCIM_LIST_SALES);
@@ -1010,15 +1017,12 @@ scim_funnel_page_init (ScimFunnelPage *self)
   scim_record_table_add_column (self->stuck_table, _("Since"), "stage-entered-at", SCIM_CELL_DATE, FALSE);
   scim_record_table_add_column (self->stuck_table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
   g_signal_connect_object (self->stuck_table, "activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, GTK_WIDGET (self->stuck_table), "stuck", _("Stuck")),
-                                     "dialog-warning-symbolic");
+  add_tab (self->tables, GTK_WIDGET (self->stuck_table), "stuck", _("Stuck"), "dialog-warning-symbolic");
 
   self->people_grid = table_grid ();
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->people_grid)), "people", _("Salespeople")),
-                                     "avatar-default-symbolic");
+  add_tab (self->tables, scrolled (GTK_WIDGET (self->people_grid)), "people", _("Salespeople"), "avatar-default-symbolic");
   self->cross_grid = table_grid ();
-  adw_view_stack_page_set_icon_name (adw_view_stack_add_titled (self->tables, scrolled (GTK_WIDGET (self->cross_grid)), "cross", _("Cross-sell")),
-                                     "starred-symbolic");
+  add_tab (self->tables, scrolled (GTK_WIDGET (self->cross_grid)), "cross", _("Cross-sell"), "starred-symbolic");
 
   gtk_box_append (GTK_BOX (right), switcher);
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->tables));
