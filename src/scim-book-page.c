@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-book-page.h"
+#include "scim-choices.h"
 #include "scim-event-dialog.h"
 #include "scim-events.h"
 #include "scim-timeline.h"
@@ -22,6 +23,8 @@ struct _ScimBookPage
   GtkSearchEntry  *search_entry;
   GtkDropDown     *kind_dropdown;
   GtkDropDown     *period_dropdown;
+  GtkDropDown     *author_dropdown;
+  GtkDropDown     *product_dropdown;
   GtkToggleButton *mine_button;
   GtkToggleButton *unread_button;
   GtkLabel        *count_label;
@@ -61,6 +64,8 @@ build_query (ScimBookPage *self,
     query->search = g_strdup (text);
   if (kind > 0 && kind < G_N_ELEMENTS (kind_ids))
     query->event_kind = g_strdup (kind_ids[kind]);
+  query->owner_id = scim_choices_get_id (self->author_dropdown);
+  query->product_id = scim_choices_get_id (self->product_dropdown);
   if (self->store != NULL && gtk_toggle_button_get_active (self->mine_button))
     query->owner_id = scim_store_get_user_id (self->store);
   query->only_unread = gtk_toggle_button_get_active (self->unread_button);
@@ -268,6 +273,60 @@ on_event_activated_cb (ScimTimeline *timeline,
   g_signal_connect_object (dialog, "deleted", G_CALLBACK (on_event_deleted_cb), self, G_CONNECT_DEFAULT);
 }
 
+typedef struct
+{
+  GListModel *users;
+  GListModel *products;
+} Lists;
+
+static void
+lists_free (gpointer data)
+{
+  Lists *lists = data;
+
+  g_clear_object (&lists->users);
+  g_clear_object (&lists->products);
+  g_free (lists);
+}
+
+static gpointer
+lists_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(ScimQuery) users = scim_query_new (SCIM_LIST_USERS);
+  g_autoptr(ScimQuery) products = scim_query_new (SCIM_LIST_PRODUCTS);
+  Lists *lists = g_new0 (Lists, 1);
+
+  if ((lists->users = scim_store_list (store, users, error)) == NULL ||
+      (lists->products = scim_store_list (store, products, error)) == NULL)
+    {
+      lists_free (lists);
+      return NULL;
+    }
+  return lists;
+}
+
+static void
+on_lists_cb (GObject      *source,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(ScimBookPage) self = user_data;
+  Lists *lists = scim_store_run_finish (SCIM_STORE (source), result, NULL);
+
+  if (lists == NULL)
+    return;
+  g_signal_handlers_block_by_func (self->author_dropdown, on_filter_changed_cb, self);
+  g_signal_handlers_block_by_func (self->product_dropdown, on_filter_changed_cb, self);
+  scim_choices_fill (self->author_dropdown, lists->users, _("Every author"), FALSE);
+  scim_choices_fill (self->product_dropdown, lists->products, _("All products"), FALSE);
+  g_signal_handlers_unblock_by_func (self->author_dropdown, on_filter_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->product_dropdown, on_filter_changed_cb, self);
+  lists_free (lists);
+}
+
 static GtkDropDown *
 dropdown (const char * const *labels,
           const char         *accessible)
@@ -349,6 +408,12 @@ scim_book_page_init (ScimBookPage *self)
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
                            G_CONNECT_DEFAULT);
+  self->author_dropdown = scim_choices_new (SCIM_TYPE_USER, "display-name", _("Author"));
+  self->product_dropdown = scim_choices_new (SCIM_TYPE_PRODUCT, "name", _("Product"));
+  g_signal_connect_object (self->author_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
   self->mine_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("Only _mine")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->mine_button), _("Only events I wrote"));
   self->unread_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_Unread")));
@@ -365,6 +430,8 @@ scim_book_page_init (ScimBookPage *self)
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->search_entry));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->kind_dropdown));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->period_dropdown));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->author_dropdown));
+  gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->product_dropdown));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->mine_button));
   gtk_box_append (GTK_BOX (toolbar), GTK_WIDGET (self->unread_button));
   gtk_box_append (GTK_BOX (toolbar), read);
@@ -418,6 +485,7 @@ scim_book_page_set_store (ScimBookPage *self,
       g_signal_connect_object (self->planned, "loaded", G_CALLBACK (on_loaded_cb), self, G_CONNECT_DEFAULT);
       scim_timeline_set_model (self->timeline, G_LIST_MODEL (self->past));
       scim_timeline_set_model (self->coming, G_LIST_MODEL (self->planned));
+      scim_store_run_async (store, lists_thread, NULL, NULL, NULL, on_lists_cb, g_object_ref (self));
     }
   update_count (self);
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scim-choices.h"
 #include "scim-control-page.h"
 #include "scim-record-table.h"
 #include "scim-sale-window.h"
@@ -30,6 +31,7 @@ struct _ScimControlPage
   GtkFlowBox      *discipline_box;
   GtkDropDown     *due_dropdown;
   GtkDropDown     *owner_dropdown;
+  GtkDropDown     *product_dropdown;
   GtkToggleButton *mine_button;
   GtkToggleButton *no_plan_button;
   GtkToggleButton *idle_button;
@@ -74,6 +76,7 @@ adjust_tasks (ScimQuery *query,
   ScimControlPage *self = user_data;
 
   query->owner_id = chosen_owner (self);
+  query->product_id = scim_choices_get_id (self->product_dropdown);
   query->due = (ScimDueFilter) gtk_drop_down_get_selected (self->due_dropdown);
 }
 
@@ -84,6 +87,7 @@ adjust_sales (ScimQuery *query,
   ScimControlPage *self = user_data;
 
   query->owner_id = chosen_owner (self);
+  query->product_id = scim_choices_get_id (self->product_dropdown);
   query->signal = gtk_toggle_button_get_active (self->no_plan_button) ? SCIM_SALE_SIGNAL_NO_PLAN
                                                                      : SCIM_SALE_SIGNAL_IDLE;
   query->idle_days = IDLE_DAYS;
@@ -347,6 +351,32 @@ on_users_cb (GObject      *source,
   g_signal_handlers_unblock_by_func (self->owner_dropdown, on_filter_changed_cb, self);
 }
 
+static gpointer
+products_thread (ScimStore     *store,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_PRODUCTS);
+
+  return scim_store_list (store, query, error);
+}
+
+static void
+on_products_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ScimControlPage) self = user_data;
+  g_autoptr(GListModel) products = scim_store_run_finish (SCIM_STORE (source), result, NULL);
+
+  if (products == NULL)
+    return;
+  g_signal_handlers_block_by_func (self->product_dropdown, on_filter_changed_cb, self);
+  scim_choices_fill (self->product_dropdown, products, _("All products"), TRUE);
+  g_signal_handlers_unblock_by_func (self->product_dropdown, on_filter_changed_cb, self);
+}
+
 static GtkDropDown *
 dropdown (const char * const *labels,
           const char         *accessible)
@@ -418,7 +448,7 @@ scim_control_page_init (ScimControlPage *self)
     due_translated[i] = due_labels[i] != NULL ? _(due_labels[i]) : NULL;
 
   scim_record_table_set_kind (self->table, SCIM_LIST_TASKS);
-  scim_record_table_set_texts (self->table, _("Search tasks and results"),
+  scim_record_table_set_texts (self->table, _("Search tasks, results and clients"),
                                _("No tasks"), _("No task matches the filters."));
   scim_record_table_set_count_func (self->table, count_tasks);
   scim_record_table_set_states (self->table, translated, states, 0);
@@ -454,6 +484,10 @@ scim_control_page_init (ScimControlPage *self)
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->mine_button));
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->owner_dropdown));
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->due_dropdown));
+  self->product_dropdown = scim_choices_new (SCIM_TYPE_PRODUCT, "name", _("Product"));
+  g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  scim_record_table_add_tool (self->table, GTK_WIDGET (self->product_dropdown));
 
   scim_record_table_add_column (self->table, _("Due"), "due-at", SCIM_CELL_DATE, FALSE);
   scim_record_table_add_column (self->table, _("Task"), "title", SCIM_CELL_TEXT, TRUE);
@@ -505,6 +539,8 @@ scim_control_page_set_store (ScimControlPage *self,
       self->cancellable = g_cancellable_new ();
       g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
       scim_store_run_async (store, users_thread, NULL, NULL, self->cancellable, on_users_cb, g_object_ref (self));
+      scim_store_run_async (store, products_thread, NULL, NULL, self->cancellable, on_products_cb,
+                            g_object_ref (self));
       refresh_discipline (self);
     }
   scim_record_table_set_store (self->table, store);

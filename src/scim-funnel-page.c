@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 
+#include "scim-choices.h"
 #include "scim-funnel-chart.h"
 #include "scim-funnel-page.h"
 #include "scim-record-table.h"
@@ -187,13 +188,6 @@ percent (double value)
 
 /* Filters */
 
-static gint64
-selected_id (GtkDropDown *dropdown)
-{
-  ScimRecord *record = gtk_drop_down_get_selected_item (dropdown);
-
-  return record != NULL ? scim_record_get_id (record) : 0;
-}
 
 static gboolean
 read_filter (ScimFunnelPage   *self,
@@ -205,9 +199,9 @@ read_filter (ScimFunnelPage   *self,
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();
 
   memset (filter, 0, sizeof *filter);
-  filter->product_id = selected_id (self->product_dropdown);
-  filter->owner_id = selected_id (self->owner_dropdown);
-  filter->audience_id = selected_id (self->audience_dropdown);
+  filter->product_id = scim_choices_get_id (self->product_dropdown);
+  filter->owner_id = scim_choices_get_id (self->owner_dropdown);
+  filter->audience_id = scim_choices_get_id (self->audience_dropdown);
   if (period > 0 && period < G_N_ELEMENTS (months))
     {
       g_autoptr(GDateTime) since = g_date_time_add_months (now, -months[period]);
@@ -722,26 +716,6 @@ lists_free (gpointer data)
   g_free (lists);
 }
 
-static GListModel *
-with_all (GListModel *records,
-          GType       type,
-          const char *property,
-          const char *label)
-{
-  GListStore *store = g_list_store_new (type);
-  g_autoptr(ScimRecord) all = scim_record_new (type, 0);
-
-  g_object_set (all, property, label, NULL);
-  g_list_store_append (store, all);
-  for (guint i = 0; records != NULL && i < g_list_model_get_n_items (records); i++)
-    {
-      g_autoptr(ScimRecord) record = g_list_model_get_item (records, i);
-      if (type != SCIM_TYPE_PRODUCT || scim_record_get_bool (record, "active"))
-        g_list_store_append (store, record);
-    }
-  return G_LIST_MODEL (store);
-}
-
 static gpointer
 lists_thread (ScimStore     *store,
               gpointer       data,
@@ -771,45 +745,28 @@ on_lists_cb (GObject      *source,
   g_autoptr(ScimFunnelPage) self = user_data;
   g_autoptr(GError) error = NULL;
   Lists *lists = scim_store_run_finish (SCIM_STORE (source), result, &error);
-  g_autoptr(GListModel) products = NULL;
-  g_autoptr(GListModel) users = NULL;
-  g_autoptr(GListModel) audiences = NULL;
 
   if (lists == NULL)
     return;
-  products = with_all (lists->products, SCIM_TYPE_PRODUCT, "name", _("All products"));
-  users = with_all (lists->users, SCIM_TYPE_USER, "display-name", _("Everyone"));
-  audiences = with_all (lists->audiences, SCIM_TYPE_AUDIENCE, "name", _("All audiences"));
-  lists_free (lists);
-
   g_signal_handlers_block_by_func (self->product_dropdown, on_control_changed_cb, self);
   g_signal_handlers_block_by_func (self->owner_dropdown, on_control_changed_cb, self);
   g_signal_handlers_block_by_func (self->audience_dropdown, on_control_changed_cb, self);
-  gtk_drop_down_set_model (self->product_dropdown, products);
-  gtk_drop_down_set_model (self->owner_dropdown, users);
-  gtk_drop_down_set_model (self->audience_dropdown, audiences);
+  scim_choices_fill (self->product_dropdown, lists->products, _("All products"), TRUE);
+  scim_choices_fill (self->owner_dropdown, lists->users, _("Everyone"), FALSE);
+  scim_choices_fill (self->audience_dropdown, lists->audiences, _("All audiences"), FALSE);
   /* One product's funnel first, when there is one. */
-  gtk_drop_down_set_selected (self->product_dropdown, g_list_model_get_n_items (products) > 1 ? 1 : 0);
+  if (scim_choices_get_id (self->product_dropdown) == 0 &&
+      g_list_model_get_n_items (gtk_drop_down_get_model (self->product_dropdown)) > 1)
+    gtk_drop_down_set_selected (self->product_dropdown, 1);
   g_signal_handlers_unblock_by_func (self->product_dropdown, on_control_changed_cb, self);
   g_signal_handlers_unblock_by_func (self->owner_dropdown, on_control_changed_cb, self);
   g_signal_handlers_unblock_by_func (self->audience_dropdown, on_control_changed_cb, self);
+  lists_free (lists);
   refresh (self);
 }
 
 /* Building */
 
-static GtkDropDown *
-record_dropdown (GType       type,
-                 const char *property,
-                 const char *accessible)
-{
-  GtkWidget *widget = gtk_drop_down_new (NULL, gtk_property_expression_new (type, NULL, property));
-
-  gtk_drop_down_set_enable_search (GTK_DROP_DOWN (widget), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
-  gtk_widget_set_tooltip_text (widget, accessible);
-  return GTK_DROP_DOWN (widget);
-}
 
 static void
 add_tab (AdwViewStack *stack,
@@ -905,9 +862,9 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_widget_set_margin_top (controls, 8);
   gtk_widget_set_margin_bottom (controls, 8);
 
-  self->product_dropdown = record_dropdown (SCIM_TYPE_PRODUCT, "name", _("Product"));
-  self->owner_dropdown = record_dropdown (SCIM_TYPE_USER, "display-name", _("Salesperson"));
-  self->audience_dropdown = record_dropdown (SCIM_TYPE_AUDIENCE, "name", _("Client audience"));
+  self->product_dropdown = scim_choices_new (SCIM_TYPE_PRODUCT, "name", _("Product"));
+  self->owner_dropdown = scim_choices_new (SCIM_TYPE_USER, "display-name", _("Salesperson"));
+  self->audience_dropdown = scim_choices_new (SCIM_TYPE_AUDIENCE, "name", _("Client audience"));
   period_model = gtk_string_list_new (period_labels);
   self->period_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&period_model)), NULL));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->period_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-accept-dialog.h"
+#include "scim-choices.h"
 #include "scim-import-dialog.h"
 #include "scim-lead-dialog.h"
 #include "scim-leads.h"
@@ -28,6 +29,10 @@ struct _ScimLeadsPage
   GtkWidget       *reject_button;
   GtkWidget       *assign_button;
 
+  GtkDropDown     *owner_dropdown;
+  GtkDropDown     *period_dropdown;
+  GtkEntry        *source_entry;
+
   ScimStore       *store;
   GListModel      *products;
   GListModel      *users;
@@ -41,6 +46,34 @@ static char *
 count_leads (guint n)
 {
   return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u lead", "%'u leads", n), n);
+}
+
+static void
+adjust_query (ScimQuery *query,
+              gpointer   user_data)
+{
+  ScimLeadsPage *self = user_data;
+  const char *source = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
+
+  query->owner_id = scim_choices_get_id (self->owner_dropdown);
+  query->since = scim_choices_period_since (gtk_drop_down_get_selected (self->period_dropdown));
+  if (source != NULL && source[0] != '\0')
+    query->source = g_strdup (source);
+}
+
+static void
+on_filter_changed_cb (GObject       *object,
+                      GParamSpec    *pspec,
+                      ScimLeadsPage *self)
+{
+  scim_record_table_refilter (self->table);
+}
+
+static void
+on_source_changed_cb (GtkEditable   *editable,
+                      ScimLeadsPage *self)
+{
+  scim_record_table_refilter (self->table);
 }
 
 static GtkWindow *
@@ -627,6 +660,9 @@ on_lists_loaded_cb (GObject      *source,
     }
   g_set_object (&self->products, lists->products);
   g_set_object (&self->users, lists->users);
+  g_signal_handlers_block_by_func (self->owner_dropdown, on_filter_changed_cb, self);
+  scim_choices_fill (self->owner_dropdown, lists->users, _("Every salesperson"), FALSE);
+  g_signal_handlers_unblock_by_func (self->owner_dropdown, on_filter_changed_cb, self);
   self->may_accept = lists->may_accept;
   lists_free (lists);
 }
@@ -696,6 +732,32 @@ scim_leads_page_init (ScimLeadsPage *self)
                                _("No leads"), _("No lead matches the search and the filter."));
   scim_record_table_set_count_func (self->table, count_leads);
   scim_record_table_set_states (self->table, translated, states, 0);
+  scim_record_table_set_adjust_func (self->table, adjust_query, self);
+
+  {
+    static const char * const periods[] = { N_("Received any time"), N_("Received today"),
+                                             N_("Received this week"), N_("Received this month"),
+                                             N_("Received this quarter"), N_("Received this year"), NULL };
+
+    self->owner_dropdown = scim_choices_new (SCIM_TYPE_USER, "display-name", _("Salesperson"));
+    self->period_dropdown = scim_choices_new_strings (periods, _("Received"));
+    self->source_entry = GTK_ENTRY (gtk_entry_new ());
+    gtk_entry_set_placeholder_text (self->source_entry, _("Source or channel"));
+    gtk_editable_set_width_chars (GTK_EDITABLE (self->source_entry), 14);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->source_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Source or channel"), -1);
+    g_signal_connect_object (self->owner_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                             G_CONNECT_DEFAULT);
+    g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                             G_CONNECT_DEFAULT);
+    g_signal_connect_object (self->source_entry, "changed", G_CALLBACK (on_source_changed_cb), self,
+                             G_CONNECT_DEFAULT);
+    /* Each tool goes right after the state filter: add them in reverse. */
+    scim_record_table_add_tool (self->table, GTK_WIDGET (self->source_entry));
+    scim_record_table_add_tool (self->table, GTK_WIDGET (self->period_dropdown));
+    scim_record_table_add_tool (self->table, GTK_WIDGET (self->owner_dropdown));
+  }
+
   scim_record_table_add_column (self->table, _("Received"), "received-at", SCIM_CELL_DATE, FALSE);
   scim_record_table_add_column (self->table, _("Name"), "name", SCIM_CELL_TEXT, TRUE);
   scim_record_table_add_column (self->table, _("Company"), "company", SCIM_CELL_TEXT, TRUE);

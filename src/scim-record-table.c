@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scim-choices.h"
 #include "scim-record-table.h"
 
 /* A searchable, filterable table over a lazy ScimRecordList: the building
@@ -18,6 +19,7 @@ struct _ScimRecordTable
   GtkBox              *toolbar;
   GtkSearchEntry      *search_entry;
   GtkDropDown         *state_dropdown;
+  GtkDropDown         *sort_dropdown;
   GtkLabel            *count_label;
   GtkStack            *stack;
   GtkColumnView       *column_view;
@@ -69,6 +71,8 @@ build_query (ScimRecordTable *self)
     query->search = g_strdup (text);
   if (self->states != NULL && selected < g_strv_length (self->states) && self->states[selected][0] != '\0')
     query->state = g_strdup (self->states[selected]);
+  if (self->sort_dropdown != NULL)
+    query->sort = gtk_drop_down_get_selected (self->sort_dropdown);
   if (self->adjust_func != NULL)
     self->adjust_func (query, self->adjust_data);
   return query;
@@ -187,9 +191,21 @@ void
 scim_record_table_set_kind (ScimRecordTable *self,
                             ScimListKind     kind)
 {
+  const char * const *sorts;
+
   g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
   g_return_if_fail (self->list == NULL);
   self->kind = kind;
+
+  /* The orders the store offers for this list, and for tasks the groups. */
+  sorts = scim_list_kind_get_sorts (kind);
+  if (sorts != NULL && self->sort_dropdown == NULL)
+    {
+      self->sort_dropdown = scim_choices_new_strings (sorts, _("Order"));
+      g_signal_connect_object (self->sort_dropdown, "notify::selected", G_CALLBACK (on_state_selected_cb), self,
+                               G_CONNECT_DEFAULT);
+      gtk_box_insert_child_after (self->toolbar, GTK_WIDGET (self->sort_dropdown), GTK_WIDGET (self->state_dropdown));
+    }
 }
 
 /**

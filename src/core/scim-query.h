@@ -77,10 +77,12 @@ typedef enum
  * @signal: sales by a signal of broken discipline
  * @idle_days: for %SCIM_SALE_SIGNAL_IDLE; 0: %SCIM_DEFAULT_IDLE_DAYS
  * @now: UTC seconds that @due and @signal count from; 0: the clock
- * @since: events at or after this time (UTC seconds), or 0
- * @until: events before this time (UTC seconds), or 0
+ * @since: events (or leads received) at or after this time (UTC seconds), or 0
+ * @until: events (or leads received) before this time (UTC seconds), or 0
  * @only_unread: only events the signed-in user has not read
  * @event_kind: only events of this kind (scim_event_kinds()), or %NULL
+ * @sort: an index into scim_list_kind_get_sorts(), 0 for the list's own order
+ * @source: leads whose source or channel contains this text, or %NULL
  *
  * What a list shows.  Filters that do not apply to @kind are ignored.
  */
@@ -102,6 +104,8 @@ typedef struct
   gint64          until;
   gboolean        only_unread;
   char           *event_kind;
+  guint           sort;
+  char           *source;
 } ScimQuery;
 
 #define SCIM_TYPE_QUERY (scim_query_get_type ())
@@ -112,6 +116,7 @@ void        scim_query_free           (ScimQuery        *query);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimQuery, scim_query_free)
 
 GType       scim_list_kind_get_record_type (ScimListKind kind);
+const char * const *scim_list_kind_get_sorts (ScimListKind kind);
 gboolean    scim_list_kind_depends_on (ScimListKind      kind,
                                        const char       *entity);
 

@@ -33,6 +33,7 @@ scim_query_copy (const ScimQuery *query)
   *copy = *query;
   copy->state = g_strdup (query->state);
   copy->search = g_strdup (query->search);
+  copy->source = g_strdup (query->source);
   copy->event_kind = g_strdup (query->event_kind);
   return copy;
 }
@@ -44,6 +45,7 @@ scim_query_free (ScimQuery *query)
     return;
   g_free (query->state);
   g_free (query->search);
+  g_free (query->source);
   g_free (query->event_kind);
   g_free (query);
 }
@@ -124,7 +126,8 @@ static const ListSpec specs[] = {
     { "sales", "clients", "products", "stages", "users", "tasks", "events", NULL } },
   [SCIM_LIST_TASKS] = {
     "tasks", "t.state != 'planned', t.due_at IS NULL, t.due_at, t.sale_id, t.position, t.id", "t.owner_id",
-    "t.state", { "t.title", "t.notes", "t.result", NULL },
+    "t.state", { "t.title", "t.notes", "t.result",
+                 "(SELECT c.name FROM sales s JOIN clients c ON c.id = s.client_id WHERE s.id = t.sale_id)", NULL },
     "SELECT t.id, t.version, t.sale_id, c.name AS client, p.name AS product, t.title, t.notes, t.owner_id, "
     USER_NAME ("u") " AS owner, t.due_at, t.due_has_time, t.target_stage_id, ts.name AS target_stage, "
     "t.state, t.result, t.position, t.closed_at, st.name AS sale_stage "
@@ -156,6 +159,69 @@ static const ListSpec specs[] = {
     "WHERE t.id IN (SELECT value FROM json_each(?))",
     { "contacts", "clients", NULL } },
 };
+
+/* Other orders a person may choose, by index (0 is the list's own order).
+ * For tasks they group the rows: by salesperson, client or sale. */
+typedef struct
+{
+  const char *label;
+  const char *order;
+} Sort;
+
+static const Sort lead_sorts[] = {
+  { N_("Newest first"), NULL },
+  { N_("Oldest first"), "t.received_at, t.id" },
+  { N_("By name"), "t.name COLLATE NOCASE, t.id" },
+  { N_("By company"), "t.company COLLATE NOCASE, t.id" },
+  { N_("By salesperson"), "(SELECT coalesce(nullif(u.full_name, ''), u.login) FROM users u WHERE u.id = t.owner_id) "
+                          "COLLATE NOCASE, t.received_at DESC, t.id DESC" },
+  { N_("By source"), "t.source COLLATE NOCASE, t.received_at DESC, t.id DESC" },
+  { NULL, NULL },
+};
+
+static const Sort task_sorts[] = {
+  { N_("By due date"), NULL },
+  { N_("Grouped by salesperson"), "(SELECT coalesce(nullif(u.full_name, ''), u.login) FROM users u "
+                                  "WHERE u.id = t.owner_id) COLLATE NOCASE, t.due_at IS NULL, t.due_at, t.id" },
+  { N_("Grouped by client"), "(SELECT c.name FROM sales s JOIN clients c ON c.id = s.client_id WHERE s.id = t.sale_id) "
+                             "COLLATE NOCASE, t.sale_id, t.position, t.id" },
+  { N_("Grouped by sale"), "t.sale_id, t.position, t.id" },
+  { NULL, NULL },
+};
+
+static const Sort *
+sorts_of (ScimListKind kind)
+{
+  switch (kind)
+    {
+    case SCIM_LIST_LEADS: return lead_sorts;
+    case SCIM_LIST_TASKS: return task_sorts;
+    default: return NULL;
+    }
+}
+
+/**
+ * scim_list_kind_get_sorts:
+ * @kind: a list
+ *
+ * Returns: (transfer none) (nullable) (array zero-terminated=1): the
+ *   untranslated names of the orders @kind offers (ScimQuery.sort), or
+ *   %NULL
+ */
+const char * const *
+scim_list_kind_get_sorts (ScimListKind kind)
+{
+  static const char *lead_labels[G_N_ELEMENTS (lead_sorts)];
+  static const char *task_labels[G_N_ELEMENTS (task_sorts)];
+  const Sort *sorts = sorts_of (kind);
+  const char **labels = kind == SCIM_LIST_LEADS ? lead_labels : task_labels;
+
+  if (sorts == NULL)
+    return NULL;
+  for (guint i = 0; sorts[i].label != NULL; i++)
+    labels[i] = sorts[i].label;
+  return labels;
+}
 
 GType
 scim_list_kind_get_record_type (ScimListKind kind)
@@ -380,6 +446,28 @@ query_ids_cb (ScimTx    *tx,
     order = "t.position, t.id";
   if (query->kind == SCIM_LIST_EVENTS)
     append_event_filters (sql, binds, &index, query, tx->user_id);
+  if (query->kind == SCIM_LIST_LEADS)
+    {
+      if (query->since != 0)
+        g_string_append_printf (sql, " AND t.received_at >= %" G_GINT64_FORMAT, query->since);
+      if (query->until != 0)
+        g_string_append_printf (sql, " AND t.received_at < %" G_GINT64_FORMAT, query->until);
+      if (query->source != NULL && query->source[0] != '\0')
+        {
+          g_string_append_printf (sql, " AND (t.source LIKE ?%d ESCAPE '\\' OR t.channel LIKE ?%d ESCAPE '\\')",
+                                  index, index);
+          index++;
+          g_ptr_array_add (binds, escape_like (query->source));
+        }
+    }
+  if (query->sort > 0)
+    {
+      const Sort *sorts = sorts_of (query->kind);
+
+      for (guint n = 0; sorts != NULL && sorts[n].label != NULL; n++)
+        if (n == query->sort && sorts[n].order != NULL)
+          order = sorts[n].order;
+    }
   if (query->search != NULL && query->search[0] != '\0' && spec->search_columns[0] != NULL)
     {
       int search_index = index++;
