@@ -469,6 +469,8 @@ test_screenshot (void)
   gtk_window_set_default_size (GTK_WINDOW (window), 1200, 800);
   scim_window_open_file (window, path, "admin");
   wait_state (window, "work");
+  /* Let the crossfade from the sign-in page finish before the pictures. */
+  spin (600);
 
   for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
     {
