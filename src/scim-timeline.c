@@ -272,6 +272,7 @@ struct _ScimTimeline
 
   GtkListView *view;
   GListModel  *model;
+  GHashTable  *bound;     /* GtkListItem on screen */
 };
 
 enum {
@@ -304,7 +305,15 @@ on_item_loaded_cb (ScimRecord  *event,
                    GParamSpec  *pspec,
                    GtkListItem *item)
 {
-  rebind (item);
+  ScimTimeline *self = g_object_get_data (G_OBJECT (item), "scim-timeline");
+  GHashTableIter iter;
+  gpointer key;
+
+  /* A row's day header depends on the row above, which may load later:
+   * look again at every row on screen (a screenful, not the list). */
+  g_hash_table_iter_init (&iter, self->bound);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    rebind (key);
 }
 
 static void
@@ -325,6 +334,7 @@ on_bind_cb (GtkSignalListItemFactory *factory,
   gulong handler = g_signal_connect (event, "notify::loaded", G_CALLBACK (on_item_loaded_cb), item);
 
   g_object_set_data (G_OBJECT (item), "scim-handler", GSIZE_TO_POINTER (handler));
+  g_hash_table_add (self->bound, item);
   rebind (item);
 }
 
@@ -339,6 +349,7 @@ on_unbind_cb (GtkSignalListItemFactory *factory,
   if (event != NULL && handler != 0)
     g_signal_handler_disconnect (event, handler);
   g_object_set_data (G_OBJECT (item), "scim-handler", NULL);
+  g_hash_table_remove (self->bound, item);
 }
 
 static void
@@ -364,6 +375,7 @@ scim_timeline_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_object (&self->model);
+  g_clear_pointer (&self->bound, g_hash_table_unref);
 
   G_OBJECT_CLASS (scim_timeline_parent_class)->dispose (object);
 }
@@ -388,6 +400,7 @@ scim_timeline_init (ScimTimeline *self)
   GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
+  self->bound = g_hash_table_new (NULL, NULL);
   g_signal_connect (factory, "setup", G_CALLBACK (on_setup_cb), self);
   g_signal_connect (factory, "bind", G_CALLBACK (on_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_cb), self);
