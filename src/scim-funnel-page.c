@@ -57,6 +57,9 @@ struct _ScimFunnelPage
   guint            refresh_source;
   guint            busy;
   gint64           stage_id;
+  gint64           drill_owner;
+  gint64           drill_client;
+  gint64           drill_product;
   Table            stages_table, pivot_table, people_table, cross_table;
 };
 
@@ -317,9 +320,13 @@ show_stages (ScimFunnelPage *self,
   table_show (&self->stages_table, self->stages_grid);
 }
 
+static void on_cell_clicked_cb (GtkButton      *button,
+                                ScimFunnelPage *self);
+
 static void
 show_pivot (ScimFunnelPage *self,
-            ScimPivot      *pivot)
+            ScimPivot      *pivot,
+            ScimPivotKind   kind)
 {
   g_autoptr(GPtrArray) headers = g_ptr_array_new ();
   guint rows = pivot->row_names->len;
@@ -367,6 +374,35 @@ show_pivot (ScimFunnelPage *self,
     g_ptr_array_add (self->pivot_table.rows, g_strv_builder_end (builder));
   }
   table_show (&self->pivot_table, self->pivot_grid);
+
+  /* Each number is a button that lists its sales. */
+  for (guint r = 0; r < rows; r++)
+    for (guint c = 0; c < cols; c++)
+      {
+        guint count = g_array_index (pivot->counts, guint, r * cols + c);
+        GtkWidget *cell = gtk_grid_get_child_at (self->pivot_grid, (int) c + 1, (int) r + 1);
+        g_autofree char *text = NULL;
+        GtkWidget *button;
+
+        if (count == 0 || cell == NULL)
+          continue;
+        text = g_strdup_printf ("%u", count);
+        button = gtk_button_new_with_label (text);
+        gtk_widget_add_css_class (button, "flat");
+        gtk_widget_set_halign (button, GTK_ALIGN_END);
+        gtk_widget_set_tooltip_text (button, _("List these sales"));
+        g_object_set_data (G_OBJECT (button), "scim-kind", GINT_TO_POINTER (kind));
+        g_object_set_data (G_OBJECT (button), "scim-row",
+                           GSIZE_TO_POINTER (g_array_index (pivot->row_ids, gint64, r)));
+        g_object_set_data (G_OBJECT (button), "scim-column",
+                           GSIZE_TO_POINTER (g_array_index (pivot->column_ids, gint64, c)));
+        if (pivot->cell_stage_ids != NULL)
+          g_object_set_data (G_OBJECT (button), "scim-stage",
+                             GSIZE_TO_POINTER (g_array_index (pivot->cell_stage_ids, gint64, r * cols + c)));
+        g_signal_connect_object (button, "clicked", G_CALLBACK (on_cell_clicked_cb), self, G_CONNECT_DEFAULT);
+        gtk_grid_remove (self->pivot_grid, cell);
+        gtk_grid_attach (self->pivot_grid, button, (int) c + 1, (int) r + 1, 1, 1);
+      }
 }
 
 static void
@@ -463,7 +499,7 @@ on_computed_cb (GObject      *source,
       return;
     }
   show_stages (self, job->funnels);
-  show_pivot (self, job->pivot);
+  show_pivot (self, job->pivot, job->pivot_kind);
   show_people (self, job->people);
   show_cross (self, job->cross);
   show_summary (self, job->funnels);
@@ -549,9 +585,14 @@ adjust_sales (ScimQuery *query,
   ScimFunnelFilter filter;
 
   read_filter (self, &filter);
-  query->owner_id = filter.owner_id;
-  query->product_id = filter.product_id;
-  query->stage_id = self->stage_id != 0 ? self->stage_id : -1;
+  query->owner_id = self->drill_owner != 0 ? self->drill_owner : filter.owner_id;
+  query->product_id = self->drill_product != 0 ? self->drill_product : filter.product_id;
+  query->client_id = self->drill_client;
+  /* Nothing listed before a band or a cell is chosen. */
+  if (self->stage_id != 0)
+    query->stage_id = self->stage_id;
+  else if (self->drill_owner == 0 && self->drill_client == 0 && self->drill_product == 0)
+    query->stage_id = -1;
 }
 
 static void
@@ -581,6 +622,25 @@ scim_funnel_page_show_stage (ScimFunnelPage *self,
   g_return_if_fail (SCIM_IS_FUNNEL_PAGE (self));
 
   self->stage_id = stage_id;
+  self->drill_owner = self->drill_client = self->drill_product = 0;
+  scim_record_table_refilter (self->sales_table);
+  adw_view_stack_set_visible_child_name (self->tables, "sales");
+}
+
+static void
+on_cell_clicked_cb (GtkButton      *button,
+                    ScimFunnelPage *self)
+{
+  ScimPivotKind kind = GPOINTER_TO_INT (g_object_get_data (G_OBJECT (button), "scim-kind"));
+  gint64 row = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-row"));
+  gint64 column = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-column"));
+  gint64 stage = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (button), "scim-stage"));
+
+  /* A cell lists the sales behind its number. */
+  self->stage_id = kind == SCIM_PIVOT_STAGE_PRODUCT ? stage : 0;
+  self->drill_owner = kind == SCIM_PIVOT_OWNER_PRODUCT ? row : 0;
+  self->drill_client = kind == SCIM_PIVOT_CLIENT_PRODUCT ? row : 0;
+  self->drill_product = column;
   scim_record_table_refilter (self->sales_table);
   adw_view_stack_set_visible_child_name (self->tables, "sales");
 }
