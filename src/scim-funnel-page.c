@@ -669,6 +669,67 @@ count_sales (guint n)
 
 /* Export and print */
 
+/* The sales lists (a band's, or the stuck ones) go to CSV whole, read on a
+ * worker with the same query the list shows. */
+typedef struct
+{
+  ScimQuery *query;
+  char      *path;
+} SalesCsvJob;
+
+static void
+sales_csv_job_free (gpointer data)
+{
+  SalesCsvJob *job = data;
+
+  scim_query_free (job->query);
+  g_free (job->path);
+  g_free (job);
+}
+
+static gpointer
+sales_csv_thread (ScimStore     *store,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  SalesCsvJob *job = data;
+  g_autoptr(GListModel) sales = scim_store_list (store, job->query, error);
+  const char *headers[] = { _("Client"), _("Product"), _("Stage"), _("Since"), _("Salesperson"), _("Amount"), NULL };
+  Table table = { NULL, NULL };
+  g_autofree char *csv = NULL;
+  gboolean ok;
+
+  if (sales == NULL)
+    return NULL;
+  table_start (&table, headers);
+  for (guint i = 0; i < g_list_model_get_n_items (sales); i++)
+    {
+      g_autoptr(ScimRecord) sale = g_list_model_get_item (sales, i);
+      g_autofree char *since = scim_format_date (scim_record_get_int (sale, "stage-entered-at"));
+      g_autofree char *amount = scim_format_money (scim_record_get_int (sale, "amount"));
+
+      table_add (&table, scim_record_get_string (sale, "client"), scim_record_get_string (sale, "product"),
+                 scim_record_get_string (sale, "stage"), since, scim_record_get_string (sale, "owner"), amount);
+    }
+  csv = table_to_csv (&table);
+  table_clear (&table);
+  ok = g_file_set_contents (job->path, csv, -1, error);
+  return ok ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+on_sales_csv_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(ScimFunnelPage) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (scim_store_run_finish (SCIM_STORE (source), result, &error) == NULL)
+    gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);
+}
+
 static void
 on_export_response_cb (GtkNativeDialog *chooser,
                        int              response,
@@ -688,6 +749,23 @@ on_export_response_cb (GtkNativeDialog *chooser,
   path = g_file_get_path (file);
   g_object_unref (chooser);
 
+  if (g_str_equal (what, "csv") &&
+      (g_strcmp0 (adw_view_stack_get_visible_child_name (self->tables), "sales") == 0 ||
+       g_strcmp0 (adw_view_stack_get_visible_child_name (self->tables), "stuck") == 0))
+    {
+      gboolean stuck = g_strcmp0 (adw_view_stack_get_visible_child_name (self->tables), "stuck") == 0;
+      GListModel *list = scim_record_table_get_model (stuck ? self->stuck_table : self->sales_table);
+      SalesCsvJob *job;
+
+      if (list == NULL)
+        return;
+      job = g_new0 (SalesCsvJob, 1);
+      job->query = scim_query_copy (scim_record_list_get_query (SCIM_RECORD_LIST (list)));
+      job->path = g_strdup (path);
+      scim_store_run_async (self->store, sales_csv_thread, job, sales_csv_job_free, NULL, on_sales_csv_cb,
+                            g_object_ref (self));
+      return;
+    }
   if (g_str_equal (what, "csv"))
     {
       const char *visible = adw_view_stack_get_visible_child_name (self->tables);
