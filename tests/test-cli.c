@@ -112,6 +112,41 @@ test_help (void)
     g_assert_cmpint (run.status, ==, 2);
     assert_one_line_reason (&run);
   }
+
+  /* Commands with subcommands: --help lists them, a missing or unknown one
+   * is a usage error that names the right ones, a subcommand is found after
+   * an option's value. */
+  {
+    static const char *with_subs[][2] = {
+      { "users", "set-role" }, { "leads", "accept" }, { "sale", "move" },
+      { "events", "add" }, { "import", "leads" }, { "products", "list" }, { "export", "leads" },
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (with_subs); i++)
+      {
+        g_auto(Run) run = { 0 };
+        g_autofree char *line = g_strdup_printf ("  %s %s", with_subs[i][0], with_subs[i][1]);
+
+        cli (&run, with_subs[i][0], "--help", NULL);
+        g_assert_cmpint (run.status, ==, 0);
+        g_assert_nonnull (strstr (run.out, line));
+      }
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "sale", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "move"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "users", "--format", "json", "frobnicate", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "users frobnicate"));
+    g_assert_nonnull (strstr (run.err, "set-role"));
+  }
 }
 
 static void

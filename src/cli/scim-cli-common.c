@@ -477,3 +477,104 @@ scim_cli_read_line (const char *prompt,
     g_string_truncate (line, line->len - 1);
   return g_string_free (g_steal_pointer (&line), FALSE);
 }
+
+/* Subcommands */
+
+/**
+ * scim_cli_find_subcommand:
+ * @value_options: (array zero-terminated=1): options that take a value
+ *
+ * Returns: the index of the first word after the command that is neither an
+ * option nor an option's value; 0 when there is none
+ */
+int
+scim_cli_find_subcommand (int                 argc,
+                          char              **argv,
+                          const char * const *value_options)
+{
+  for (int i = 1; i < argc; i++)
+    {
+      if (g_strv_contains (value_options, argv[i]))
+        {
+          i++;
+          continue;
+        }
+      if (argv[i][0] != '-')
+        return i;
+    }
+  return 0;
+}
+
+static gboolean
+wants_help (int    argc,
+            char **argv)
+{
+  for (int i = 1; i < argc; i++)
+    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
+      return TRUE;
+  return FALSE;
+}
+
+/**
+ * scim_cli_run_subcommand:
+ * @command: the command's word, such as "leads"
+ * @subs: its subcommands
+ * @value_options: (array zero-terminated=1): options that take a value, so
+ *   the subcommand is found after them
+ * @bare: (nullable): what runs without a subcommand; %NULL makes that a
+ *   usage error (with --help, the list of subcommands)
+ *
+ * Runs the subcommand named in @argv with the other words, argv[0] naming
+ * both words for GOption's usage line.
+ */
+int
+scim_cli_run_subcommand (const char              *command,
+                         const ScimCliSubcommand *subs,
+                         const char * const      *value_options,
+                         ScimCliFunc              bare,
+                         ScimCliGlobals          *globals,
+                         int                      argc,
+                         char                   **argv)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  int index = scim_cli_find_subcommand (argc, argv, value_options);
+
+  for (const ScimCliSubcommand *s = subs; s->name != NULL; s++)
+    g_string_append_printf (names, "%s%s", s != subs ? ", " : "", s->name);
+
+  if (index == 0 && bare != NULL)
+    return bare (globals, argc, argv);
+  if (index == 0)
+    {
+      if (wants_help (argc, argv))
+        {
+          g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
+          g_print ("%s\n", _("Subcommands:"));
+          for (const ScimCliSubcommand *s = subs; s->name != NULL; s++)
+            g_print ("  %s %s\n      %s\n", command, s->parameters != NULL ? s->parameters : s->name,
+                     _(s->summary));
+          g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
+          return SCIM_CLI_OK;
+        }
+      return scim_cli_fail (SCIM_CLI_USAGE, _("%s needs a subcommand: %s."), command, names->str);
+    }
+
+  for (const ScimCliSubcommand *s = subs; s->name != NULL; s++)
+    {
+      g_autofree char *title = NULL;
+      g_autoptr(GPtrArray) args = NULL;
+
+      if (!g_str_equal (s->name, argv[index]))
+        continue;
+      title = g_strdup_printf ("%s %s", command, s->name);
+      args = g_ptr_array_new ();
+      g_ptr_array_add (args, title);
+      for (int i = 1; i < argc; i++)
+        if (i != index)
+          g_ptr_array_add (args, argv[i]);
+      g_ptr_array_add (args, NULL);
+      return s->func (globals, (int) args->len - 1, (char **) args->pdata);
+    }
+  return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index], command,
+                        names->str);
+}

@@ -31,89 +31,6 @@ static char *opt_until;
 static char *opt_author;
 static gboolean opt_unread;
 
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  ScimCliFunc  func;
-} SubCommand;
-
-static int
-find_subcommand (int    argc,
-                 char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_strv_contains (value_options, argv[i]))
-        {
-          i++;
-          continue;
-        }
-      if (argv[i][0] != '-')
-        return i;
-    }
-  return 0;
-}
-
-static gboolean
-wants_help (int    argc,
-            char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-      return TRUE;
-  return FALSE;
-}
-
-static int
-run_subcommand (const char        *command,
-                const SubCommand  *subs,
-                ScimCliGlobals    *g,
-                int                argc,
-                char             **argv)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  int index = find_subcommand (argc, argv);
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    g_string_append_printf (names, "%s%s", s != subs ? ", " : "", s->name);
-
-  if (index == 0)
-    {
-      if (wants_help (argc, argv))
-        {
-          g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
-          g_print ("%s\n", _("Subcommands:"));
-          for (const SubCommand *s = subs; s->name != NULL; s++)
-            g_print ("  %s %s\n      %s\n", command, s->parameters, _(s->summary));
-          g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
-          return SCIM_CLI_OK;
-        }
-      return scim_cli_fail (SCIM_CLI_USAGE, _("%s needs a subcommand: %s."), command, names->str);
-    }
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    {
-      g_autofree char *title = NULL;
-      g_autoptr(GPtrArray) args = NULL;
-
-      if (!g_str_equal (s->name, argv[index]))
-        continue;
-      /* argv[0] names both words, for GOption's usage line. */
-      title = g_strdup_printf ("%s %s", command, s->name);
-      args = g_ptr_array_new ();
-      g_ptr_array_add (args, title);
-      for (int i = 1; i < argc; i++)
-        if (i != index)
-          g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      return s->func (g, (int) args->len - 1, (char **) args->pdata);
-    }
-  return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index],
-                        command, names->str);
-}
-
 static gboolean
 parse (const char          *name,
        const char          *summary,
@@ -766,7 +683,7 @@ cmd_events_list (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand events_subcommands[] = {
+static const ScimCliSubcommand events_subcommands[] = {
   { "add", "add --sale ID --kind KIND --title TEXT [--text TEXT] [--at DATE] [--stage NAME]",
     N_("Write an event in a sale’s book"), cmd_events_add },
   { "list", "list [--since DATE] [--until DATE] [--sale ID] [--kind KIND] [--author LOGIN] [--unread] "
@@ -779,7 +696,7 @@ cmd_events (ScimCliGlobals  *g,
             int              argc,
             char           **argv)
 {
-  return run_subcommand ("events", events_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("events", events_subcommands, value_options, NULL, g, argc, argv);
 }
 
 const ScimCliCommand scim_cli_events_commands[] = {

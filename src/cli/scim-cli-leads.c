@@ -78,88 +78,6 @@ scim_cli_stdout_init (ScimCliStdout *self)
 
 /* Subcommands */
 
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  ScimCliFunc  func;
-} SubCommand;
-
-static int
-find_subcommand (int    argc,
-                 char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_strv_contains (value_options, argv[i]))
-        {
-          i++;
-          continue;
-        }
-      if (argv[i][0] != '-')
-        return i;
-    }
-  return 0;
-}
-
-static gboolean
-wants_help (int    argc,
-            char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-      return TRUE;
-  return FALSE;
-}
-
-static int
-run_subcommand (const char        *command,
-                const SubCommand  *subs,
-                ScimCliGlobals    *g,
-                int                argc,
-                char             **argv)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  int index = find_subcommand (argc, argv);
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    g_string_append_printf (names, "%s%s", s != subs ? ", " : "", s->name);
-
-  if (index == 0)
-    {
-      if (wants_help (argc, argv))
-        {
-          g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
-          g_print ("%s\n", _("Subcommands:"));
-          for (const SubCommand *s = subs; s->name != NULL; s++)
-            g_print ("  %s %-42s %s\n", command, s->parameters, _(s->summary));
-          g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
-          return SCIM_CLI_OK;
-        }
-      return scim_cli_fail (SCIM_CLI_USAGE, _("%s needs a subcommand: %s."), command, names->str);
-    }
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    {
-      g_autofree char *title = NULL;
-      g_autoptr(GPtrArray) args = NULL;
-
-      if (!g_str_equal (s->name, argv[index]))
-        continue;
-      title = g_strdup_printf ("%s %s", command, s->name);
-      args = g_ptr_array_new ();
-      g_ptr_array_add (args, title);
-      for (int i = 1; i < argc; i++)
-        if (i != index)
-          g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      return s->func (g, (int) args->len - 1, (char **) args->pdata);
-    }
-  return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index],
-                        command, names->str);
-}
-
 static gboolean
 parse (const char          *name,
        const char          *parameters,
@@ -417,7 +335,7 @@ cmd_import_leads (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand import_subcommands[] = {
+static const ScimCliSubcommand import_subcommands[] = {
   { "leads", "leads FILE [--map COLUMN=FIELD…]", N_("Import leads from a CSV file"), cmd_import_leads },
   { NULL }
 };
@@ -427,7 +345,7 @@ cmd_import (ScimCliGlobals  *g,
             int              argc,
             char           **argv)
 {
-  return run_subcommand ("import", import_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("import", import_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* export */
@@ -464,7 +382,7 @@ cmd_export_leads (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand export_subcommands[] = {
+static const ScimCliSubcommand export_subcommands[] = {
   { "leads", "leads [--state STATE] > FILE", N_("Export leads as CSV"), cmd_export_leads },
   { NULL }
 };
@@ -474,7 +392,7 @@ cmd_export (ScimCliGlobals  *g,
             int              argc,
             char           **argv)
 {
-  return run_subcommand ("export", export_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("export", export_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* leads list */
@@ -947,7 +865,7 @@ cmd_leads_reject (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand leads_subcommands[] = {
+static const ScimCliSubcommand leads_subcommands[] = {
   { "list", "list [--state STATE] [--format FORMAT]", N_("List the leads"), cmd_leads_list },
   { "accept", "accept ID --product NAME --owner LOGIN", N_("Accept a lead"), cmd_leads_accept },
   { "reject", "reject ID --reason TEXT", N_("Reject a lead"), cmd_leads_reject },
@@ -959,7 +877,7 @@ cmd_leads (ScimCliGlobals  *g,
            int              argc,
            char           **argv)
 {
-  return run_subcommand ("leads", leads_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("leads", leads_subcommands, value_options, NULL, g, argc, argv);
 }
 
 const ScimCliCommand scim_cli_leads_commands[] = {

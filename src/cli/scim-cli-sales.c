@@ -36,14 +36,6 @@ static gboolean opt_failed;
 static char *opt_reason;
 static char *opt_until;
 
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  ScimCliFunc  func;
-} SubCommand;
-
 typedef enum
 {
   COL_TEXT,
@@ -68,85 +60,6 @@ typedef struct
 #define BATCH 500
 
 /* Helpers */
-
-static gboolean
-wants_help (int    argc,
-            char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-      return TRUE;
-  return FALSE;
-}
-
-/* The first word after the command that is neither an option nor an
- * option's value; 0 when there is none. */
-static int
-find_subcommand (int    argc,
-                 char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_strv_contains (value_options, argv[i]))
-        {
-          i++;
-          continue;
-        }
-      if (argv[i][0] != '-')
-        return i;
-    }
-  return 0;
-}
-
-/* Runs the subcommand named in @argv; without one, @bare (when not %NULL). */
-static int
-run_subcommand (const char        *command,
-                const SubCommand  *subs,
-                ScimCliFunc        bare,
-                ScimCliGlobals    *g,
-                int                argc,
-                char             **argv)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GPtrArray) args = NULL;
-  g_autofree char *title = NULL;
-  int index = find_subcommand (argc, argv);
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    g_string_append_printf (names, "%s%s", s != subs ? ", " : "", s->name);
-
-  if (index == 0 && bare != NULL)
-    return bare (g, argc, argv);
-  if (index == 0)
-    {
-      if (wants_help (argc, argv))
-        {
-          g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
-          g_print ("%s\n", _("Subcommands:"));
-          for (const SubCommand *s = subs; s->name != NULL; s++)
-            g_print ("  %s %-36s %s\n", command, s->parameters, _(s->summary));
-          g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
-          return SCIM_CLI_OK;
-        }
-      return scim_cli_fail (SCIM_CLI_USAGE, _("%s needs a subcommand: %s."), command, names->str);
-    }
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    {
-      if (!g_str_equal (s->name, argv[index]))
-        continue;
-      title = g_strdup_printf ("%s %s", command, s->name);
-      args = g_ptr_array_new ();
-      g_ptr_array_add (args, title);
-      for (int i = 1; i < argc; i++)
-        if (i != index)
-          g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      return s->func (g, (int) args->len - 1, (char **) args->pdata);
-    }
-  return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index], command,
-                        names->str);
-}
 
 static gboolean
 parse (const char          *name,
@@ -598,7 +511,7 @@ cmd_sales_list (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand sales_subcommands[] = {
+static const ScimCliSubcommand sales_subcommands[] = {
   { "list", "list [--owner LOGIN] [--product NAME] [--signal SIGNAL] [--format FORMAT]", N_("List sales"),
     cmd_sales_list },
   { NULL }
@@ -609,7 +522,7 @@ cmd_sales (ScimCliGlobals  *g,
            int              argc,
            char           **argv)
 {
-  return run_subcommand ("sales", sales_subcommands, NULL, g, argc, argv);
+  return scim_cli_run_subcommand ("sales", sales_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* sale show, sale move */
@@ -888,7 +801,7 @@ cmd_sale_move (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand sale_subcommands[] = {
+static const ScimCliSubcommand sale_subcommands[] = {
   { "show", "show ID [--format FORMAT]", N_("Show a sale with its history and plan"), cmd_sale_show },
   { "move", "move ID STAGE [--reason TEXT] [--until DATE]", N_("Move a sale to another stage"), cmd_sale_move },
   { NULL }
@@ -899,7 +812,7 @@ cmd_sale (ScimCliGlobals  *g,
           int              argc,
           char           **argv)
 {
-  return run_subcommand ("sale", sale_subcommands, NULL, g, argc, argv);
+  return scim_cli_run_subcommand ("sale", sale_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* tasks, tasks add, tasks done */
@@ -1075,7 +988,7 @@ cmd_tasks_done (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand tasks_subcommands[] = {
+static const ScimCliSubcommand tasks_subcommands[] = {
   { "add", "add --sale ID --title TEXT [--owner LOGIN] [--due DATE]", N_("Add a task to a sale’s plan"),
     cmd_tasks_add },
   { "done", "done ID --result TEXT [--failed]", N_("Close a task with its result"), cmd_tasks_done },
@@ -1087,7 +1000,7 @@ cmd_tasks (ScimCliGlobals  *g,
            int              argc,
            char           **argv)
 {
-  return run_subcommand ("tasks", tasks_subcommands, cmd_tasks_list, g, argc, argv);
+  return scim_cli_run_subcommand ("tasks", tasks_subcommands, value_options, cmd_tasks_list, g, argc, argv);
 }
 
 const ScimCliCommand scim_cli_sales_commands[] = {

@@ -12,14 +12,6 @@
 /* The Settings commands: users, products, funnel.  Each has subcommands:
  * `scim-sales-cli users list`, `… funnel import PRODUCT FILE`. */
 
-typedef struct
-{
-  const char  *name;
-  const char  *parameters;
-  const char  *summary;
-  ScimCliFunc  func;
-} SubCommand;
-
 /* Options that take a value, so the subcommand is found after them. */
 static const char * const value_options[] = {
   "--db", "--user", "--format", "--role", "--name", "--email", NULL,
@@ -35,83 +27,6 @@ static const GOptionEntry format_entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, N_("text, csv or json (default: text)"), N_("FORMAT") },
   { NULL }
 };
-
-/* The subcommand is the first word after the command that is neither an
- * option nor an option's value; 0 when there is none. */
-static int
-find_subcommand (int    argc,
-                 char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    {
-      if (g_strv_contains (value_options, argv[i]))
-        {
-          i++;
-          continue;
-        }
-      if (argv[i][0] != '-')
-        return i;
-    }
-  return 0;
-}
-
-static gboolean
-wants_help (int    argc,
-            char **argv)
-{
-  for (int i = 1; i < argc; i++)
-    if (g_str_equal (argv[i], "--help") || g_str_equal (argv[i], "-h"))
-      return TRUE;
-  return FALSE;
-}
-
-static int
-run_subcommand (const char        *command,
-                const SubCommand  *subs,
-                ScimCliGlobals    *g,
-                int                argc,
-                char             **argv)
-{
-  g_autoptr(GString) names = g_string_new (NULL);
-  g_autoptr(GPtrArray) args = NULL;
-  g_autofree char *title = NULL;
-  int index = find_subcommand (argc, argv);
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    g_string_append_printf (names, "%s%s", s != subs ? ", " : "", s->name);
-
-  if (index == 0)
-    {
-      if (wants_help (argc, argv))
-        {
-          g_print (_("Usage: scim-sales-cli [--db FILE] [--user LOGIN] %s SUBCOMMAND [OPTIONS…]\n\n"), command);
-          g_print ("%s\n", _("Subcommands:"));
-          for (const SubCommand *s = subs; s->name != NULL; s++)
-            g_print ("  %s %-30s %s\n", command, s->parameters != NULL ? s->parameters : s->name, _(s->summary));
-          g_print ("\n%s\n", _("Run “scim-sales-cli COMMAND SUBCOMMAND --help” for the options of a subcommand."));
-          return SCIM_CLI_OK;
-        }
-      return scim_cli_fail (SCIM_CLI_USAGE, _("%s needs a subcommand: %s."), command, names->str);
-    }
-
-  for (const SubCommand *s = subs; s->name != NULL; s++)
-    {
-      if (!g_str_equal (s->name, argv[index]))
-        continue;
-
-      /* argv[0] names both words, for GOption's usage line. */
-      title = g_strdup_printf ("%s %s", command, s->name);
-      args = g_ptr_array_new ();
-      g_ptr_array_add (args, title);
-      for (int i = 1; i < argc; i++)
-        if (i != index)
-          g_ptr_array_add (args, argv[i]);
-      g_ptr_array_add (args, NULL);
-      return s->func (g, (int) args->len - 1, (char **) args->pdata);
-    }
-  return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index],
-                        command, names->str);
-}
 
 static gboolean
 parse (const char          *name,
@@ -311,7 +226,7 @@ cmd_users_set_password (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand users_subcommands[] = {
+static const ScimCliSubcommand users_subcommands[] = {
   { "list", "list [--format FORMAT]", N_("List the users"), cmd_users_list },
   { "add", "add LOGIN --role ROLE", N_("Add a user"), cmd_users_add },
   { "set-role", "set-role LOGIN ROLE", N_("Change a user’s role"), cmd_users_set_role },
@@ -324,7 +239,7 @@ cmd_users (ScimCliGlobals  *g,
            int              argc,
            char           **argv)
 {
-  return run_subcommand ("users", users_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("users", users_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* products */
@@ -355,7 +270,7 @@ cmd_products_list (ScimCliGlobals  *g,
   return print_list (g, query, product_columns);
 }
 
-static const SubCommand products_subcommands[] = {
+static const ScimCliSubcommand products_subcommands[] = {
   { "list", "list [--format FORMAT]", N_("List the products"), cmd_products_list },
   { NULL }
 };
@@ -365,7 +280,7 @@ cmd_products (ScimCliGlobals  *g,
               int              argc,
               char           **argv)
 {
-  return run_subcommand ("products", products_subcommands, g, argc, argv);
+  return scim_cli_run_subcommand ("products", products_subcommands, value_options, NULL, g, argc, argv);
 }
 
 /* funnel */
@@ -464,7 +379,7 @@ cmd_funnel_import (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
-static const SubCommand funnel_subcommands[] = {
+static const ScimCliSubcommand funnel_subcommands[] = {
   { "show", "show PRODUCT [--format FORMAT]", N_("Show a product’s stages"), cmd_funnel_show },
   { "import", "import PRODUCT FILE", N_("Replace a product’s funnel from a file"), cmd_funnel_import },
   { NULL }
@@ -484,7 +399,7 @@ cmd_funnel (ScimCliGlobals  *g,
       if (g_strv_contains (value_options, argv[i]) || g_strv_contains (stats_options, argv[i]))
         i++;
       else if (argv[i][0] != '-')
-        return run_subcommand ("funnel", funnel_subcommands, g, argc, argv);
+        return scim_cli_run_subcommand ("funnel", funnel_subcommands, value_options, NULL, g, argc, argv);
     }
   return scim_cli_funnel_stats (g, argc, argv);
 }

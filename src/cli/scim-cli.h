@@ -34,6 +34,24 @@ typedef struct
   ScimCliFunc  func;
 } ScimCliCommand;
 
+/**
+ * ScimCliSubcommand:
+ * @name: the word after the command
+ * @parameters: how its usage reads after the command, for --help
+ * @summary: one line, translatable with N_()
+ * @func: runs it, with argv[0] naming both words
+ *
+ * One subcommand of a command such as `leads` or `sale`; a list of them
+ * ends with an empty entry.
+ */
+typedef struct
+{
+  const char  *name;
+  const char  *parameters;
+  const char  *summary;
+  ScimCliFunc  func;
+} ScimCliSubcommand;
+
 extern ScimCliGlobals scim_cli_globals;
 
 /* The commands of each file, each list ending with an empty entry. */
@@ -104,5 +122,15 @@ void            scim_cli_print_records (GListModel        *records,
                                       ScimCliFormat        format);
 char           *scim_cli_read_line   (const char          *prompt,
                                       gboolean             secret);
+int             scim_cli_find_subcommand (int              argc,
+                                      char               **argv,
+                                      const char * const  *value_options);
+int             scim_cli_run_subcommand (const char        *command,
+                                      const ScimCliSubcommand *subs,
+                                      const char * const  *value_options,
+                                      ScimCliFunc          bare,
+                                      ScimCliGlobals      *globals,
+                                      int                  argc,
+                                      char               **argv);
 
 G_END_DECLS
