@@ -52,6 +52,16 @@ gint64        _scim_store_query_int       (ScimStore     *self,
                                            const char    *sql,
                                            const char    *fmt,
                                            ...);
+GArray       *_scim_tx_collect_ids        (ScimTx        *tx,
+                                           GError       **error,
+                                           const char    *sql,
+                                           const char    *fmt,
+                                           ...);
+gboolean      _scim_tx_log_ids            (ScimTx        *tx,
+                                           const char    *entity,
+                                           GArray        *ids,
+                                           const char    *action,
+                                           GError       **error);
 gboolean      _scim_store_read            (ScimStore     *self,
                                            ScimTxFunc     func,
                                            gpointer       user_data,

@@ -108,49 +108,6 @@ check_utf8 (const char  *text,
   return FALSE;
 }
 
-/* Runs @sql (which selects ids, or returns them) and gives them in order. */
-static GArray *
-collect_ids (ScimTx      *tx,
-             GError     **error,
-             const char  *sql,
-             const char  *fmt,
-             ...)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
-  va_list args;
-  int rc;
-
-  stmt = _scim_store_prepare (tx->store, sql, error);
-  if (stmt == NULL)
-    return NULL;
-  va_start (args, fmt);
-  _scim_stmt_bindv (stmt, fmt, args);
-  va_end (args);
-
-  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_steal_pointer (&ids);
-}
-
-static gboolean
-log_ids (ScimTx      *tx,
-         const char  *entity,
-         GArray      *ids,
-         const char  *action,
-         GError     **error)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (!scim_tx_log (tx, entity, g_array_index (ids, gint64, i), action, error))
-      return FALSE;
-  return TRUE;
-}
-
 static gboolean
 load_sale (ScimTx    *tx,
            gint64     sale_id,
@@ -298,12 +255,12 @@ renumber_tasks (ScimTx   *tx,
 {
   g_autoptr(GArray) ids = NULL;
 
-  ids = collect_ids (tx, error,
+  ids = _scim_tx_collect_ids (tx, error,
                      "UPDATE tasks SET position = r.n FROM "
                      "(SELECT id, row_number () OVER (ORDER BY position, id) - 1 AS n FROM tasks WHERE sale_id = ?1) r "
                      "WHERE tasks.id = r.id AND tasks.position != r.n RETURNING tasks.id",
                      "I", sale_id);
-  return ids != NULL && log_ids (tx, "tasks", ids, "update", error);
+  return ids != NULL && _scim_tx_log_ids (tx, "tasks", ids, "update", error);
 }
 
 /* Makes room at @position (clamped to 0..n) and returns it, or -1. */
@@ -321,10 +278,10 @@ open_position (ScimTx   *tx,
     return -1;
   if (position < 0 || position > n)
     position = (int) n;
-  ids = collect_ids (tx, error,
+  ids = _scim_tx_collect_ids (tx, error,
                      "UPDATE tasks SET position = position + 1 WHERE sale_id = ? AND position >= ? RETURNING id",
                      "Ii", sale_id, position);
-  if (ids == NULL || !log_ids (tx, "tasks", ids, "update", error))
+  if (ids == NULL || !_scim_tx_log_ids (tx, "tasks", ids, "update", error))
     return -1;
   return position;
 }
@@ -1367,8 +1324,8 @@ set_plan_template_cb (ScimTx    *tx,
         }
     }
 
-  old = collect_ids (tx, error, "DELETE FROM plan_templates WHERE stage_id = ? RETURNING id", "I", op->stage_id);
-  if (old == NULL || !log_ids (tx, "plan_templates", old, "delete", error))
+  old = _scim_tx_collect_ids (tx, error, "DELETE FROM plan_templates WHERE stage_id = ? RETURNING id", "I", op->stage_id);
+  if (old == NULL || !_scim_tx_log_ids (tx, "plan_templates", old, "delete", error))
     return FALSE;
   for (guint i = 0; i < op->n_tasks; i++)
     {

@@ -101,49 +101,6 @@ require_admin (ScimTx  *tx,
   return scim_store_require_role (tx->store, SCIM_ROLE_ADMIN, error);
 }
 
-/* Runs @sql (which selects ids) and returns them in order. */
-static GArray *
-collect_ids (ScimTx      *tx,
-             GError     **error,
-             const char  *sql,
-             const char  *fmt,
-             ...)
-{
-  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3_stmt *stmt;
-  va_list args;
-  int rc;
-
-  stmt = _scim_store_prepare (tx->store, sql, error);
-  if (stmt == NULL)
-    return NULL;
-  va_start (args, fmt);
-  _scim_stmt_bindv (stmt, fmt, args);
-  va_end (args);
-
-  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
-    {
-      gint64 id = sqlite3_column_int64 (stmt, 0);
-      g_array_append_val (ids, id);
-    }
-  if (rc != SQLITE_DONE)
-    return NULL;
-  return g_steal_pointer (&ids);
-}
-
-static gboolean
-log_ids (ScimTx      *tx,
-         const char  *entity,
-         GArray      *ids,
-         const char  *action,
-         GError     **error)
-{
-  for (guint i = 0; i < ids->len; i++)
-    if (!scim_tx_log (tx, entity, g_array_index (ids, gint64, i), action, error))
-      return FALSE;
-  return TRUE;
-}
-
 /* Whether another row of @sql (selecting id, name; one optional parameter
  * @param) has @name.  Returns 1 when taken, 0 when free, -1 on error. */
 static int
@@ -368,17 +325,17 @@ move_audience_rows (ScimTx   *tx,
   g_autoptr(GArray) clients = NULL;
   g_autoptr(GArray) products = NULL;
 
-  clients = collect_ids (tx, error,
+  clients = _scim_tx_collect_ids (tx, error,
                          "UPDATE clients SET audience_id = ?, version = version + 1 WHERE audience_id = ? "
                          "RETURNING id",
                          "NI", into, from);
-  if (clients == NULL || !log_ids (tx, "clients", clients, "update", error))
+  if (clients == NULL || !_scim_tx_log_ids (tx, "clients", clients, "update", error))
     return FALSE;
-  products = collect_ids (tx, error,
+  products = _scim_tx_collect_ids (tx, error,
                           "UPDATE products SET audience_id = ?, version = version + 1 WHERE audience_id = ? "
                           "RETURNING id",
                           "NI", into, from);
-  if (products == NULL || !log_ids (tx, "products", products, "update", error))
+  if (products == NULL || !_scim_tx_log_ids (tx, "products", products, "update", error))
     return FALSE;
   return TRUE;
 }
@@ -766,13 +723,13 @@ delete_client_cb (ScimTx    *tx,
       return FALSE;
     }
 
-  contacts = collect_ids (tx, error, "DELETE FROM contacts WHERE client_id = ? RETURNING id", "I", op->id);
-  if (contacts == NULL || !log_ids (tx, "contacts", contacts, "delete", error))
+  contacts = _scim_tx_collect_ids (tx, error, "DELETE FROM contacts WHERE client_id = ? RETURNING id", "I", op->id);
+  if (contacts == NULL || !_scim_tx_log_ids (tx, "contacts", contacts, "delete", error))
     return FALSE;
-  leads = collect_ids (tx, error,
+  leads = _scim_tx_collect_ids (tx, error,
                        "UPDATE leads SET client_id = NULL, version = version + 1 WHERE client_id = ? RETURNING id",
                        "I", op->id);
-  if (leads == NULL || !log_ids (tx, "leads", leads, "update", error))
+  if (leads == NULL || !_scim_tx_log_ids (tx, "leads", leads, "update", error))
     return FALSE;
   if (!_scim_store_exec (tx->store, error, "DELETE FROM clients WHERE id = ?", "I", op->id))
     return FALSE;
@@ -912,7 +869,7 @@ find_duplicates_cb (ScimTx    *tx,
   if (d->tax_id[0] != '\0')
     {
       /* An index lookup. */
-      by_tax = collect_ids (tx, error, "SELECT id FROM clients WHERE tax_id = ? AND tax_id != '' AND id != ?",
+      by_tax = _scim_tx_collect_ids (tx, error, "SELECT id FROM clients WHERE tax_id = ? AND tax_id != '' AND id != ?",
                             "sI", d->tax_id, d->except_id);
       if (by_tax == NULL)
         return FALSE;
@@ -1379,7 +1336,7 @@ product_stage_ids (ScimTx   *tx,
            gint64    product_id,
            GError  **error)
 {
-  return collect_ids (tx, error, "SELECT id FROM stages WHERE product_id = ? ORDER BY position, id", "I",
+  return _scim_tx_collect_ids (tx, error, "SELECT id FROM stages WHERE product_id = ? ORDER BY position, id", "I",
                       product_id);
 }
 
@@ -1449,7 +1406,7 @@ fit_sales_to_kind (ScimTx      *tx,
 {
   g_autoptr(GArray) ids = NULL;
 
-  ids = collect_ids (tx, error,
+  ids = _scim_tx_collect_ids (tx, error,
                      "UPDATE sales SET version = version + 1,"
                      " closed_at = CASE WHEN ?1 IN ('won', 'lost')"
                      "   THEN (CASE WHEN ?2 = ?1 THEN coalesce(closed_at, ?3) ELSE ?3 END) ELSE NULL END,"
@@ -1457,7 +1414,7 @@ fit_sales_to_kind (ScimTx      *tx,
                      " paused_until = CASE WHEN ?1 = 'paused' THEN paused_until ELSE NULL END "
                      "WHERE stage_id = ?5 RETURNING id",
                      "ssIsI", new_kind, old_kind, tx->now, reason, stage_id);
-  return ids != NULL && log_ids (tx, "sales", ids, "update", error);
+  return ids != NULL && _scim_tx_log_ids (tx, "sales", ids, "update", error);
 }
 
 /* Moves every sale of stage @from to stage @to, in the stage history too. */
@@ -1475,13 +1432,13 @@ move_sales (ScimTx      *tx,
 
   /* The trigger on stage_changes closes each sale's open interval and opens
    * one in the new stage. */
-  changes = collect_ids (tx, error,
+  changes = _scim_tx_collect_ids (tx, error,
                          "INSERT INTO stage_changes (sale_id, from_stage_id, to_stage_id, user_id, at, reason) "
                          "SELECT id, stage_id, ?, ?, ?, ? FROM sales WHERE stage_id = ? RETURNING id",
                          "INIsI", to, tx->user_id, tx->now, reason, from);
-  if (changes == NULL || !log_ids (tx, "stage_changes", changes, "insert", error))
+  if (changes == NULL || !_scim_tx_log_ids (tx, "stage_changes", changes, "insert", error))
     return FALSE;
-  sales = collect_ids (tx, error,
+  sales = _scim_tx_collect_ids (tx, error,
                        "UPDATE sales SET stage_id = ?1, stage_entered_at = ?2, version = version + 1,"
                        " closed_at = CASE WHEN ?3 IN ('won', 'lost')"
                        "   THEN (CASE WHEN ?4 = ?3 THEN coalesce(closed_at, ?2) ELSE ?2 END) ELSE NULL END,"
@@ -1489,7 +1446,7 @@ move_sales (ScimTx      *tx,
                        " paused_until = CASE WHEN ?3 = 'paused' AND ?4 = 'paused' THEN paused_until ELSE NULL END "
                        "WHERE stage_id = ?6 RETURNING id",
                        "IIsssI", to, tx->now, to_kind, from_kind, reason, from);
-  return sales != NULL && log_ids (tx, "sales", sales, "update", error);
+  return sales != NULL && _scim_tx_log_ids (tx, "sales", sales, "update", error);
 }
 
 typedef struct
@@ -1545,11 +1502,11 @@ delete_empty_stage (ScimTx   *tx,
 {
   g_autoptr(GArray) tasks = NULL;
 
-  tasks = collect_ids (tx, error,
+  tasks = _scim_tx_collect_ids (tx, error,
                        "UPDATE tasks SET target_stage_id = NULL, version = version + 1 "
                        "WHERE target_stage_id = ? RETURNING id",
                        "I", stage_id);
-  if (tasks == NULL || !log_ids (tx, "tasks", tasks, "update", error))
+  if (tasks == NULL || !_scim_tx_log_ids (tx, "tasks", tasks, "update", error))
     return FALSE;
   /* The stage history keeps the stage's name (trigger stages_name_in_history);
    * its intervals go with it. */
@@ -1664,12 +1621,12 @@ copy_stages (ScimTx   *tx,
                    _("Funnel: the product to copy the funnel from no longer exists. Choose another."));
       return FALSE;
     }
-  ids = collect_ids (tx, error,
+  ids = _scim_tx_collect_ids (tx, error,
                      "INSERT INTO stages (product_id, position, name, description, kind, probability, stuck_days) "
                      "SELECT ?, row_number () OVER (ORDER BY position, id) - 1, name, description, kind, "
                      "probability, stuck_days FROM stages WHERE product_id = ? ORDER BY position, id RETURNING id",
                      "II", product_id, from_product);
-  return ids != NULL && log_ids (tx, "stages", ids, "insert", error);
+  return ids != NULL && _scim_tx_log_ids (tx, "stages", ids, "insert", error);
 }
 
 static gboolean

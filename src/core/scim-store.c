@@ -375,6 +375,51 @@ _scim_store_query_int (ScimStore   *self,
   return value;
 }
 
+/* Runs @sql (which selects ids, or returns them) and gives them in order;
+ * %NULL with @error set on failure. */
+GArray *
+_scim_tx_collect_ids (ScimTx      *tx,
+                      GError     **error,
+                      const char  *sql,
+                      const char  *fmt,
+                      ...)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt *stmt;
+  va_list args;
+  int rc;
+
+  stmt = _scim_store_prepare (tx->store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  va_start (args, fmt);
+  _scim_stmt_bindv (stmt, fmt, args);
+  va_end (args);
+
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (ids, id);
+    }
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_steal_pointer (&ids);
+}
+
+/* Writes one change_log row with @action for each of @ids. */
+gboolean
+_scim_tx_log_ids (ScimTx      *tx,
+                  const char  *entity,
+                  GArray      *ids,
+                  const char  *action,
+                  GError     **error)
+{
+  for (guint i = 0; i < ids->len; i++)
+    if (!scim_tx_log (tx, entity, g_array_index (ids, gint64, i), action, error))
+      return FALSE;
+  return TRUE;
+}
+
 static int
 exec_simple (sqlite3    *db,
              const char *sql)
