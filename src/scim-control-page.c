@@ -32,6 +32,7 @@ struct _ScimControlPage
   GtkDropDown     *due_dropdown;
   GtkDropDown     *owner_dropdown;
   GtkDropDown     *product_dropdown;
+  GtkDropDown     *stage_dropdown;
   GtkToggleButton *mine_button;
   GtkToggleButton *no_plan_button;
   GtkToggleButton *idle_button;
@@ -45,6 +46,9 @@ struct _ScimControlPage
 G_DEFINE_FINAL_TYPE (ScimControlPage, scim_control_page, GTK_TYPE_WIDGET)
 
 static void refresh_discipline (ScimControlPage *self);
+static void on_product_changed_cb (GObject         *object,
+                                   GParamSpec      *pspec,
+                                   ScimControlPage *self);
 
 static char *
 count_tasks (guint n)
@@ -77,6 +81,7 @@ adjust_tasks (ScimQuery *query,
 
   query->owner_id = chosen_owner (self);
   query->product_id = scim_choices_get_id (self->product_dropdown);
+  query->stage_id = scim_choices_get_id (self->stage_dropdown);
   query->due = (ScimDueFilter) gtk_drop_down_get_selected (self->due_dropdown);
 }
 
@@ -88,6 +93,7 @@ adjust_sales (ScimQuery *query,
 
   query->owner_id = chosen_owner (self);
   query->product_id = scim_choices_get_id (self->product_dropdown);
+  query->stage_id = scim_choices_get_id (self->stage_dropdown);
   query->signal = gtk_toggle_button_get_active (self->no_plan_button) ? SCIM_SALE_SIGNAL_NO_PLAN
                                                                      : SCIM_SALE_SIGNAL_IDLE;
   query->idle_days = IDLE_DAYS;
@@ -372,9 +378,71 @@ on_products_cb (GObject      *source,
 
   if (products == NULL)
     return;
-  g_signal_handlers_block_by_func (self->product_dropdown, on_filter_changed_cb, self);
+  g_signal_handlers_block_by_func (self->product_dropdown, on_product_changed_cb, self);
   scim_choices_fill (self->product_dropdown, products, _("All products"), TRUE);
-  g_signal_handlers_unblock_by_func (self->product_dropdown, on_filter_changed_cb, self);
+  g_signal_handlers_unblock_by_func (self->product_dropdown, on_product_changed_cb, self);
+}
+
+/* Stages belong to a product: the stage filter offers the chosen product's
+ * stages and is off while all products are shown. */
+static gpointer
+stages_thread (ScimStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_STAGES);
+
+  query->product_id = *(gint64 *) data;
+  return scim_store_list (store, query, error);
+}
+
+static void
+fill_stages (ScimControlPage *self,
+             GListModel      *stages)
+{
+  g_signal_handlers_block_by_func (self->stage_dropdown, on_filter_changed_cb, self);
+  scim_choices_fill (self->stage_dropdown, stages, _("All stages"), FALSE);
+  g_signal_handlers_unblock_by_func (self->stage_dropdown, on_filter_changed_cb, self);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stage_dropdown), g_list_model_get_n_items (stages) > 0);
+}
+
+static void
+on_stages_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ScimControlPage) self = user_data;
+  g_autoptr(GListModel) stages = scim_store_run_finish (SCIM_STORE (source), result, NULL);
+
+  if (stages == NULL)
+    return;
+  /* The product may have changed again while these stages loaded. */
+  if (g_list_model_get_n_items (stages) > 0)
+    {
+      g_autoptr(ScimRecord) first = g_list_model_get_item (stages, 0);
+
+      if (scim_record_get_int (first, "product-id") != scim_choices_get_id (self->product_dropdown))
+        return;
+    }
+  fill_stages (self, stages);
+  refilter (self);
+}
+
+static void
+on_product_changed_cb (GObject         *object,
+                       GParamSpec      *pspec,
+                       ScimControlPage *self)
+{
+  g_autoptr(GListStore) none = g_list_store_new (SCIM_TYPE_STAGE);
+  gint64 product_id = scim_choices_get_id (self->product_dropdown);
+
+  /* A stage of the old product would hide everything: start from all. */
+  fill_stages (self, G_LIST_MODEL (none));
+  refilter (self);
+  if (product_id != 0 && self->store != NULL)
+    scim_store_run_async (self->store, stages_thread, g_memdup2 (&product_id, sizeof product_id), g_free,
+                          self->cancellable, on_stages_cb, g_object_ref (self));
 }
 
 static GtkDropDown *
@@ -484,8 +552,13 @@ scim_control_page_init (ScimControlPage *self)
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->mine_button));
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->owner_dropdown));
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->due_dropdown));
+  self->stage_dropdown = scim_choices_new (SCIM_TYPE_STAGE, "name", _("Stage"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->stage_dropdown), FALSE);
+  g_signal_connect_object (self->stage_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  scim_record_table_add_tool (self->table, GTK_WIDGET (self->stage_dropdown));
   self->product_dropdown = scim_choices_new (SCIM_TYPE_PRODUCT, "name", _("Product"));
-  g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_filter_changed_cb), self,
+  g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_product_changed_cb), self,
                            G_CONNECT_DEFAULT);
   scim_record_table_add_tool (self->table, GTK_WIDGET (self->product_dropdown));
 
@@ -589,4 +662,23 @@ scim_control_page_get_table (ScimControlPage *self)
 {
   g_return_val_if_fail (SCIM_IS_CONTROL_PAGE (self), NULL);
   return GTK_WIDGET (self->table);
+}
+
+/**
+ * scim_control_page_get_filter:
+ * @self: a #ScimControlPage
+ * @name: "product" or "stage"
+ *
+ * Returns: (transfer none): that filter's drop-down; for tests
+ */
+GtkDropDown *
+scim_control_page_get_filter (ScimControlPage *self,
+                              const char      *name)
+{
+  g_return_val_if_fail (SCIM_IS_CONTROL_PAGE (self), NULL);
+  if (g_str_equal (name, "product"))
+    return self->product_dropdown;
+  if (g_str_equal (name, "stage"))
+    return self->stage_dropdown;
+  g_return_val_if_reached (NULL);
 }

@@ -17,5 +17,7 @@ void        scim_control_page_set_due       (ScimControlPage *self,
 void        scim_control_page_show_everyone (ScimControlPage *self);
 GtkWidget  *scim_control_page_get_table     (ScimControlPage *self);
 GListModel *scim_control_page_get_model (ScimControlPage *self);
+GtkDropDown *scim_control_page_get_filter (ScimControlPage *self,
+                                           const char      *name);
 
 G_END_DECLS

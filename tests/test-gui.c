@@ -37,15 +37,24 @@ static gboolean funnel_painted (gpointer data);
 
 typedef gboolean (*Predicate) (gpointer data);
 
+static gboolean
+tick_cb (gpointer data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 wait_for (Predicate   done,
           gpointer    data,
           const char *what)
 {
   gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  /* Wakes the loop when nothing else does, so the deadline is kept. */
+  guint tick = g_timeout_add (100, tick_cb, NULL);
 
   while (!done (data) && g_get_monotonic_time () < deadline)
     g_main_context_iteration (NULL, TRUE);
+  g_source_remove (tick);
   if (!done (data))
     g_error ("Timed out waiting for %s", what);
 }
@@ -432,8 +441,8 @@ static void
 save_png (GtkWidget  *widget,
           const char *name)
 {
-  g_autoptr(GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr(GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GskRenderer) renderer = gsk_cairo_renderer_new ();
   g_autoptr(GdkTexture) texture = NULL;
@@ -445,8 +454,18 @@ save_png (GtkWidget  *widget,
 
   g_assert_cmpint (width, >, 100);
   g_assert_cmpint (height, >, 100);
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  /* A widget waiting for its size draws nothing: give the layout a few
+   * frames when data just arrived. */
+  for (int tries = 0; node == NULL && tries < 40; tries++)
+    {
+      if (tries > 0)
+        spin (50);
+      g_clear_object (&paintable);
+      paintable = gtk_widget_paintable_new (widget);
+      snapshot = gtk_snapshot_new ();
+      gdk_paintable_snapshot (paintable, snapshot, width, height);
+      node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+    }
   g_assert_nonnull (node);
   g_assert_true (gsk_renderer_realize (renderer, NULL, &error));
   g_assert_no_error (error);
@@ -903,6 +922,107 @@ test_plan_in_sale_window (void)
   destroy_window (window);
 }
 
+static guint
+choice_index (GtkDropDown *dropdown,
+              gint64       id)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+
+  for (guint i = 1; model != NULL && i < g_list_model_get_n_items (model); i++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (model, i);
+      if (scim_record_get_id (record) == id)
+        return i;
+    }
+  return GTK_INVALID_LIST_POSITION;
+}
+
+typedef struct
+{
+  GtkDropDown *dropdown;
+  gint64       id;
+} ChoiceWait;
+
+static gboolean
+choice_offered (gpointer data)
+{
+  ChoiceWait *wait = data;
+
+  return gtk_widget_get_sensitive (GTK_WIDGET (wait->dropdown)) &&
+         choice_index (wait->dropdown, wait->id) != GTK_INVALID_LIST_POSITION;
+}
+
+/* Stages belong to a product: the stage filter offers the chosen product's
+ * stages and lists the tasks of the sales at the chosen one. */
+static void
+test_control_filters_by_stage (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "stage-filter.db", NULL);
+  ScimWindow *window;
+  ScimControlPage *control;
+  GtkDropDown *product, *stage;
+  ChoiceWait choice;
+  CountWait wait;
+  gint64 stage_id, product_id, n_at_stage, n_all;
+  g_autofree char *sql = NULL;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "37", NULL);
+  stage_id = raw_count (path, "SELECT s.stage_id FROM tasks t JOIN sales s ON s.id = t.sale_id "
+                              "WHERE t.state = 'planned' GROUP BY s.stage_id ORDER BY count(*) DESC LIMIT 1");
+  sql = g_strdup_printf ("SELECT product_id FROM stages WHERE id = %" G_GINT64_FORMAT, stage_id);
+  product_id = raw_count (path, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM tasks t JOIN sales s ON s.id = t.sale_id "
+                         "WHERE t.state = 'planned' AND s.stage_id = %" G_GINT64_FORMAT, stage_id);
+  n_at_stage = raw_count (path, sql);
+  n_all = raw_count (path, "SELECT count(*) FROM tasks WHERE state = 'planned'");
+  g_assert_cmpint (n_at_stage, >, 0);
+  g_assert_cmpint (n_at_stage, <, n_all);
+
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "control");
+  control = SCIM_CONTROL_PAGE (scim_window_get_page_widget (window, "control"));
+  scim_control_page_show_everyone (control);
+  scim_control_page_set_due (control, 0);
+  product = scim_control_page_get_filter (control, "product");
+  stage = scim_control_page_get_filter (control, "stage");
+  wait.model = scim_control_page_get_model (control);
+  wait.n = (guint) n_all;
+  wait_for (count_reached, &wait, "every planned task");
+  /* No stage to choose before a product is. */
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (stage)));
+
+  choice.dropdown = product;
+  choice.id = product_id;
+  wait_for (choice_offered, &choice, "the product in the filter");
+  gtk_drop_down_set_selected (product, choice_index (product, product_id));
+  choice.dropdown = stage;
+  choice.id = stage_id;
+  wait_for (choice_offered, &choice, "the product's stages in the filter");
+  gtk_drop_down_set_selected (stage, choice_index (stage, stage_id));
+
+  wait.n = (guint) n_at_stage;
+  wait_for (count_reached, &wait, "the tasks at the stage");
+  for (guint i = 0; i < g_list_model_get_n_items (wait.model); i++)
+    {
+      g_autoptr(ScimRecord) task = g_list_model_get_item (wait.model, i);
+      g_autofree char *check = g_strdup_printf ("SELECT count(*) FROM tasks t JOIN sales s ON s.id = t.sale_id "
+                                                "WHERE t.id = %" G_GINT64_FORMAT " AND s.stage_id = %" G_GINT64_FORMAT,
+                                                scim_record_get_id (task), stage_id);
+      g_assert_cmpint (raw_count (path, check), ==, 1);
+    }
+
+  /* Back to all products: the stage filter resets and turns off. */
+  gtk_drop_down_set_selected (product, 0);
+  wait.n = (guint) n_all;
+  wait_for (count_reached, &wait, "every planned task again");
+  g_assert_false (gtk_widget_get_sensitive (GTK_WIDGET (stage)));
+  g_assert_cmpuint (gtk_drop_down_get_selected (stage), ==, 0);
+  destroy_window (window);
+}
+
 static void
 test_event_in_sale_window (void)
 {
@@ -1060,6 +1180,7 @@ main (int    argc,
       g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
       g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
+      g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);
       g_test_add_func ("/gui/book/event-seen-in-sale-window", test_event_in_sale_window);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
     }
