@@ -372,7 +372,7 @@ contact_role_label (const char *role)
     return _("Key contact");
   if (g_strcmp0 (role, "influence_agent") == 0)
     return _("Agent of influence");
-  return _("Other");
+  return C_("contact role", "Other");
 }
 
 static gpointer

@@ -116,7 +116,7 @@ scim_contact_dialog_new (GtkWindow  *parent,
   ScimContactDialog *self = g_object_new (SCIM_TYPE_CONTACT_DIALOG, "transient-for", parent, NULL);
   ScimEditDialog *dialog = SCIM_EDIT_DIALOG (self);
   AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-  const char *labels[] = { _("Decision maker"), _("Key contact"), _("Agent of influence"), _("Other"), NULL };
+  const char *labels[] = { _("Decision maker"), _("Key contact"), _("Agent of influence"), C_("contact role", "Other"), NULL };
   guint role = G_N_ELEMENTS (roles) - 1;
 
   scim_edit_dialog_set_store (dialog, store);

@@ -343,12 +343,12 @@ on_delete_clicked_cb (GtkButton *button,
       g_autofree char *body = NULL;
 
       body = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                           "%" G_GINT64_FORMAT " sale stands at this stage. Choose the stage it moves to; "
+                                           "%lld sale stands at this stage. Choose the stage it moves to; "
                                            "the move is kept in its history.",
-                                           "%" G_GINT64_FORMAT " sales stand at this stage. Choose the stage they move to; "
+                                           "%lld sales stand at this stage. Choose the stage they move to; "
                                            "the moves are kept in their history.",
                                            (gulong) sales),
-                              sales);
+                              (long long) sales);
       adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog), body);
       others = gtk_filter_list_model_new (g_object_ref (self->stages),
                                           GTK_FILTER (gtk_custom_filter_new (not_this_stage,
@@ -481,11 +481,11 @@ create_row (ScimFunnelEditor *self,
   gint64 stuck = scim_record_get_int (stage, "stuck-days");
   gint64 sales = scim_record_get_int (stage, "sale-count");
   g_autofree char *stuck_text = stuck > 0
-    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "stuck after %" G_GINT64_FORMAT " day",
-                                    "stuck after %" G_GINT64_FORMAT " days", (gulong) stuck), stuck)
+    ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "stuck after %lld day", "stuck after %lld days", (gulong) stuck),
+                       (long long) stuck)
     : g_strdup (_("never stuck"));
-  g_autofree char *sales_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%" G_GINT64_FORMAT " sale",
-                                                              "%" G_GINT64_FORMAT " sales", (gulong) sales), sales);
+  g_autofree char *sales_text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%lld sale", "%lld sales",
+                                                              (gulong) sales), (long long) sales);
 
   title = g_strdup_printf ("%u. %s", index + 1, scim_record_get_string (stage, "name"));
   subtitle = g_strdup_printf ("%s · %" G_GINT64_FORMAT "%% · %s · %s",

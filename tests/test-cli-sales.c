@@ -816,6 +816,46 @@ test_sales_list (void)
   }
 }
 
+/* Messages that carry an id are translated whole, the id in its place. */
+static void
+test_russian_ids (void)
+{
+  g_autofree char *db = new_db ("russian.db");
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  struct { const char *args[8]; const char *expected; } cases[] = {
+    { { "tasks", "done", "987654", NULL }, "Нет задачи 987654." },
+    { { "tasks", "--sale=-5", NULL }, "--sale: «-5» — не продажа." },
+  };
+
+  g_subprocess_launcher_setenv (launcher, "LANGUAGE", "ru", TRUE);
+  g_subprocess_launcher_setenv (launcher, "LC_ALL", "ru_RU.UTF-8", TRUE);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+      g_autoptr(GSubprocess) process = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *out = NULL;
+      g_autofree char *err = NULL;
+
+      g_ptr_array_add (argv, (gpointer) g_getenv ("SCIM_CLI"));
+      g_ptr_array_add (argv, "--db");
+      g_ptr_array_add (argv, db);
+      g_ptr_array_add (argv, "--user");
+      g_ptr_array_add (argv, "ivan");
+      for (guint j = 0; cases[i].args[j] != NULL; j++)
+        g_ptr_array_add (argv, (gpointer) cases[i].args[j]);
+      g_ptr_array_add (argv, NULL);
+      process = g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, &error);
+      g_assert_no_error (error);
+      g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+      g_assert_no_error (error);
+      g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 2);
+      g_test_message ("%s", err);
+      g_assert_nonnull (strstr (err, cases[i].expected));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -834,6 +874,7 @@ main (int    argc,
   g_test_add_func ("/cli/sales/tasks", test_tasks);
   g_test_add_func ("/cli/sales/sale-show-and-move", test_sale_show_and_move);
   g_test_add_func ("/cli/sales/list", test_sales_list);
+  g_test_add_func ("/cli/sales/russian-ids", test_russian_ids);
 
   ret = g_test_run ();
   {

@@ -797,7 +797,7 @@ cmd_sale_move (ScimCliGlobals  *g,
 
   if (!scim_store_move_sale (store, sale_id, scim_record_get_id (stage), opt_reason, until, &error))
     return fail_with (error);
-  g_print (_("Sale %" G_GINT64_FORMAT " moved to “%s”.\n"), sale_id, scim_record_get_string (stage, "name"));
+  g_print (_("Sale %lld moved to “%s”.\n"), (long long) sale_id, scim_record_get_string (stage, "name"));
   return SCIM_CLI_OK;
 }
 
@@ -876,7 +876,7 @@ cmd_tasks_list (ScimCliGlobals  *g,
     return scim_cli_fail (SCIM_CLI_USAGE, _("--state: “%s” is not planned, done, failed or cancelled."), opt_state);
   query->state = g_strdup (opt_state);
   if (opt_sale < 0)
-    return scim_cli_fail (SCIM_CLI_USAGE, _("--sale: “%" G_GINT64_FORMAT "” is not a sale."), opt_sale);
+    return scim_cli_fail (SCIM_CLI_USAGE, _("--sale: “%lld” is not a sale."), (long long) opt_sale);
   query->sale_id = opt_sale;
 
   store = scim_cli_open_store (g, SCIM_STORE_NONE, FALSE, &code);
@@ -942,7 +942,7 @@ cmd_tasks_add (ScimCliGlobals  *g,
   task_id = scim_store_add_task (store, opt_sale, -1, &fields, &error);
   if (task_id == 0)
     return fail_with (error);
-  g_print (_("Added task %" G_GINT64_FORMAT " to the plan of sale %" G_GINT64_FORMAT ".\n"), task_id, opt_sale);
+  g_print (_("Added task %lld to the plan of sale %lld.\n"), (long long) task_id, (long long) opt_sale);
   return SCIM_CLI_OK;
 }
 
@@ -979,12 +979,11 @@ cmd_tasks_done (ScimCliGlobals  *g,
   if (rows == NULL)
     return fail_with (error);
   if (rows->len == 0)
-    return scim_cli_fail (SCIM_CLI_USAGE, _("There is no task %" G_GINT64_FORMAT "."), task_id);
+    return scim_cli_fail (SCIM_CLI_USAGE, _("There is no task %lld."), (long long) task_id);
   g_variant_lookup (g_ptr_array_index (rows, 0), "version", "x", &version);
   if (!scim_store_finish_task (store, task_id, version, opt_failed ? "failed" : "done", opt_result, &error))
     return fail_with (error);
-  g_print (opt_failed ? _("Task %" G_GINT64_FORMAT " closed as failed.\n")
-                      : _("Task %" G_GINT64_FORMAT " closed as done.\n"), task_id);
+  g_print (opt_failed ? _("Task %lld closed as failed.\n") : _("Task %lld closed as done.\n"), (long long) task_id);
   return SCIM_CLI_OK;
 }
 

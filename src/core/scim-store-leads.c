@@ -856,8 +856,9 @@ accept_one (ScimTx     *tx,
   if (!g_str_equal (state, "new"))
     {
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
-                   _("Lead %" G_GINT64_FORMAT " is already %s. Reload the list."), lead_id,
-                   g_str_equal (state, "accepted") ? _("accepted") : _("rejected"));
+                   g_str_equal (state, "accepted") ? _("Lead %lld is already accepted. Reload the list.")
+                                                   : _("Lead %lld is already rejected. Reload the list."),
+                   (long long) lead_id);
       return FALSE;
     }
 
@@ -1024,8 +1025,9 @@ reject_cb (ScimTx    *tx,
       if (!g_str_equal (state, "new"))
         {
           g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
-                       _("Lead %" G_GINT64_FORMAT " is already %s. Reload the list."), op->lead_ids[i],
-                       g_str_equal (state, "accepted") ? _("accepted") : _("rejected"));
+                       g_str_equal (state, "accepted") ? _("Lead %lld is already accepted. Reload the list.")
+                                                       : _("Lead %lld is already rejected. Reload the list."),
+                       (long long) op->lead_ids[i]);
           return FALSE;
         }
       if (!_scim_store_exec (tx->store, error,
@@ -1094,7 +1096,8 @@ assign_cb (ScimTx    *tx,
       if (sqlite3_changes (tx->db) == 0)
         {
           g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND,
-                       _("Lead %" G_GINT64_FORMAT " no longer exists. Reload the list."), op->lead_ids[i]);
+                       _("Lead %lld no longer exists. Reload the list."),
+                       (long long) op->lead_ids[i]);
           return FALSE;
         }
       if (!scim_tx_log (tx, "leads", op->lead_ids[i], "update", error))

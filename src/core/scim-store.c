@@ -1893,10 +1893,11 @@ scim_store_check (ScimStore   *self,
   if (version < 0 || app_id < 0)
     goto out;
   if (app_id != SCIM_APPLICATION_ID)
-    g_ptr_array_add (found, g_strdup_printf (_("application id is %08" G_GINT64_MODIFIER "x, not SCIM Sales"), app_id));
+    g_ptr_array_add (found, g_strdup_printf (_("application id is %08llx, not SCIM Sales"),
+                                             (unsigned long long) app_id));
   if (version != SCIM_SCHEMA_VERSION)
-    g_ptr_array_add (found, g_strdup_printf (_("schema version is %" G_GINT64_FORMAT ", this build uses %d"),
-                                             version, SCIM_SCHEMA_VERSION));
+    g_ptr_array_add (found, g_strdup_printf (_("schema version is %lld, this build uses %d"),
+                                             (long long) version, SCIM_SCHEMA_VERSION));
   if (!collect_pragma_rows (self, full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
                             full ? "integrity_check" : "quick_check", TRUE, found, error))
     goto out;
