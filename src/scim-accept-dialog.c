@@ -166,7 +166,7 @@ on_suggested_cb (GObject      *source,
   for (guint i = 0; i < g_list_model_get_n_items (clients); i++)
     {
       g_autoptr(ScimRecord) client = g_list_model_get_item (clients, i);
-      g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", _("Tax id"), scim_record_get_string (client, "tax-id"),
+      g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", _("Tax ID"), scim_record_get_string (client, "tax-id"),
                                                    scim_record_get_string (client, "phones"));
       GtkWidget *row = check_row (scim_record_get_string (client, "name"), subtitle, self->new_client_check,
                                   i == 0);

@@ -163,7 +163,7 @@ on_duplicates_found_cb (GObject      *source,
     {
       g_autoptr(ScimRecord) client = g_list_model_get_item (found, i);
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", _("Tax id"),
+      g_autofree char *subtitle = g_strdup_printf ("%s %s · %s", _("Tax ID"),
                                                    scim_record_get_string (client, "tax-id"),
                                                    scim_record_get_string (client, "phones"));
 
@@ -526,7 +526,7 @@ scim_client_dialog_new (GtkWindow  *parent,
   s = FIELD ("kind");
   self->kind_row = scim_edit_dialog_add_choice (group, _("_Kind"), kind_labels, g_strcmp0 (s, "person") == 0 ? 1 : 0);
   self->name_row = scim_edit_dialog_add_entry (group, _("_Name"), FIELD ("name"));
-  self->tax_row = scim_edit_dialog_add_entry (group, _("_Tax id"), FIELD ("tax-id"));
+  self->tax_row = scim_edit_dialog_add_entry (group, _("_Tax ID"), FIELD ("tax-id"));
   scim_edit_dialog_add_group (dialog, group);
 
   adw_preferences_group_set_title (reach, _("How to Reach"));

@@ -359,10 +359,16 @@ on_imported_cb (GObject      *source,
     }
 
   {
-    g_autofree char *message =
-      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead imported; %u duplicates skipped",
-                                    "%u leads imported; %u duplicates skipped", report->created),
-                       report->created, report->duplicates != NULL ? report->duplicates->len : 0);
+    guint skipped = report->duplicates != NULL ? report->duplicates->len : 0;
+    g_autofree char *imported = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead imported",
+                                                              "%u leads imported", report->created),
+                                                 report->created);
+    g_autofree char *duplicates = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u duplicate skipped",
+                                                                "%u duplicates skipped", skipped),
+                                                   skipped);
+    /* Translators: the two halves of the import's result: "5 leads
+     * imported; 2 duplicates skipped". */
+    g_autofree char *message = g_strdup_printf (_("%s; %s"), imported, duplicates);
     GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
     GtkWidget *overlay = parent != NULL ? gtk_widget_get_first_child (GTK_WIDGET (parent)) : NULL;
 

@@ -275,7 +275,7 @@ scim_lead_dialog_new (GtkWindow  *parent,
   self->position_row = scim_edit_dialog_add_entry (contact, _("P_osition"), FIELD ("position"));
   self->phone_row = scim_edit_dialog_add_entry (contact, _("_Phone"), FIELD ("phone"));
   self->email_row = scim_edit_dialog_add_entry (contact, _("_E-mail"), FIELD ("email"));
-  self->tax_row = scim_edit_dialog_add_entry (contact, _("_Tax id"), FIELD ("tax-id"));
+  self->tax_row = scim_edit_dialog_add_entry (contact, _("_Tax ID"), FIELD ("tax-id"));
   scim_edit_dialog_add_group (dialog, contact);
 
   adw_preferences_group_set_title (origin, _("Where It Came From"));

@@ -245,7 +245,7 @@ scim_settings_page_init (ScimSettingsPage *self)
                                _("No clients"), _("No client matches the search."));
   scim_record_table_set_count_func (self->clients_table, count_clients);
   scim_record_table_add_column (self->clients_table, _("Client"), "name", SCIM_CELL_TEXT, TRUE);
-  scim_record_table_add_column (self->clients_table, _("Tax id"), "tax-id", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->clients_table, _("Tax ID"), "tax-id", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->clients_table, _("Phones"), "phones", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->clients_table, _("E-mails"), "emails", SCIM_CELL_TEXT, TRUE);
   scim_record_table_add_column (self->clients_table, _("Target audience"), "audience", SCIM_CELL_TEXT, FALSE);

@@ -408,7 +408,7 @@ scim_timeline_init (ScimTimeline *self)
   gtk_list_view_set_single_click_activate (self->view, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->view), "timeline");
   g_signal_connect (self->view, "activate", G_CALLBACK (on_activate_cb), self);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sales book"), -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->view), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Sales Book"), -1);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->view));
   gtk_widget_set_parent (scroller, GTK_WIDGET (self));
 }
