@@ -396,7 +396,7 @@ scim_book_page_init (ScimBookPage *self)
   gtk_actionable_set_action_name (GTK_ACTIONABLE (add), "book.add-event");
   gtk_widget_add_css_class (add, "suggested-action");
   self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
-  g_object_set (self->search_entry, "placeholder-text", _("Search titles and texts"), NULL);
+  g_object_set (self->search_entry, "placeholder-text", _("Search events and clients"), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Search titles and texts"), -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);

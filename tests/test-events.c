@@ -853,6 +853,11 @@ test_filters (Fixture       *f,
   assert_ids (f, query, g, e, c, 0);
   query->sale_id = 0;
 
+  /* The search finds a client's events by the client's name too. */
+  query->search = g_strdup ("Василёк");
+  assert_ids (f, query, g, e, c, 0);
+  g_clear_pointer (&query->search, g_free);
+
   /* Kind. */
   query->event_kind = g_strdup ("call");
   assert_ids (f, query, g, c, a, 0);

@@ -664,14 +664,14 @@ cmd_sale_show (ScimCliGlobals  *g,
           g_string_append_c (out, '}');
         }
       g_string_append (out, history->len > 0 ? "\n ],\n \"tasks\": [" : "],\n \"tasks\": [");
-      for (guint i = 0; i < task_ids->len; i++)
+      for (guint i = 0, printed = 0; i < task_ids->len; i++)
         {
           gint64 id = g_array_index (task_ids, gint64, i);
           GVariant *row = g_hash_table_lookup (by_id, &id);
 
           if (row == NULL)
             continue;
-          g_string_append_printf (out, "%s{\"id\": %" G_GINT64_FORMAT, i > 0 ? ",\n  " : "\n  ", id);
+          g_string_append_printf (out, "%s{\"id\": %" G_GINT64_FORMAT, printed++ > 0 ? ",\n  " : "\n  ", id);
           for (guint c = 0; c < G_N_ELEMENTS (plan_columns); c++)
             {
               g_autofree char *value = cell (row, &plan_columns[c], format, logins);

@@ -139,7 +139,9 @@ static const ListSpec specs[] = {
   /* Unread and planned depend on who looks and when: ?2 is the signed-in
    * user, ?3 the time (see load_rows_cb). */
   [SCIM_LIST_EVENTS] = {
-    "events", "t.at DESC, t.id DESC", "t.author_id", NULL, { "t.title", "t.text", NULL },
+    "events", "t.at DESC, t.id DESC", "t.author_id", NULL,
+    { "t.title", "t.text", "(SELECT c.name FROM sales s JOIN clients c ON c.id = s.client_id WHERE s.id = t.sale_id)",
+      NULL },
     "SELECT t.id, t.version, t.sale_id, s.client_id, c.name AS client, s.product_id, p.name AS product, "
     "st.name AS stage, t.kind, t.title, t.text, t.at, t.at > ?3 AS planned, t.author_id, "
     USER_NAME ("u") " AS author, t.created_at, "
