@@ -398,7 +398,7 @@ scim_book_page_init (ScimBookPage *self)
   self->search_entry = GTK_SEARCH_ENTRY (gtk_search_entry_new ());
   g_object_set (self->search_entry, "placeholder-text", _("Search events and clients"), NULL);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->search_entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  _("Search titles and texts"), -1);
+                                  _("Search events and clients"), -1);
   gtk_widget_set_hexpand (GTK_WIDGET (self->search_entry), TRUE);
   g_signal_connect_object (self->search_entry, "search-changed", G_CALLBACK (on_search_changed_cb), self,
                            G_CONNECT_DEFAULT);
