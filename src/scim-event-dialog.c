@@ -7,6 +7,7 @@
 
 #include "scim-event-dialog.h"
 #include "scim-events.h"
+#include "scim-sale-window.h"
 #include "scim-task-dialog.h"
 
 /* A key event of a sale: its kind, when (now, or a future date for a
@@ -312,6 +313,47 @@ scim_event_dialog_init (ScimEventDialog *self)
 {
 }
 
+static void
+on_open_sale_activated_cb (AdwActionRow    *row,
+                           ScimEventDialog *self)
+{
+  GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+
+  scim_sale_window_open (parent, scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), self->sale_id);
+  gtk_window_close (GTK_WINDOW (self));
+}
+
+/* The event's sale, one click from the book: client, product and stage. */
+static void
+add_sale_row (ScimEventDialog *self,
+              ScimRecord      *event)
+{
+  AdwPreferencesGroup *group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  g_autofree char *subtitle = g_strdup_printf ("%s · %s", scim_record_get_string (event, "product"),
+                                               scim_record_get_string (event, "stage"));
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (event, "client"));
+  adw_action_row_set_subtitle (row, subtitle);
+  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), _("Open the sale"));
+  g_signal_connect_object (row, "activated", G_CALLBACK (on_open_sale_activated_cb), self, G_CONNECT_DEFAULT);
+  adw_preferences_group_set_title (group, _("Sale"));
+  adw_preferences_group_add (group, GTK_WIDGET (row));
+  scim_edit_dialog_add_group (SCIM_EDIT_DIALOG (self), group);
+}
+
+/* Opens the event's sale window, as a click on the sale row would; for
+ * tests. */
+void
+scim_event_dialog_open_sale (ScimEventDialog *self)
+{
+  g_return_if_fail (SCIM_IS_EVENT_DIALOG (self));
+  g_return_if_fail (self->event_id != 0);
+  on_open_sale_activated_cb (NULL, self);
+}
+
 /**
  * scim_event_dialog_new:
  * @parent: the window it belongs to
@@ -353,6 +395,9 @@ scim_event_dialog_new (GtkWindow  *parent,
   if (event != NULL)
     when = scim_format_date_time (scim_record_get_int (event, "at"));
 
+  /* From the sale's own window the sale is already open. */
+  if (event != NULL && !SCIM_IS_SALE_WINDOW (parent))
+    add_sale_row (self, event);
   if (self->sale_id == 0)
     {
       AdwPreferencesGroup *sale = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());

@@ -21,4 +21,6 @@ void             scim_event_dialog_fill (ScimEventDialog *self,
 gboolean         scim_event_dialog_choose_sale (ScimEventDialog *self,
                                          gint64           sale_id);
 
+void             scim_event_dialog_open_sale (ScimEventDialog *self);
+
 G_END_DECLS

@@ -1071,8 +1071,32 @@ test_event_in_sale_window (void)
   gtk_window_present (GTK_WINDOW (window));
   spin (300);
   save_png (scim_book_page_get_timeline (book), "timeline.png");
-
   gtk_window_destroy (GTK_WINDOW (sale));
+
+  /* An event opened from the book leads to its sale in one click. */
+  {
+    g_autoptr(ScimRecord) event = g_list_model_get_item (scim_book_page_get_model (book), 0);
+    gint64 event_sale = scim_record_get_int (event, "sale-id");
+    ScimSaleWindow *opened = NULL;
+    GList *toplevels;
+
+    dialog = scim_event_dialog_new (GTK_WINDOW (window), scim_window_get_store (window), 0, event, TRUE);
+    g_object_ref (dialog);
+    scim_event_dialog_open_sale (dialog);
+    while (gtk_widget_get_visible (GTK_WIDGET (dialog)))
+      g_main_context_iteration (NULL, TRUE);
+    g_object_unref (dialog);
+    toplevels = gtk_window_list_toplevels ();
+    for (GList *l = toplevels; l != NULL; l = l->next)
+      if (SCIM_IS_SALE_WINDOW (l->data))
+        opened = l->data;
+    g_list_free (toplevels);
+    g_assert_nonnull (opened);
+    /* The window of that sale, not another one. */
+    g_assert_true (scim_sale_window_open (GTK_WINDOW (window), scim_window_get_store (window), event_sale) == opened);
+    wait_for (sale_window_settled, opened, "the event's sale window");
+    gtk_window_destroy (GTK_WINDOW (opened));
+  }
   destroy_window (window);
 }
 
