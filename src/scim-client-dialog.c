@@ -8,6 +8,7 @@
 #include "scim-settings.h"
 #include "scim-client-dialog.h"
 #include "scim-contact-dialog.h"
+#include "scim-sale-window.h"
 #include "scim-timeline.h"
 
 /* The client card: company or person, tax id, phones, e-mails, address,
@@ -37,6 +38,7 @@ struct _ScimClientDialog
   AdwPreferencesGroup *contacts_group;
   GtkListBox          *contacts_list;
   ScimRecordList      *events;
+  ScimRecordList      *sales;
 
   gint64               client_id;
   gint64               version;
@@ -450,6 +452,7 @@ scim_client_dialog_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_object (&self->events);
+  g_clear_object (&self->sales);
 
   G_OBJECT_CLASS (scim_client_dialog_parent_class)->dispose (object);
 }
@@ -474,6 +477,50 @@ boxed_list (void)
   gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
   gtk_widget_add_css_class (list, "boxed-list");
   return GTK_LIST_BOX (list);
+}
+
+/* The client's sales: product, stage and salesperson; a click opens the
+ * sale window. */
+static void
+update_sale_row (ScimRecord   *sale,
+                 GParamSpec   *pspec,
+                 AdwActionRow *row)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (!scim_record_get_loaded (sale))
+    return;
+  subtitle = g_strdup_printf ("%s · %s", scim_record_get_string (sale, "stage"), scim_record_get_string (sale, "owner"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (sale, "product"));
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+static GtkWidget *
+create_sale_row (gpointer item,
+                 gpointer user_data)
+{
+  ScimRecord *sale = item;
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  gint64 *sale_id = g_new (gint64, 1);
+
+  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), _("Open the sale"));
+  *sale_id = scim_record_get_id (sale);
+  g_object_set_data_full (G_OBJECT (row), "sale-id", sale_id, g_free);
+  g_signal_connect_object (sale, "notify::loaded", G_CALLBACK (update_sale_row), row, G_CONNECT_DEFAULT);
+  update_sale_row (sale, NULL, row);
+  return GTK_WIDGET (row);
+}
+
+static void
+on_sale_activated_cb (GtkListBox       *list,
+                      GtkListBoxRow    *row,
+                      ScimClientDialog *self)
+{
+  gint64 *sale_id = g_object_get_data (G_OBJECT (row), "sale-id");
+
+  scim_sale_window_open (GTK_WINDOW (self), scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), *sale_id);
 }
 
 /**
@@ -573,6 +620,21 @@ scim_client_dialog_new (GtkWindow  *parent,
       scim_edit_dialog_add_group (dialog, self->contacts_group);
       reload_contacts (self);
 
+      /* The client's sales, each one click from its window. */
+      {
+        AdwPreferencesGroup *group_sales = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+        g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
+        GtkListBox *list = boxed_list ();
+
+        adw_preferences_group_set_title (group_sales, _("Sales to This Client"));
+        query->client_id = self->client_id;
+        self->sales = scim_record_list_new (store, query);
+        gtk_list_box_bind_model (list, G_LIST_MODEL (self->sales), create_sale_row, NULL, NULL);
+        g_signal_connect_object (list, "row-activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
+        adw_preferences_group_add (group_sales, GTK_WIDGET (list));
+        scim_edit_dialog_add_group (dialog, group_sales);
+      }
+
       /* The client's sales book: the same timeline as the Sales book page. */
       {
         AdwPreferencesGroup *book = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
@@ -605,6 +667,34 @@ scim_client_dialog_new (GtkWindow  *parent,
     }
   gtk_window_present (GTK_WINDOW (self));
   return self;
+}
+
+/**
+ * scim_client_dialog_get_sales:
+ * @self: a #ScimClientDialog of a saved client
+ *
+ * Returns: (transfer none) (nullable): the client's sales as listed; for
+ *   tests
+ */
+GListModel *
+scim_client_dialog_get_sales (ScimClientDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_CLIENT_DIALOG (self), NULL);
+  return G_LIST_MODEL (self->sales);
+}
+
+/* Opens the sale in row @index, as a click would; for tests. */
+void
+scim_client_dialog_open_sale (ScimClientDialog *self,
+                              guint             index)
+{
+  g_autoptr(ScimRecord) sale = NULL;
+
+  g_return_if_fail (SCIM_IS_CLIENT_DIALOG (self));
+  sale = g_list_model_get_item (G_LIST_MODEL (self->sales), index);
+  g_return_if_fail (sale != NULL);
+  scim_sale_window_open (GTK_WINDOW (self), scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)),
+                         scim_record_get_id (sale));
 }
 
 /* Fills the form as a person would; for tests. */

@@ -21,4 +21,8 @@ void              scim_client_dialog_fill (ScimClientDialog *self,
                                            const char       *emails);
 guint             scim_client_dialog_get_n_duplicates (ScimClientDialog *self);
 
+GListModel *scim_client_dialog_get_sales (ScimClientDialog *self);
+void        scim_client_dialog_open_sale (ScimClientDialog *self,
+                                          guint             index);
+
 G_END_DECLS

@@ -21,6 +21,7 @@
 #include "scim-accept-dialog.h"
 #include "scim-lead-dialog.h"
 #include "scim-record-table.h"
+#include "scim-client-dialog.h"
 #include "scim-sale-window.h"
 #include "scim-event-dialog.h"
 #include "scim-funnel-chart.h"
@@ -1023,6 +1024,82 @@ test_control_filters_by_stage (void)
   destroy_window (window);
 }
 
+/* A client's card lists the client's sales; a click opens the sale. */
+static void
+test_client_card_opens_sale (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "client-sales.db", NULL);
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_CLIENTS);
+  g_autoptr(GListModel) found = NULL;
+  g_autoptr(GListStore) audiences = g_list_store_new (SCIM_TYPE_AUDIENCE);
+  g_autoptr(GListStore) users = g_list_store_new (SCIM_TYPE_USER);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimRecord) client = NULL;
+  g_autofree char *sql = NULL;
+  ScimClientDialog *card;
+  ScimSaleWindow *opened = NULL;
+  ScimWindow *window;
+  CountWait wait;
+  GList *toplevels;
+  gint64 client_id, n_sales;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "43", NULL);
+  client_id = raw_count (path, "SELECT client_id FROM sales GROUP BY client_id ORDER BY count(*) DESC, client_id LIMIT 1");
+  sql = g_strdup_printf ("SELECT count(*) FROM sales WHERE client_id = %" G_GINT64_FORMAT, client_id);
+  n_sales = raw_count (path, sql);
+  g_assert_cmpint (n_sales, >, 1);
+
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT name FROM clients WHERE id = %" G_GINT64_FORMAT, client_id);
+  {
+    /* The client's record, found by its name as the settings page would. */
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    query->search = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+  }
+  found = scim_store_list (scim_window_get_store (window), query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (found) && client == NULL; i++)
+    {
+      g_autoptr(ScimRecord) record = g_list_model_get_item (found, i);
+      if (scim_record_get_id (record) == client_id)
+        client = g_steal_pointer (&record);
+    }
+  g_assert_nonnull (client);
+
+  card = scim_client_dialog_new (GTK_WINDOW (window), scim_window_get_store (window), client,
+                                 G_LIST_MODEL (audiences), G_LIST_MODEL (users), TRUE);
+  wait.model = scim_client_dialog_get_sales (card);
+  wait.n = (guint) n_sales;
+  wait_for (count_reached, &wait, "the client's sales in the card");
+  for (guint i = 0; i < wait.n; i++)
+    {
+      g_autoptr(ScimRecord) sale = g_list_model_get_item (wait.model, i);
+      g_assert_cmpint (scim_record_get_int (sale, "client-id"), ==, client_id);
+    }
+
+  scim_client_dialog_open_sale (card, 0);
+  toplevels = gtk_window_list_toplevels ();
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (SCIM_IS_SALE_WINDOW (l->data))
+      opened = l->data;
+  g_list_free (toplevels);
+  g_assert_nonnull (opened);
+  wait_for (sale_window_settled, opened, "the client's sale window");
+  gtk_window_destroy (GTK_WINDOW (opened));
+  gtk_window_destroy (GTK_WINDOW (card));
+  destroy_window (window);
+}
+
 static void
 test_event_in_sale_window (void)
 {
@@ -1206,6 +1283,7 @@ main (int    argc,
       g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
       g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);
       g_test_add_func ("/gui/book/event-seen-in-sale-window", test_event_in_sale_window);
+      g_test_add_func ("/gui/settings/client-card-opens-sale", test_client_card_opens_sale);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
     }
 
