@@ -479,50 +479,6 @@ boxed_list (void)
   return GTK_LIST_BOX (list);
 }
 
-/* The client's sales: product, stage and salesperson; a click opens the
- * sale window. */
-static void
-update_sale_row (ScimRecord   *sale,
-                 GParamSpec   *pspec,
-                 AdwActionRow *row)
-{
-  g_autofree char *subtitle = NULL;
-
-  if (!scim_record_get_loaded (sale))
-    return;
-  subtitle = g_strdup_printf ("%s · %s", scim_record_get_string (sale, "stage"), scim_record_get_string (sale, "owner"));
-  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (sale, "product"));
-  adw_action_row_set_subtitle (row, subtitle);
-}
-
-static GtkWidget *
-create_sale_row (gpointer item,
-                 gpointer user_data)
-{
-  ScimRecord *sale = item;
-  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
-  gint64 *sale_id = g_new (gint64, 1);
-
-  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
-  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (row), _("Open the sale"));
-  *sale_id = scim_record_get_id (sale);
-  g_object_set_data_full (G_OBJECT (row), "sale-id", sale_id, g_free);
-  g_signal_connect_object (sale, "notify::loaded", G_CALLBACK (update_sale_row), row, G_CONNECT_DEFAULT);
-  update_sale_row (sale, NULL, row);
-  return GTK_WIDGET (row);
-}
-
-static void
-on_sale_activated_cb (GtkListBox       *list,
-                      GtkListBoxRow    *row,
-                      ScimClientDialog *self)
-{
-  gint64 *sale_id = g_object_get_data (G_OBJECT (row), "sale-id");
-
-  scim_sale_window_open (GTK_WINDOW (self), scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), *sale_id);
-}
-
 /**
  * scim_client_dialog_new:
  * @parent: the window it belongs to
@@ -624,14 +580,13 @@ scim_client_dialog_new (GtkWindow  *parent,
       {
         AdwPreferencesGroup *group_sales = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
         g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
-        GtkListBox *list = boxed_list ();
+        GtkWidget *list;
 
         adw_preferences_group_set_title (group_sales, _("Sales to This Client"));
         query->client_id = self->client_id;
-        self->sales = scim_record_list_new (store, query);
-        gtk_list_box_bind_model (list, G_LIST_MODEL (self->sales), create_sale_row, NULL, NULL);
-        g_signal_connect_object (list, "row-activated", G_CALLBACK (on_sale_activated_cb), self, G_CONNECT_DEFAULT);
-        adw_preferences_group_add (group_sales, GTK_WIDGET (list));
+        list = scim_sale_list_new (store, query);
+        self->sales = g_object_ref (g_object_get_data (G_OBJECT (list), "sales"));
+        adw_preferences_group_add (group_sales, list);
         scim_edit_dialog_add_group (dialog, group_sales);
       }
 

@@ -7,6 +7,7 @@
 
 #include "scim-leads.h"
 #include "scim-lead-dialog.h"
+#include "scim-sale-window.h"
 
 /* The lead card: the contact as received, its company, source and channel,
  * the product of interest, notes, and the history of what happened to it.
@@ -29,6 +30,7 @@ struct _ScimLeadDialog
   GtkTextView         *notes_view;
   AdwPreferencesGroup *history_group;
   GtkListBox          *history_list;
+  GtkWidget           *sales_list;
 
   gint64               lead_id;
   gint64               version;
@@ -313,6 +315,19 @@ scim_lead_dialog_new (GtkWindow  *parent,
       adw_preferences_group_add (actions, box);
       scim_edit_dialog_add_group (dialog, actions);
 
+      /* An accepted lead leads on to its sales. */
+      if (g_strcmp0 (scim_record_get_string (lead, "state"), "accepted") == 0)
+        {
+          AdwPreferencesGroup *group_sales = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+          g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
+
+          adw_preferences_group_set_title (group_sales, _("Sales from This Lead"));
+          query->lead_id = self->lead_id;
+          self->sales_list = scim_sale_list_new (store, query);
+          adw_preferences_group_add (group_sales, self->sales_list);
+          scim_edit_dialog_add_group (dialog, group_sales);
+        }
+
       self->history_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
       adw_preferences_group_set_title (self->history_group, _("History"));
       self->history_list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -353,4 +368,18 @@ scim_lead_dialog_fill (ScimLeadDialog *self,
     gtk_editable_set_text (GTK_EDITABLE (self->phone_row), phone);
   if (email != NULL)
     gtk_editable_set_text (GTK_EDITABLE (self->email_row), email);
+}
+
+/**
+ * scim_lead_dialog_get_sales:
+ * @self: a #ScimLeadDialog
+ *
+ * Returns: (transfer none) (nullable): the sales made from an accepted
+ *   lead, as listed; for tests
+ */
+GListModel *
+scim_lead_dialog_get_sales (ScimLeadDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_LEAD_DIALOG (self), NULL);
+  return self->sales_list != NULL ? g_object_get_data (G_OBJECT (self->sales_list), "sales") : NULL;
 }

@@ -21,4 +21,6 @@ void            scim_lead_dialog_fill (ScimLeadDialog *self,
                                        const char     *phone,
                                        const char     *email);
 
+GListModel     *scim_lead_dialog_get_sales (ScimLeadDialog *self);
+
 G_END_DECLS

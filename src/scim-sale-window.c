@@ -1457,3 +1457,75 @@ scim_sale_window_get_events (ScimSaleWindow *self)
   g_return_val_if_fail (SCIM_IS_SALE_WINDOW (self), NULL);
   return G_LIST_MODEL (self->events);
 }
+
+/* Lists of sales elsewhere (a client's card, a lead's card): product, stage
+ * and salesperson; a click opens the sale's window. */
+static void
+update_sale_row (ScimRecord   *sale,
+                 GParamSpec   *pspec,
+                 AdwActionRow *row)
+{
+  g_autofree char *subtitle = NULL;
+
+  if (!scim_record_get_loaded (sale))
+    return;
+  subtitle = g_strdup_printf ("%s · %s · %s", scim_record_get_string (sale, "client"),
+                              scim_record_get_string (sale, "stage"), scim_record_get_string (sale, "owner"));
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (sale, "product"));
+  adw_action_row_set_subtitle (row, subtitle);
+}
+
+static GtkWidget *
+create_sale_row (gpointer item,
+                 gpointer user_data)
+{
+  ScimRecord *sale = item;
+  AdwActionRow *row = ADW_ACTION_ROW (adw_action_row_new ());
+  gint64 *sale_id = g_new (gint64, 1);
+
+  adw_action_row_add_suffix (row, gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (row), _("Open the sale"));
+  *sale_id = scim_record_get_id (sale);
+  g_object_set_data_full (G_OBJECT (row), "sale-id", sale_id, g_free);
+  g_signal_connect_object (sale, "notify::loaded", G_CALLBACK (update_sale_row), row, G_CONNECT_DEFAULT);
+  update_sale_row (sale, NULL, row);
+  return GTK_WIDGET (row);
+}
+
+static void
+on_sale_row_activated_cb (GtkListBox    *list,
+                          GtkListBoxRow *row,
+                          ScimStore     *store)
+{
+  gint64 *sale_id = g_object_get_data (G_OBJECT (row), "sale-id");
+
+  scim_sale_window_open (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (list))), store, *sale_id);
+}
+
+/**
+ * scim_sale_list_new:
+ * @store: the store
+ * @query: which sales (a %SCIM_LIST_SALES query)
+ *
+ * A boxed list of sales, loaded lazily and kept current; activating a row
+ * opens that sale's window.  The list's "sales" data is its #GListModel.
+ *
+ * Returns: (transfer floating): a #GtkListBox
+ */
+GtkWidget *
+scim_sale_list_new (ScimStore       *store,
+                    const ScimQuery *query)
+{
+  GtkWidget *list = gtk_list_box_new ();
+  ScimRecordList *sales = scim_record_list_new (store, query);
+
+  g_return_val_if_fail (query->kind == SCIM_LIST_SALES, list);
+  gtk_list_box_set_selection_mode (GTK_LIST_BOX (list), GTK_SELECTION_NONE);
+  gtk_widget_add_css_class (list, "boxed-list");
+  gtk_list_box_bind_model (GTK_LIST_BOX (list), G_LIST_MODEL (sales), create_sale_row, NULL, NULL);
+  g_object_set_data_full (G_OBJECT (list), "sales", sales, g_object_unref);
+  g_signal_connect_data (list, "row-activated", G_CALLBACK (on_sale_row_activated_cb), g_object_ref (store),
+                         (GClosureNotify) (void (*) (void)) g_object_unref, G_CONNECT_DEFAULT);
+  return list;
+}

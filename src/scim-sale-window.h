@@ -29,4 +29,7 @@ GtkWidget      *scim_sale_window_add_event     (ScimSaleWindow *self);
 GtkWidget      *scim_sale_window_get_task_row  (ScimSaleWindow *self,
                                                 guint           position);
 
+GtkWidget      *scim_sale_list_new             (ScimStore       *store,
+                                                const ScimQuery *query);
+
 G_END_DECLS

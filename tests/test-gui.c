@@ -1024,6 +1024,51 @@ test_control_filters_by_stage (void)
   destroy_window (window);
 }
 
+/* An accepted lead's card lists the sales made from it. */
+static void
+test_lead_card_lists_sales (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "lead-sales.db", NULL);
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_LEADS);
+  g_autoptr(GListModel) accepted = NULL;
+  g_autoptr(GListStore) products = g_list_store_new (SCIM_TYPE_PRODUCT);
+  g_autoptr(GListStore) users = g_list_store_new (SCIM_TYPE_USER);
+  g_autoptr(GError) error = NULL;
+  ScimLeadDialog *card;
+  ScimWindow *window;
+  CountWait wait;
+  gboolean checked = FALSE;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "43", NULL);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  query->state = g_strdup ("accepted");
+  accepted = scim_store_list (scim_window_get_store (window), query, &error);
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < g_list_model_get_n_items (accepted) && !checked; i++)
+    {
+      g_autoptr(ScimRecord) lead = g_list_model_get_item (accepted, i);
+      g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM sales WHERE lead_id = %" G_GINT64_FORMAT,
+                                              scim_record_get_id (lead));
+      gint64 n = raw_count (path, sql);
+
+      if (n == 0)
+        continue;
+      card = scim_lead_dialog_new (GTK_WINDOW (window), scim_window_get_store (window), lead,
+                                   G_LIST_MODEL (products), G_LIST_MODEL (users), FALSE, FALSE);
+      wait.model = scim_lead_dialog_get_sales (card);
+      g_assert_nonnull (wait.model);
+      wait.n = (guint) n;
+      wait_for (count_reached, &wait, "the lead's sales in its card");
+      gtk_window_destroy (GTK_WINDOW (card));
+      checked = TRUE;
+    }
+  g_assert_true (checked);
+  destroy_window (window);
+}
+
 /* A client's card lists the client's sales; a click opens the sale. */
 static void
 test_client_card_opens_sale (void)
@@ -1284,6 +1329,7 @@ main (int    argc,
       g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);
       g_test_add_func ("/gui/book/event-seen-in-sale-window", test_event_in_sale_window);
       g_test_add_func ("/gui/settings/client-card-opens-sale", test_client_card_opens_sale);
+      g_test_add_func ("/gui/leads/card-lists-its-sales", test_lead_card_lists_sales);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
     }
 

@@ -871,6 +871,26 @@ test_accept (Fixture       *f,
                          "(SELECT id FROM stages WHERE product_id = s.product_id ORDER BY position LIMIT 1)",
                          lead, f->ivan, client);
   g_assert_cmpint (raw_int (f->path, sql), ==, 2);
+  /* The lead's card lists them: sales by the lead they came from. */
+  {
+    g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
+    g_autoptr(GListModel) sales = NULL;
+
+    query->lead_id = lead;
+    sales = scim_store_list (f->store, query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (sales), ==, 2);
+    for (guint i = 0; i < 2; i++)
+      {
+        g_autoptr(ScimRecord) sale_record = g_list_model_get_item (sales, i);
+        g_assert_cmpint (scim_record_get_int (sale_record, "client-id"), ==, client);
+      }
+    query->lead_id = lead + 1000;
+    g_clear_object (&sales);
+    sales = scim_store_list (f->store, query, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_list_model_get_n_items (sales), ==, 0);
+  }
   g_clear_pointer (&sql, g_free);
   sql = g_strdup_printf ("SELECT count(*) FROM stage_changes c JOIN sales s ON s.id = c.sale_id "
                          "WHERE s.lead_id = %" G_GINT64_FORMAT " AND c.to_stage_id = s.stage_id "

@@ -83,6 +83,7 @@ typedef enum
  * @event_kind: only events of this kind (scim_event_kinds()), or %NULL
  * @sort: an index into scim_list_kind_get_sorts(), 0 for the list's own order
  * @source: leads whose source or channel contains this text, or %NULL
+ * @lead_id: sales that came from this lead, or 0
  *
  * What a list shows.  Filters that do not apply to @kind are ignored.
  */
@@ -106,6 +107,7 @@ typedef struct
   char           *event_kind;
   guint           sort;
   char           *source;
+  gint64          lead_id;
 } ScimQuery;
 
 #define SCIM_TYPE_QUERY (scim_query_get_type ())

@@ -423,6 +423,8 @@ query_ids_cb (ScimTx    *tx,
   if (query->product_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
     g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
                             query->product_id);
+  if (query->lead_id != 0 && query->kind == SCIM_LIST_SALES)
+    g_string_append_printf (sql, " AND t.lead_id = %" G_GINT64_FORMAT, query->lead_id);
   if (query->client_id != 0 && (query->kind == SCIM_LIST_SALES || query->kind == SCIM_LIST_CONTACTS))
     g_string_append_printf (sql, " AND t.client_id = %" G_GINT64_FORMAT, query->client_id);
   if (query->client_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
