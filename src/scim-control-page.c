@@ -19,8 +19,6 @@
  * lists of sales.  Every row opens its sale.  A salesperson starts with
  * their own tasks of today. */
 
-#define IDLE_DAYS 14
-
 struct _ScimControlPage
 {
   GtkWidget        parent_instance;
@@ -36,6 +34,8 @@ struct _ScimControlPage
   GtkToggleButton *mine_button;
   GtkToggleButton *no_plan_button;
   GtkToggleButton *idle_button;
+  GtkSpinButton   *idle_days_spin;
+  GSettings       *settings;
 
   ScimStore       *store;
   GListModel      *users;
@@ -96,7 +96,7 @@ adjust_sales (ScimQuery *query,
   query->stage_id = scim_choices_get_id (self->stage_dropdown);
   query->signal = gtk_toggle_button_get_active (self->no_plan_button) ? SCIM_SALE_SIGNAL_NO_PLAN
                                                                      : SCIM_SALE_SIGNAL_IDLE;
-  query->idle_days = IDLE_DAYS;
+  query->idle_days = (guint) gtk_spin_button_get_value_as_int (self->idle_days_spin);
 }
 
 static void
@@ -236,7 +236,7 @@ discipline_thread (ScimStore     *store,
                    GCancellable  *cancellable,
                    GError       **error)
 {
-  return scim_store_discipline (store, IDLE_DAYS, error);
+  return scim_store_discipline (store, GPOINTER_TO_UINT (data), error);
 }
 
 static void
@@ -293,8 +293,9 @@ refresh_discipline (ScimControlPage *self)
 {
   if (self->store == NULL)
     return;
-  scim_store_run_async (self->store, discipline_thread, NULL, NULL, self->cancellable, on_discipline_cb,
-                        g_object_ref (self));
+  scim_store_run_async (self->store, discipline_thread,
+                        GUINT_TO_POINTER ((guint) gtk_spin_button_get_value_as_int (self->idle_days_spin)), NULL,
+                        self->cancellable, on_discipline_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -383,6 +384,30 @@ on_products_cb (GObject      *source,
   g_signal_handlers_unblock_by_func (self->product_dropdown, on_product_changed_cb, self);
 }
 
+static void
+update_idle_tooltip (ScimControlPage *self)
+{
+  guint days = (guint) gtk_spin_button_get_value_as_int (self->idle_days_spin);
+  g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                        "Sales with no stage move, closed task or event for %u day",
+                                                        "Sales with no stage move, closed task or event for %u days",
+                                                        days),
+                                           days);
+
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->idle_button), text);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->idle_days_spin), text);
+}
+
+static void
+on_idle_days_changed_cb (GtkSpinButton   *spin,
+                         ScimControlPage *self)
+{
+  update_idle_tooltip (self);
+  refresh_discipline (self);
+  if (gtk_toggle_button_get_active (self->idle_button))
+    refilter (self);
+}
+
 /* Stages belong to a product: the stage filter offers the chosen product's
  * stages and is off while all products are shown. */
 static gpointer
@@ -466,6 +491,7 @@ scim_control_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_object (&self->settings);
   gtk_widget_dispose_template (GTK_WIDGET (object), SCIM_TYPE_CONTROL_PAGE);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
@@ -541,11 +567,20 @@ scim_control_page_init (ScimControlPage *self)
   self->no_plan_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("_No Plan")));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->no_plan_button), _("Sales in work with no open task"));
   self->idle_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new_with_mnemonic (_("I_dle")));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->idle_button), _("Sales with no activity for two weeks"));
+  /* How many days make a sale idle: the head's own measure, remembered. */
+  self->idle_days_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 365, 1));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->idle_days_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                  _("Days without activity"), -1);
+  self->settings = g_settings_new (BASE_APP_ID);
+  g_settings_bind (self->settings, "idle-days", self->idle_days_spin, "value", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->idle_days_spin, "value-changed", G_CALLBACK (on_idle_days_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  update_idle_tooltip (self);
   g_signal_connect_object (self->no_plan_button, "toggled", G_CALLBACK (on_signal_toggled_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->idle_button, "toggled", G_CALLBACK (on_signal_toggled_cb), self, G_CONNECT_DEFAULT);
   gtk_box_append (GTK_BOX (signals), GTK_WIDGET (self->no_plan_button));
   gtk_box_append (GTK_BOX (signals), GTK_WIDGET (self->idle_button));
+  gtk_box_append (GTK_BOX (signals), GTK_WIDGET (self->idle_days_spin));
 
   /* The tools go in reverse: each is inserted after the state filter. */
   scim_record_table_add_tool (self->table, signals);
@@ -681,4 +716,29 @@ scim_control_page_get_filter (ScimControlPage *self,
   if (g_str_equal (name, "stage"))
     return self->stage_dropdown;
   g_return_val_if_reached (NULL);
+}
+
+/* Shows the idle sales for @days (0: back to the tasks), as a person
+ * would; for tests. */
+void
+scim_control_page_show_idle (ScimControlPage *self,
+                             guint            days)
+{
+  g_return_if_fail (SCIM_IS_CONTROL_PAGE (self));
+  gtk_toggle_button_set_active (self->idle_button, days > 0);
+  if (days > 0)
+    gtk_spin_button_set_value (self->idle_days_spin, days);
+}
+
+/**
+ * scim_control_page_get_sales_model:
+ * @self: a #ScimControlPage
+ *
+ * Returns: (transfer none) (nullable): the sales a signal lists
+ */
+GListModel *
+scim_control_page_get_sales_model (ScimControlPage *self)
+{
+  g_return_val_if_fail (SCIM_IS_CONTROL_PAGE (self), NULL);
+  return scim_record_table_get_model (self->sales_table);
 }

@@ -20,4 +20,8 @@ GListModel *scim_control_page_get_model (ScimControlPage *self);
 GtkDropDown *scim_control_page_get_filter (ScimControlPage *self,
                                            const char      *name);
 
+void        scim_control_page_show_idle (ScimControlPage *self,
+                                         guint            days);
+GListModel *scim_control_page_get_sales_model (ScimControlPage *self);
+
 G_END_DECLS

@@ -1015,6 +1015,43 @@ test_control_filters_by_stage (void)
       g_assert_cmpint (raw_count (path, check), ==, 1);
     }
 
+  /* Idle sales: the head chooses how many quiet days make a sale idle;
+   * fewer days, more sales; the choice is remembered. */
+  gtk_drop_down_set_selected (stage, 0);
+  {
+    g_autoptr(GSettings) settings = g_settings_new ("ru.scim.Sales");
+    g_autofree char *quiet_sql = NULL;
+    gint64 quiet;
+
+    scim_control_page_show_idle (control, 365);
+    g_assert_cmpint (g_settings_get_int (settings, "idle-days"), ==, 365);
+    /* Sales of the product in work (or paused past their date) without any
+     * activity for a year: none in a demo with a year of history at most. */
+    quiet_sql = g_strdup_printf ("SELECT count(*) FROM sales s JOIN stages st ON st.id = s.stage_id "
+                                 "WHERE s.product_id = %" G_GINT64_FORMAT " AND st.kind = 'open' "
+                                 "AND s.last_activity_at < strftime('%%s', 'now') - 365 * 86400",
+                                 product_id);
+    quiet = raw_count (path, quiet_sql);
+    wait.model = scim_control_page_get_sales_model (control);
+    spin (200);
+    while (scim_record_list_get_loading (SCIM_RECORD_LIST (wait.model)))
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_cmpuint (g_list_model_get_n_items (wait.model), >=, (guint) quiet);
+    {
+      guint year = g_list_model_get_n_items (wait.model);
+
+      scim_control_page_show_idle (control, 1);
+      g_assert_cmpint (g_settings_get_int (settings, "idle-days"), ==, 1);
+      spin (200);
+      while (scim_record_list_get_loading (SCIM_RECORD_LIST (wait.model)))
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpuint (g_list_model_get_n_items (wait.model), >, year);
+    }
+    scim_control_page_show_idle (control, 14);
+    scim_control_page_show_idle (control, 0);
+  }
+  wait.model = scim_control_page_get_model (control);
+
   /* Back to all products: the stage filter resets and turns off. */
   gtk_drop_down_set_selected (product, 0);
   wait.n = (guint) n_all;
