@@ -17,8 +17,10 @@
  * replays one input.  When an input crashes the program, it is written to
  * fuzz-csv-crash.bin in the working directory.
  *
- * For coverage-guided fuzzing, build it for libFuzzer with clang, with the
- * reader compiled in so that it is instrumented too:
+ * CI also runs it under libFuzzer for ten seconds (tests/fuzz-libfuzzer.sh,
+ * `meson test fuzz-csv-libfuzzer`).  By hand, for longer, build it for
+ * libFuzzer with clang, with the reader compiled in so that it is
+ * instrumented too:
  *
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DSCIM_FUZZ_LIBFUZZER \
  *     -Ibuild -Isrc/core tests/fuzz-csv.c src/core/scim-csv.c \
