@@ -578,3 +578,74 @@ scim_cli_run_subcommand (const char              *command,
   return scim_cli_fail (SCIM_CLI_USAGE, _("“%s %s” is not a command; %s has %s."), command, argv[index], command,
                         names->str);
 }
+
+/* Rows */
+
+/**
+ * scim_cli_load_logins:
+ *
+ * Returns: (transfer full) (element-type gint64 utf8): every user's login by
+ *   id, as scripts match on logins, not on names; %NULL with @error set
+ */
+GHashTable *
+scim_cli_load_logins (ScimStore  *store,
+                      GError    **error)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_USERS);
+  g_autoptr(GListModel) users = scim_store_list (store, query, error);
+  g_autoptr(GHashTable) logins = NULL;
+
+  if (users == NULL)
+    return NULL;
+  logins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  for (guint i = 0; i < g_list_model_get_n_items (users); i++)
+    {
+      g_autoptr(ScimRecord) user = g_list_model_get_item (users, i);
+      gint64 id = scim_record_get_id (user);
+
+      g_hash_table_insert (logins, g_memdup2 (&id, sizeof id), g_strdup (scim_record_get_string (user, "login")));
+    }
+  return g_steal_pointer (&logins);
+}
+
+/**
+ * scim_cli_load_rows_ordered:
+ * @ids: (array length=n_ids): the rows to load
+ *
+ * scim_store_load_rows() in the order of @ids; a row deleted since the ids
+ * were read is left out.
+ *
+ * Returns: (transfer full) (element-type GVariant): the rows, or %NULL with
+ *   @error set
+ */
+GPtrArray *
+scim_cli_load_rows_ordered (ScimStore     *store,
+                            ScimListKind   kind,
+                            const gint64  *ids,
+                            guint          n_ids,
+                            GError       **error)
+{
+  g_autoptr(GPtrArray) rows = scim_store_load_rows (store, kind, ids, n_ids, error);
+  g_autoptr(GHashTable) by_id = NULL;
+  GPtrArray *ordered;
+
+  if (rows == NULL)
+    return NULL;
+  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      gint64 id;
+
+      if (g_variant_lookup (g_ptr_array_index (rows, i), "id", "x", &id))
+        g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), g_ptr_array_index (rows, i));
+    }
+  ordered = g_ptr_array_new_full (n_ids, (GDestroyNotify) g_variant_unref);
+  for (guint i = 0; i < n_ids; i++)
+    {
+      GVariant *row = g_hash_table_lookup (by_id, &ids[i]);
+
+      if (row != NULL)
+        g_ptr_array_add (ordered, g_variant_ref (row));
+    }
+  return ordered;
+}

@@ -590,9 +590,7 @@ cmd_events_list (ScimCliGlobals  *g,
 {
   g_autoptr(ScimStore) store = NULL;
   g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_EVENTS);
-  g_autoptr(ScimQuery) users_query = scim_query_new (SCIM_LIST_USERS);
-  g_autoptr(GListModel) users = NULL;
-  g_autoptr(GHashTable) logins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
+  g_autoptr(GHashTable) logins = NULL;
   g_autoptr(GArray) ids = NULL;
   g_autoptr(GError) error = NULL;
   glong widths[G_N_ELEMENTS (list_columns) + 1] = { 0 };
@@ -623,17 +621,9 @@ cmd_events_list (ScimCliGlobals  *g,
   if (opt_author != NULL && (query->owner_id = find_user_id (store, opt_author, &code)) == 0)
     return code;
 
-  /* Authors by login: scripts match on logins, not on names. */
-  users = scim_store_list (store, users_query, &error);
-  if (users == NULL)
+  logins = scim_cli_load_logins (store, &error);
+  if (logins == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
-  for (guint i = 0; i < g_list_model_get_n_items (users); i++)
-    {
-      g_autoptr(ScimRecord) user = g_list_model_get_item (users, i);
-      gint64 id = scim_record_get_id (user);
-
-      g_hash_table_insert (logins, g_memdup2 (&id, sizeof id), g_strdup (scim_record_get_string (user, "login")));
-    }
 
   ids = scim_store_query_ids (store, query, NULL, &error);
   if (ids == NULL)
@@ -655,24 +645,10 @@ cmd_events_list (ScimCliGlobals  *g,
     {
       const gint64 *page = &g_array_index (ids, gint64, start);
       guint n = MIN (LIST_BATCH, ids->len - start);
-      g_autoptr(GPtrArray) rows = scim_store_load_rows (store, SCIM_LIST_EVENTS, page, n, &error);
-      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-      g_autoptr(GPtrArray) ordered = g_ptr_array_new ();
-      g_autoptr(GArray) keys = g_array_new (FALSE, FALSE, sizeof (gint64));
+      g_autoptr(GPtrArray) ordered = scim_cli_load_rows_ordered (store, SCIM_LIST_EVENTS, page, n, &error);
 
-      if (rows == NULL)
+      if (ordered == NULL)
         return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
-      g_array_set_size (keys, rows->len);
-      for (guint i = 0; i < rows->len; i++)
-        if (g_variant_lookup (g_ptr_array_index (rows, i), "id", "x", &g_array_index (keys, gint64, i)))
-          g_hash_table_insert (by_id, &g_array_index (keys, gint64, i), g_ptr_array_index (rows, i));
-      for (guint i = 0; i < n; i++)
-        {
-          GVariant *row = g_hash_table_lookup (by_id, &page[i]);
-
-          if (row != NULL)
-            g_ptr_array_add (ordered, row);
-        }
       print_batch (ordered, format, logins, widths, &first);
     }
 

@@ -151,28 +151,6 @@ format_time (gint64      at,
   return local != NULL ? g_date_time_format (local, format) : NULL;
 }
 
-static GHashTable *
-load_logins (ScimStore  *store,
-             GError    **error)
-{
-  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_USERS);
-  g_autoptr(GListModel) users = scim_store_list (store, query, error);
-  g_autoptr(GHashTable) logins = NULL;
-
-  if (users == NULL)
-    return NULL;
-  logins = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
-  for (guint i = 0; i < g_list_model_get_n_items (users); i++)
-    {
-      g_autoptr(ScimRecord) user = g_list_model_get_item (users, i);
-      gint64 *id = g_new (gint64, 1);
-
-      *id = scim_record_get_id (user);
-      g_hash_table_insert (logins, id, g_strdup (scim_record_get_string (user, "login")));
-    }
-  return g_steal_pointer (&logins);
-}
-
 static gint64
 find_user_id (ScimStore  *store,
               const char *login,
@@ -328,22 +306,12 @@ print_list (ScimStore      *store,
   for (guint start = 0; start < ids->len || (start == 0 && format == SCIM_CLI_FORMAT_TEXT); start += BATCH)
     {
       guint n = MIN (BATCH, ids->len - start);
-      g_autoptr(GPtrArray) rows = NULL;
-      g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
-      g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+      /* A row deleted since the ids were read is left out. */
+      g_autoptr(GPtrArray) rows = scim_cli_load_rows_ordered (store, kind, &g_array_index (ids, gint64, start), n,
+                                                              error);
 
-      rows = scim_store_load_rows (store, kind, &g_array_index (ids, gint64, start), n, error);
       if (rows == NULL)
         return FALSE;
-      for (guint i = 0; i < rows->len; i++)
-        {
-          GVariant *row = g_ptr_array_index (rows, i);
-          gint64 *id = g_new (gint64, 1);
-
-          g_variant_lookup (row, "id", "x", id);
-          g_ptr_array_add (cells, id);   /* freed with the cells */
-          g_hash_table_insert (by_id, id, row);
-        }
 
       if (format == SCIM_CLI_FORMAT_TEXT && start == 0)
         {
@@ -374,15 +342,13 @@ print_list (ScimStore      *store,
           g_string_append_c (out, '\n');
         }
 
-      for (guint i = 0; i < n; i++)
+      for (guint i = 0; i < rows->len; i++)
         {
-          gint64 id = g_array_index (ids, gint64, start + i);
-          GVariant *row = g_hash_table_lookup (by_id, &id);
+          GVariant *row = g_ptr_array_index (rows, i);
+          gint64 id = 0;
           gsize line_start = out->len;
 
-          /* A row deleted since the ids were read is left out. */
-          if (row == NULL)
-            continue;
+          g_variant_lookup (row, "id", "x", &id);
           if (format == SCIM_CLI_FORMAT_JSON)
             g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, printed > 0 ? "," : "", id);
           else if (format == SCIM_CLI_FORMAT_CSV)
@@ -504,7 +470,7 @@ cmd_sales_list (ScimCliGlobals  *g,
       query->product_id = scim_record_get_id (SCIM_RECORD (product));
     }
 
-  if ((logins = load_logins (store, &error)) == NULL ||
+  if ((logins = scim_cli_load_logins (store, &error)) == NULL ||
       (ids = scim_store_query_ids (store, query, NULL, &error)) == NULL ||
       !print_list (store, SCIM_LIST_SALES, ids, sale_columns, G_N_ELEMENTS (sale_columns), format, logins, &error))
     return fail_with (error);
@@ -604,7 +570,7 @@ cmd_sale_show (ScimCliGlobals  *g,
   query->sale_id = sale_id;
   if ((sale = scim_store_get_sale (store, sale_id, &error)) == NULL ||
       (history = scim_store_sale_history (store, sale_id, &error)) == NULL ||
-      (logins = load_logins (store, &error)) == NULL ||
+      (logins = scim_cli_load_logins (store, &error)) == NULL ||
       (task_ids = scim_store_query_ids (store, query, NULL, &error)) == NULL ||
       (tasks = scim_store_load_rows (store, SCIM_LIST_TASKS, (const gint64 *) (gpointer) task_ids->data,
                                      task_ids->len, &error)) == NULL)
@@ -892,7 +858,7 @@ cmd_tasks_list (ScimCliGlobals  *g,
         return fail_with (error);
       query->product_id = scim_record_get_id (SCIM_RECORD (product));
     }
-  if ((logins = load_logins (store, &error)) == NULL ||
+  if ((logins = scim_cli_load_logins (store, &error)) == NULL ||
       (ids = scim_store_query_ids (store, query, NULL, &error)) == NULL ||
       !print_list (store, SCIM_LIST_TASKS, ids, task_columns, G_N_ELEMENTS (task_columns), format, logins, &error))
     return fail_with (error);

@@ -122,6 +122,13 @@ void            scim_cli_print_records (GListModel        *records,
                                       ScimCliFormat        format);
 char           *scim_cli_read_line   (const char          *prompt,
                                       gboolean             secret);
+GHashTable     *scim_cli_load_logins (ScimStore           *store,
+                                      GError             **error);
+GPtrArray      *scim_cli_load_rows_ordered (ScimStore     *store,
+                                      ScimListKind         kind,
+                                      const gint64        *ids,
+                                      guint                n_ids,
+                                      GError             **error);
 int             scim_cli_find_subcommand (int              argc,
                                       char               **argv,
                                       const char * const  *value_options);
