@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-book-page.h"
+#include "scim-wrap-layout.h"
 #include "scim-choices.h"
 #include "scim-event-dialog.h"
 #include "scim-events.h"
@@ -386,6 +387,8 @@ scim_book_page_init (ScimBookPage *self)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   toolbar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* The filters wrap to a second line in a narrow window. */
+  gtk_widget_set_layout_manager (toolbar, scim_wrap_layout_new (6, 6));
   gtk_widget_set_margin_start (toolbar, 12);
   gtk_widget_set_margin_end (toolbar, 12);
   gtk_widget_set_margin_top (toolbar, 8);

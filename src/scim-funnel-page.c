@@ -9,6 +9,7 @@
 #include "scim-choices.h"
 #include "scim-funnel-chart.h"
 #include "scim-funnel-page.h"
+#include "scim-wrap-layout.h"
 #include "scim-record-table.h"
 #include "scim-sale-window.h"
 
@@ -995,6 +996,8 @@ scim_funnel_page_init (ScimFunnelPage *self)
 
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
   controls = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  /* The filters wrap to a second line in a narrow window. */
+  gtk_widget_set_layout_manager (controls, scim_wrap_layout_new (6, 6));
   gtk_widget_set_margin_start (controls, 12);
   gtk_widget_set_margin_end (controls, 12);
   gtk_widget_set_margin_top (controls, 8);

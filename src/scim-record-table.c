@@ -7,6 +7,7 @@
 
 #include "scim-choices.h"
 #include "scim-record-table.h"
+#include "scim-wrap-layout.h"
 
 /* A searchable, filterable table over a lazy ScimRecordList: the building
  * block of the module pages.  Search and state filters go into the SQL of
@@ -184,6 +185,8 @@ scim_record_table_init (ScimRecordTable *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
+  /* The search and the filters wrap to a second line in a narrow window. */
+  gtk_widget_set_layout_manager (GTK_WIDGET (self->toolbar), scim_wrap_layout_new (12, 6));
   update_count (self);
 }
 

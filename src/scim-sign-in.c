@@ -273,6 +273,19 @@ scim_sign_in_set_busy (ScimSignIn *self,
   gtk_widget_set_sensitive (GTK_WIDGET (self->admin_group), !busy);
 }
 
+/**
+ * scim_sign_in_get_busy:
+ * @self: a #ScimSignIn
+ *
+ * Returns: whether a sign-in is being checked
+ */
+gboolean
+scim_sign_in_get_busy (ScimSignIn *self)
+{
+  g_return_val_if_fail (SCIM_IS_SIGN_IN (self), FALSE);
+  return !gtk_widget_get_sensitive (GTK_WIDGET (self->sign_in_button));
+}
+
 /* Signs in the selected user with @password, as the Sign In button does. */
 void
 scim_sign_in_submit (ScimSignIn *self,

@@ -15,6 +15,7 @@ void        scim_sign_in_select       (ScimSignIn *self,
                                        const char *login);
 void        scim_sign_in_set_error    (ScimSignIn *self,
                                        const char *message);
+gboolean    scim_sign_in_get_busy     (ScimSignIn *self);
 void        scim_sign_in_set_busy     (ScimSignIn *self,
                                        gboolean    busy);
 void        scim_sign_in_submit       (ScimSignIn *self,

@@ -282,6 +282,21 @@ scim_welcome_set_error (ScimWelcome *self,
   gtk_widget_set_visible (GTK_WIDGET (self->error_label), message != NULL);
 }
 
+/**
+ * scim_welcome_get_error:
+ * @self: a #ScimWelcome
+ *
+ * Returns: (nullable): the message shown above the form, %NULL when none is
+ */
+const char *
+scim_welcome_get_error (ScimWelcome *self)
+{
+  g_return_val_if_fail (SCIM_IS_WELCOME (self), NULL);
+  if (!gtk_widget_get_visible (GTK_WIDGET (self->error_label)))
+    return NULL;
+  return gtk_label_get_label (self->error_label);
+}
+
 /* Fills the form, as a person would; for tests and the command line. */
 void
 scim_welcome_fill (ScimWelcome *self,

@@ -45,6 +45,7 @@ struct _ScimWindow
   ScimStore           *store;
   ScimUser            *user;
   char                *wanted_login;
+  guint                keyring_jobs;  /* lookups, remembers and forgets on their way */
 };
 
 enum {
@@ -229,6 +230,7 @@ on_remembered_cb (GObject      *source,
   g_autoptr(ScimWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->keyring_jobs--;
   if (!scim_secrets_remember_finish (result, &error))
     {
       g_autofree char *message = g_strdup_printf (_("The password was not remembered: %s"), error->message);
@@ -265,9 +267,12 @@ on_signed_in_cb (GObject      *source,
 
   g_set_object (&self->user, user);
   if (remember && password != NULL && password[0] != '\0')
-    scim_secrets_remember_async (scim_store_get_path (self->store),
-                                 scim_record_get_string (SCIM_RECORD (user), "login"),
-                                 password, NULL, on_remembered_cb, g_object_ref (self));
+    {
+      self->keyring_jobs++;
+      scim_secrets_remember_async (scim_store_get_path (self->store),
+                                   scim_record_get_string (SCIM_RECORD (user), "login"),
+                                   password, NULL, on_remembered_cb, g_object_ref (self));
+    }
   if (password != NULL)
     explicit_bzero (password, strlen (password));
   enter_work (self);
@@ -311,8 +316,10 @@ on_password_looked_up_cb (GObject      *source,
   g_autoptr(ScimWindow) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autofree char *password = scim_secrets_lookup_finish (result, &error);
-  g_autofree char *login = g_steal_pointer (&self->wanted_login);
+  g_autofree char *login = NULL;
 
+  self->keyring_jobs--;
+  login = g_steal_pointer (&self->wanted_login);
   if (self->store == NULL || login == NULL)
     return;
   if (password != NULL)
@@ -382,8 +389,11 @@ on_users_listed_cb (GObject      *source,
           sign_in (self, login, NULL, FALSE);
         }
       else
-        scim_secrets_lookup_async (scim_store_get_path (self->store), self->wanted_login, self->cancellable,
-                                   on_password_looked_up_cb, g_object_ref (self));
+        {
+          self->keyring_jobs++;
+          scim_secrets_lookup_async (scim_store_get_path (self->store), self->wanted_login, self->cancellable,
+                                     on_password_looked_up_cb, g_object_ref (self));
+        }
     }
   else
     g_clear_pointer (&self->wanted_login, g_free);
@@ -587,8 +597,10 @@ on_password_forgotten_cb (GObject      *source,
                           GAsyncResult *result,
                           gpointer      user_data)
 {
+  g_autoptr(ScimWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  self->keyring_jobs--;
   if (!scim_secrets_forget_finish (result, &error))
     g_debug ("Could not forget the password: %s", error->message);
 }
@@ -617,7 +629,8 @@ sign_out_action (GtkWidget  *widget,
    * desk must type it. */
   scim_secrets_forget_async (scim_store_get_path (self->store),
                              scim_record_get_string (SCIM_RECORD (self->user), "login"),
-                             NULL, on_password_forgotten_cb, NULL);
+                             NULL, on_password_forgotten_cb, g_object_ref (self));
+  self->keyring_jobs++;
   cancel_pending (self);
   set_pages_store (self, NULL);
   g_clear_object (&self->user);
@@ -906,6 +919,19 @@ scim_window_get_page_widget (ScimWindow *self,
 {
   g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
   return adw_view_stack_get_child_by_name (self->view_stack, page);
+}
+
+/**
+ * scim_window_get_keyring_busy:
+ * @self: a #ScimWindow
+ *
+ * Returns: whether a keyring lookup, remember or forget is on its way
+ */
+gboolean
+scim_window_get_keyring_busy (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), FALSE);
+  return self->keyring_jobs > 0;
 }
 
 /**
