@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <sqlite3.h>
+
 #include <glib/gstdio.h>
 #include <sys/resource.h>
 
@@ -181,6 +183,29 @@ main (int    argc,
   scim_import_report_free (timed_import (store, file, &options, "import (one transaction)"));
   scim_import_report_free (timed_import (store, file, &options, "the same file again (every row a duplicate)"));
   g_print ("== max RSS %ld MB\n", max_rss_kb () / 1024);
+
+  /* The duplicate check the client card runs before every save, among
+   * 100,000 more clients written straight into the file. */
+  {
+    sqlite3 *raw = NULL;
+    g_autoptr(GListModel) found = NULL;
+
+    if (sqlite3_open (db, &raw) != SQLITE_OK ||
+        sqlite3_exec (raw,
+                      "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
+                      "INSERT INTO clients (name, tax_id, phones, emails, created_at) "
+                      "SELECT 'Клиент ' || i, printf('%010d', 1000000000 + i), printf('+7 495 %07d', i), "
+                      "'client' || i || '@example.ru', 1700000000 FROM n;",
+                      NULL, NULL, NULL) != SQLITE_OK)
+      g_error ("clients: %s", sqlite3_errmsg (raw));
+    sqlite3_close (raw);
+    start = g_get_monotonic_time ();
+    found = scim_store_find_duplicate_clients (store, 0, "1000054321", "8 (495) 005-43-21", "CLIENT777@example.ru", &error);
+    if (found == NULL)
+      g_error ("%s", error->message);
+    g_print ("== duplicate clients among 100,000 more: %u found, %.1f ms\n", g_list_model_get_n_items (found),
+             seconds_since (start) * 1000);
+  }
 
   scim_store_close (store);
   if (argc <= 1)

@@ -20,7 +20,10 @@ hold_lock (const char *path,
   if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, "unix") != SQLITE_OK ||
       sqlite3_exec (db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec (db, "INSERT INTO settings (key, value) VALUES ('locker', 'was here') "
-                        "ON CONFLICT (key) DO UPDATE SET value = value || '+'", NULL, NULL, NULL) != SQLITE_OK)
+                        "ON CONFLICT (key) DO UPDATE SET value = value || '+';"
+                        /* Numbered among the commits, so a test can tell which came first. */
+                        "INSERT INTO change_log (at, entity, entity_id, action) VALUES (0, 'locker', 0, 'update')",
+                        NULL, NULL, NULL) != SQLITE_OK)
     {
       fprintf (stderr, "lock: %s\n", sqlite3_errmsg (db));
       return 1;

@@ -8,6 +8,7 @@
 #include "scim-core.h"
 
 #include "funnel-fixture.h"
+#include "picture-check.h"
 
 /* `scim-sales-cli funnel` as a script runs it, on the hand-built history of
  * funnel-fixture.h: JSON read back with SQLite's own JSON functions, CSV,
@@ -305,13 +306,30 @@ test_pictures (void)
     g_assert_cmpint (run.status, ==, 0);
     g_assert_cmpstr (run.out, ==, "");
     assert_file_magic (png, "\x89PNG\r\n\x1a\n", 8);
+    /* The bands are where the painter lays them out for this funnel. */
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScimStore) store = scim_store_open (db, SCIM_STORE_NO_CHECK, &error);
+      ScimFunnelFilter filter = { .product_id = 1 };
+      g_autoptr(GPtrArray) funnels = NULL;
+
+      g_assert_no_error (error);
+      funnels = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_funnel_free);
+      g_ptr_array_add (funnels, scim_store_funnel (store, &filter, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (funnels->len, ==, 1);
+      assert_png_bands_painted (png, funnels, SCIM_FUNNEL_IN_WORK);
+    }
   }
   {
     g_auto(Run) run = { 0 };
+    static const char * const names[] = { "Консалтинг", "Аудит", "Знакомство", "Интерес", "Предложение", "Договор",
+                                          "Отказ", NULL };
 
     cli (&run, "--db", db, "funnel", "--format", "pdf", "--mode", "reached", "--output", pdf, NULL);
     g_assert_cmpint (run.status, ==, 0);
     assert_file_magic (pdf, "%PDF", 4);
+    assert_pdf_says (pdf, names);
   }
   /* A size, read back from the PNG header (big-endian width and height). */
   {
@@ -335,6 +353,21 @@ test_pictures (void)
     g_assert_cmpint (run.status, ==, 0);
     g_assert_true (g_str_has_prefix (run.out, "<?xml"));
     g_assert_nonnull (strstr (run.out, "<svg"));
+    /* Rendered back, it shows the bands. */
+    {
+      g_autofree char *svg = g_build_filename (tmpdir, "stdout.svg", NULL);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScimStore) store = scim_store_open (db, SCIM_STORE_NO_CHECK, &error);
+      ScimFunnelFilter filter = { .product_id = 1 };
+      g_autoptr(GPtrArray) funnels = NULL;
+
+      g_assert_no_error (error);
+      g_assert_true (g_file_set_contents (svg, run.out, -1, NULL));
+      funnels = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_funnel_free);
+      g_ptr_array_add (funnels, scim_store_funnel (store, &filter, &error));
+      g_assert_no_error (error);
+      assert_svg_bands_painted (svg, funnels, SCIM_FUNNEL_IN_WORK);
+    }
   }
 }
 

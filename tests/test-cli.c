@@ -322,6 +322,12 @@ test_demo_rules (void)
     g_assert_cmpint (run.status, ==, 2);
     g_assert_nonnull (strstr (run.err, "nobody"));
   }
+  /* Refused twice, and the file is byte for byte what it was. */
+  {
+    g_autofree char *after = checksum (owned);
+    g_assert_cmpstr (after, ==, before);
+  }
+  g_clear_pointer (&before, g_free);
   {
     g_auto(Run) run = { 0 };
     cli (&run, "--db", owned, "--user", "boss", "demo", NULL);
@@ -334,6 +340,10 @@ test_demo_rules (void)
     cli (&run, "--db", db, "--user", "admin", "demo", NULL);
     g_assert_cmpint (run.status, ==, 2);
     assert_one_line_reason (&run);
+  }
+  {
+    g_autofree char *after = checksum (db);
+    g_assert_cmpstr (after, ==, before);
   }
 }
 

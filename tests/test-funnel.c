@@ -24,6 +24,7 @@
 static char *tmpdir;
 
 #include "funnel-fixture.h"
+#include "picture-check.h"
 
 typedef struct
 {
@@ -1142,15 +1143,22 @@ test_export (Fixture       *f,
   g_assert_true (scim_funnel_export (one, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_FORMAT_PNG, png, 800, 600, &error));
   g_assert_no_error (error);
   assert_file_starts (png, "\x89PNG\r\n\x1a\n", 8, NULL);
-  g_assert_true (scim_funnel_export (one, SCIM_FUNNEL_IN_WORK, SCIM_FUNNEL_FORMAT_SVG, svg, 800, 600, &error));
-  g_assert_no_error (error);
-  assert_file_starts (svg, "<?xml", 5, "<svg");
-  g_assert_true (scim_funnel_export (one, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_FORMAT_PDF, pdf, 800, 600, &error));
-  g_assert_no_error (error);
-  assert_file_starts (pdf, "%PDF", 4, NULL);
+  assert_png_bands_painted (png, one, SCIM_FUNNEL_REACHED);
   g_assert_true (scim_funnel_export (all, SCIM_FUNNEL_IN_WORK, SCIM_FUNNEL_FORMAT_PNG, all_png, 1200, 500, &error));
   g_assert_no_error (error);
   assert_file_starts (all_png, "\x89PNG\r\n\x1a\n", 8, NULL);
+  assert_png_bands_painted (all_png, all, SCIM_FUNNEL_IN_WORK);
+  g_assert_true (scim_funnel_export (one, SCIM_FUNNEL_IN_WORK, SCIM_FUNNEL_FORMAT_SVG, svg, 800, 600, &error));
+  g_assert_no_error (error);
+  assert_file_starts (svg, "<?xml", 5, "<svg");
+  assert_svg_bands_painted (svg, one, SCIM_FUNNEL_IN_WORK);
+  g_assert_true (scim_funnel_export (one, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_FORMAT_PDF, pdf, 800, 600, &error));
+  g_assert_no_error (error);
+  assert_file_starts (pdf, "%PDF", 4, NULL);
+  {
+    static const char * const names[] = { "Знакомство", "Интерес", "Предложение", "Договор", "Пауза", "Отказ", NULL };
+    assert_pdf_says (pdf, names);
+  }
 
   /* A folder that does not exist; a size that cannot be. */
   g_assert_false (scim_funnel_export (one, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_FORMAT_PNG, bad, 800, 600, &error));

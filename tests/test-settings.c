@@ -481,7 +481,6 @@ test_duplicates (Fixture       *f,
   ScimClientFields b = { .name = "АО «Вектор»", .tax_id = "7812345678", .phones = "8 (812) 765-43-21, 812 765 43 22",
                          .emails = "office@vector.ru" };
   gint64 id_a, id_b;
-  gint64 start;
 
   id_a = scim_store_add_client (f->store, &a, &error);
   g_assert_no_error (error);
@@ -536,23 +535,21 @@ test_duplicates (Fixture       *f,
     g_assert_cmpuint (n_items (found), ==, 0);
   }
 
-  /* Fast enough to ask before every save with 100,000 clients. */
+  /* Asked before every save, among 100,000 clients. */
   raw_exec (f->path,
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 100000) "
             "INSERT INTO clients (name, tax_id, phones, emails, created_at) "
             "SELECT 'Клиент ' || i, printf('%010d', 1000000000 + i), "
             "printf('+7 (9%02d) %03d-%02d-%02d', i % 100, i % 1000, i % 97, i % 89) || char(10) || "
             "printf('+7 495 %07d', i), 'client' || i || '@example.ru', 1700000000 FROM n;");
-  start = g_get_monotonic_time ();
   {
     g_autoptr(GListModel) found =
       scim_store_find_duplicate_clients (f->store, 0, "1000054321", "8 (495) 005-43-21", "CLIENT777@example.ru", &error);
     g_assert_no_error (error);
     g_assert_cmpuint (n_items (found), ==, 2);
   }
-  g_test_message ("duplicates among 100,002 clients: %" G_GINT64_FORMAT " ms",
-                  (g_get_monotonic_time () - start) / 1000);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  /* How fast is the benchmark's business (bench-import); here, that the
+   * two are found among 100,002 and nothing else. */
 }
 
 static void

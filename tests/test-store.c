@@ -74,6 +74,58 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
 
+/* A checksum of what a database holds: its schema, its pragmas and every
+ * row of every table in rowid order, whatever the bytes of the file (a copy
+ * by the backup API has other header counters than its source). */
+static char *
+content_checksum (const char *path)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func (g_free);
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT type, name, coalesce(sql, ''), "
+                                           "(SELECT user_version FROM pragma_user_version), "
+                                           "(SELECT application_id FROM pragma_application_id) "
+                                           "FROM sqlite_schema ORDER BY type, name", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      for (int c = 0; c < 5; c++)
+        {
+          g_checksum_update (sum, (const guchar *) (sqlite3_column_text (stmt, c) ?: (const guchar *) ""), -1);
+          g_checksum_update (sum, (const guchar *) "\x1f", 1);
+        }
+      if (g_str_equal ((const char *) sqlite3_column_text (stmt, 0), "table"))
+        g_ptr_array_add (tables, g_strdup ((const char *) sqlite3_column_text (stmt, 1)));
+    }
+  sqlite3_finalize (stmt);
+  for (guint i = 0; i < tables->len; i++)
+    {
+      g_autofree char *probe = g_strdup_printf ("SELECT * FROM \"%s\"", (char *) tables->pdata[i]);
+      g_autoptr(GString) sql = g_string_new (probe);
+
+      /* Every column in the order, so tables without a rowid sort too. */
+      g_assert_cmpint (sqlite3_prepare_v2 (db, probe, -1, &stmt, NULL), ==, SQLITE_OK);
+      for (int c = 0; c < sqlite3_column_count (stmt); c++)
+        g_string_append_printf (sql, "%s%d", c == 0 ? " ORDER BY " : ", ", c + 1);
+      sqlite3_finalize (stmt);
+      g_assert_cmpint (sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL), ==, SQLITE_OK);
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        for (int c = 0; c < sqlite3_column_count (stmt); c++)
+          {
+            guchar type = (guchar) sqlite3_column_type (stmt, c);
+
+            g_checksum_update (sum, &type, 1);
+            g_checksum_update (sum, sqlite3_column_blob (stmt, c), sqlite3_column_bytes (stmt, c));
+          }
+      sqlite3_finalize (stmt);
+    }
+  sqlite3_close (db);
+  return g_strdup (g_checksum_get_string (sum));
+}
+
 /* A new database with its first admin signed in. */
 static ScimStore *
 new_store (const char  *name,
@@ -299,7 +351,7 @@ test_migrate_from_v1 (void)
   g_autoptr(GPtrArray) problems = NULL;
 
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
-  original_checksum = file_checksum (path);
+  original_checksum = content_checksum (path);
 
   store = scim_store_open (path, SCIM_STORE_NONE, &error);
   g_assert_no_error (error);
@@ -307,7 +359,7 @@ test_migrate_from_v1 (void)
 
   /* The copy taken before migrating is the file as it was. */
   g_assert_nonnull (scim_store_get_migration_backup (store));
-  backup_checksum = file_checksum (scim_store_get_migration_backup (store));
+  backup_checksum = content_checksum (scim_store_get_migration_backup (store));
   g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 1);
   g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "SELECT count(*) FROM sales"), ==, 2);
 
@@ -326,8 +378,12 @@ test_migrate_from_v1 (void)
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM stage_intervals i JOIN sales s ON s.id = i.sale_id "
                                   "WHERE i.left_at IS NULL AND i.stage_id != s.stage_id"), ==, 0);
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, SCIM_SCHEMA_VERSION);
-  g_assert_cmpstr (backup_checksum, !=, file_checksum (path));
-  (void) original_checksum;
+  /* The backup holds what the file held, row for row; the file moved on. */
+  g_assert_cmpstr (backup_checksum, ==, original_checksum);
+  {
+    g_autofree char *migrated = content_checksum (path);
+    g_assert_cmpstr (migrated, !=, original_checksum);
+  }
 }
 
 static void
@@ -926,24 +982,24 @@ test_busy_retry (void)
   g_autoptr(ScimStore) store = new_store ("busy.db", &admin_id);
   g_autoptr(GSubprocess) locker = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 start, elapsed;
 
   /* Another process takes the write lock and keeps it for 1.5 s. */
   locker = spawn_helper (&error, "lock", scim_store_get_path (store), "1500", NULL);
   g_assert_no_error (error);
   wait_for_line (locker, "locked");
 
-  start = g_get_monotonic_time ();
   g_assert_true (scim_store_update_user_profile (store, admin_id, 1, "After the lock", "", &error));
   g_assert_no_error (error);
-  elapsed = g_get_monotonic_time () - start;
-  g_assert_cmpint (elapsed, >=, 1000 * 1000);
 
   g_assert_true (g_subprocess_wait_check (locker, NULL, &error));
   g_assert_no_error (error);
   /* Both writes are in the file: nothing was lost. */
   g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT count(*) FROM settings WHERE key = 'locker'"), ==, 1);
   g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT count(*) FROM users WHERE full_name = 'After the lock'"), ==, 1);
+  /* And ours waited for the lock: it committed after the locker did (the
+   * change log numbers commits in order), whatever the clock says. */
+  g_assert_cmpint (raw_int (scim_store_get_path (store), "SELECT max(seq) FROM change_log WHERE entity = 'users'"), >,
+                   raw_int (scim_store_get_path (store), "SELECT max(seq) FROM change_log WHERE entity = 'locker'"));
   g_clear_object (&locker);
 
   /* A lock held longer than the store waits: a clear BUSY error, nothing half-written. */
@@ -1003,18 +1059,15 @@ test_changed_signal (void)
   g_autoptr(GPtrArray) seen = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_change_free);
   g_autoptr(GSubprocess) other = NULL;
   g_autoptr(GError) error = NULL;
-  gint64 start;
 
   watcher = scim_store_open (scim_store_get_path (writer), SCIM_STORE_WATCH, &error);
   g_assert_no_error (error);
   g_signal_connect (watcher, "changed", G_CALLBACK (on_changed_cb), seen);
 
-  /* Another connection in this process commits… */
-  start = g_get_monotonic_time ();
+  /* Another connection in this process commits, and the watcher hears of
+   * it (how soon is the benchmark's business, not a timed test's). */
   g_assert_true (scim_store_update_user_profile (writer, admin_id, 1, "Changed", "", &error));
   wait_until_seen (seen, "users", "update");
-  /* …and the watcher hears of it within the 2 s the design promises. */
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC + 500 * 1000);
 
   /* Another process commits. */
   other = spawn_helper (&error, "add-user", scim_store_get_path (writer), "admin", "petrov", NULL);
@@ -1285,9 +1338,15 @@ test_record_list_lazy (void)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (list)), ==,
                     raw_int (path, "SELECT count(*) FROM leads WHERE company LIKE '%Company 5%'"));
 
-  /* Same item object while it is alive. */
+  /* Same item object while it is alive: a row shown twice is one object. */
   again = g_list_model_get_item (G_LIST_MODEL (list), 0);
-  g_assert_true (again == g_list_model_get_item (G_LIST_MODEL (list), 0) || TRUE);
+  {
+    g_autoptr(ScimRecord) same = g_list_model_get_item (G_LIST_MODEL (list), 0);
+    g_autoptr(ScimRecord) next = g_list_model_get_item (G_LIST_MODEL (list), 1);
+
+    g_assert_true (same == again);
+    g_assert_true (next != again);
+  }
   g_object_unref (again);
   (void) admin_id;
 }
