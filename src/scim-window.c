@@ -922,6 +922,22 @@ scim_window_get_page_widget (ScimWindow *self,
 }
 
 /**
+ * scim_window_get_read_only_reason:
+ * @self: a #ScimWindow
+ *
+ * Returns: (nullable): why the open file is read-only, as the banner says;
+ *   %NULL when it is writable or the banner is not shown
+ */
+const char *
+scim_window_get_read_only_reason (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
+  if (!gtk_revealer_get_reveal_child (self->read_only_revealer))
+    return NULL;
+  return gtk_label_get_label (self->read_only_label);
+}
+
+/**
  * scim_window_get_keyring_busy:
  * @self: a #ScimWindow
  *

@@ -27,6 +27,7 @@ ScimStore  *scim_window_get_store        (ScimWindow     *self);
 ScimUser   *scim_window_get_user         (ScimWindow     *self);
 GtkWidget  *scim_window_get_page_widget  (ScimWindow     *self,
                                           const char     *page);
+const char *scim_window_get_read_only_reason (ScimWindow *self);
 gboolean    scim_window_get_keyring_busy (ScimWindow     *self);
 GtkWidget  *scim_window_get_welcome      (ScimWindow     *self);
 GtkWidget  *scim_window_get_sign_in      (ScimWindow     *self);

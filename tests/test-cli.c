@@ -217,6 +217,43 @@ test_init_check_backup (void)
     g_assert_cmpint (run.status, ==, 2);
     assert_one_line_reason (&run);
   }
+
+  /* A copy that fails its verification is not kept, and the last good copy
+   * stays as it was.  The damage: an index whose entries no longer match
+   * its table, which the quick check at open does not look for and the
+   * backup's integrity check does. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *good = checksum (copy);
+    g_autofree char *after = NULL;
+    g_autoptr(GDir) dir = NULL;
+    const char *name;
+    sqlite3 *raw = NULL;
+
+    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (raw,
+                                   "CREATE TABLE junk (a INTEGER, b INTEGER);"
+                                   "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 200) "
+                                   "INSERT INTO junk SELECT i, 1000 - i FROM n;"
+                                   "CREATE INDEX junk_a ON junk (a);"
+                                   "PRAGMA writable_schema = ON;"
+                                   "UPDATE sqlite_schema SET sql = 'CREATE INDEX junk_a ON junk (b)' WHERE name = 'junk_a';"
+                                   "PRAGMA writable_schema = OFF;",
+                                   NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (raw);
+
+    cli (&run, "--db", db, "backup", copy, NULL);
+    g_assert_cmpint (run.status, ==, 1);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "integrity check"));
+    after = checksum (copy);
+    g_assert_cmpstr (after, ==, good);
+    /* Nothing half-written left beside it. */
+    dir = g_dir_open (tmpdir, 0, NULL);
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_prefix (name, "copy.db"))
+        g_assert_true (g_str_equal (name, "copy.db") || g_str_equal (name, "copy.db.1"));
+  }
 }
 
 static void

@@ -1584,6 +1584,258 @@ test_russian (void)
   destroy_window (window);
 }
 
+/* `scim-sales [--user LOGIN] [FILE]`, through the real command line of a
+ * second application instance: FILE opens and LOGIN is signed in; then,
+ * with no file, the last database opens again for the last user. */
+typedef struct
+{
+  ScimWindow *window;
+  char       *login;
+  char       *path;
+  gint64      deadline;
+} LaunchSeen;
+
+static gboolean
+launch_poll_cb (gpointer data)
+{
+  LaunchSeen *seen = data;
+  ScimWindow *window = seen->window;
+
+  if (g_strcmp0 (scim_window_get_state (window), "work") == 0)
+    {
+      seen->login = g_strdup (scim_record_get_string (SCIM_RECORD (scim_window_get_user (window)), "login"));
+      seen->path = g_strdup (scim_store_get_path (scim_window_get_store (window)));
+    }
+  else if (g_get_monotonic_time () < seen->deadline)
+    return G_SOURCE_CONTINUE;
+  /* Seen, or given up: the window goes, and the instance quits with it. */
+  gtk_window_set_focus (GTK_WINDOW (window), NULL);
+  gtk_window_destroy (GTK_WINDOW (window));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_launch_window_added_cb (GtkApplication *application,
+                           GtkWindow      *window,
+                           LaunchSeen     *seen)
+{
+  if (!SCIM_IS_WINDOW (window) || seen->window != NULL)
+    return;
+  seen->window = SCIM_WINDOW (window);
+  seen->deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  g_timeout_add (50, launch_poll_cb, seen);
+}
+
+static void
+launch (const char * const *args,
+        LaunchSeen         *seen)
+{
+  g_autoptr(ScimApplication) second = scim_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  int status;
+
+  static guint launches;
+  g_autofree char *id = g_strdup_printf ("ru.scim.Sales.Launch%u", ++launches);
+
+  /* The suite's own instance holds the application's object path on the
+   * bus; a second instance in this process needs a path of its own. */
+  g_application_set_application_id (G_APPLICATION (second), id);
+  g_ptr_array_add (argv, (gpointer) "scim-sales");
+  for (guint i = 0; args[i] != NULL; i++)
+    g_ptr_array_add (argv, (gpointer) args[i]);
+  g_ptr_array_add (argv, NULL);
+  g_signal_connect (second, "window-added", G_CALLBACK (on_launch_window_added_cb), seen);
+  status = g_application_run (G_APPLICATION (second), (int) argv->len - 1, (char **) argv->pdata);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (seen->window);
+}
+
+static void
+test_command_line (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "command-line.db", NULL);
+  g_autofree char *other = g_build_filename (tmpdir, "command-line-other.db", NULL);
+  static const char *no_args[] = { NULL };
+  LaunchSeen first = { 0 }, again = { 0 };
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "5", NULL);
+  run_cli ("--db", other, "demo", "--scale", "small", "--seed", "6", NULL);
+  {
+    /* Someone else opened another file last: FILE wins over it. */
+    g_autoptr(GSettings) settings = g_settings_new ("ru.scim.Sales");
+    g_settings_set_string (settings, "last-file", other);
+  }
+  {
+    const char *args[] = { "--user", "admin", path, NULL };
+    launch (args, &first);
+  }
+  g_assert_cmpstr (first.login, ==, "admin");
+  g_assert_cmpstr (first.path, ==, path);
+
+  /* No file: the last database, signed in as its last user. */
+  launch (no_args, &again);
+  g_assert_cmpstr (again.path, ==, path);
+  g_assert_cmpstr (again.login, ==, "admin");
+  g_free (first.login);
+  g_free (first.path);
+  g_free (again.login);
+  g_free (again.path);
+}
+
+/* Ctrl+? opens the shortcuts window, which lists the page shortcuts. */
+static gboolean
+shortcuts_shown (gpointer data)
+{
+  GtkWindow *found = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+
+  return found != NULL && gtk_widget_get_mapped (GTK_WIDGET (found));
+}
+
+static void
+test_shortcuts_window (void)
+{
+  ScimWindow *window = new_window ();
+  g_auto(GStrv) actions = gtk_application_get_actions_for_accel (GTK_APPLICATION (app), "<Control>question");
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+  GtkWindow *shortcuts;
+  gboolean lists_pages = FALSE;
+
+  g_assert_cmpuint (g_strv_length (actions), ==, 1);
+  g_assert_cmpstr (actions[0], ==, "win.show-help-overlay");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  wait_for (shortcuts_shown, NULL, "the shortcuts window");
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_ptr_array_add (pending, shortcuts);
+  while (pending->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (pending, pending->len - 1);
+
+      if (GTK_IS_SHORTCUTS_SHORTCUT (w))
+        {
+          g_autofree char *accel = NULL;
+
+          g_object_get (w, "accelerator", &accel, NULL);
+          lists_pages |= g_strcmp0 (accel, "<Control>1") == 0 || g_strcmp0 (accel, "<ctrl>1") == 0;
+        }
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (pending, c);
+    }
+  g_assert_true (lists_pages);
+  gtk_window_destroy (shortcuts);
+  destroy_window (window);
+}
+
+/* A mount that only pretends to lock: the file opens read-only, the window
+ * says why, and nothing can be added. */
+static gboolean
+read_only_shown (gpointer data)
+{
+  return scim_window_get_read_only_reason (data) != NULL;
+}
+
+static void
+test_read_only_on_unsafe_mount (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "share.db", NULL);
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  gsize before_len, after_len;
+  ScimWindow *window;
+  ScimSettingsPage *settings;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "9", NULL);
+  g_assert_true (g_file_get_contents (path, &before, &before_len, NULL));
+  /* The mount's type as the store's detection would read it from
+   * /proc/self/mountinfo: CIFS with byte-range locks off. */
+  g_setenv ("SCIM_FORCE_FSTYPE", "cifs:nobrl", TRUE);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_for (read_only_shown, window, "the read-only banner");
+  g_assert_nonnull (strstr (scim_window_get_read_only_reason (window), "nobrl"));
+  g_assert_true (scim_store_is_read_only (scim_window_get_store (window)));
+
+  scim_window_set_page (window, "settings");
+  settings = SCIM_SETTINGS_PAGE (scim_window_get_page_widget (window, "settings"));
+  g_assert_false (gtk_widget_get_visible (scim_settings_page_get_add_button (settings, "clients")) &&
+                  gtk_widget_get_sensitive (scim_settings_page_get_add_button (settings, "clients")));
+  destroy_window (window);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+  g_assert_true (g_file_get_contents (path, &after, &after_len, NULL));
+  g_assert_cmpmem (before, before_len, after, after_len);
+}
+
+/* Another user's change reaches an open window by itself (the store polls
+ * the file about once a second): a lead rejected from the command line
+ * shows as rejected in the open table, and the selection stays. */
+typedef struct
+{
+  GListModel *model;
+  gint64      id;
+} LeadWait;
+
+static gboolean
+lead_rejected (gpointer data)
+{
+  LeadWait *wait = data;
+
+  for (guint i = 0; i < g_list_model_get_n_items (wait->model); i++)
+    {
+      g_autoptr(ScimRecord) lead = g_list_model_get_item (wait->model, i);
+
+      if (scim_record_get_id (lead) == wait->id)
+        return g_strcmp0 (scim_record_get_string (lead, "state"), "rejected") == 0;
+    }
+  return FALSE;
+}
+
+static void
+test_others_changes_appear (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  ScimLeadsPage *page;
+  ScimRecordTable *table;
+  GtkColumnView *view;
+  GListModel *leads;
+  g_autoptr(GArray) selected = NULL;
+  g_autofree char *id_text = NULL;
+  LeadWait wait = { 0 };
+  guint position = G_MAXUINT;
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, page, "the leads");
+  leads = scim_leads_page_get_model (page);
+  for (guint i = 0; i < g_list_model_get_n_items (leads) && position == G_MAXUINT; i++)
+    {
+      g_autoptr(ScimRecord) lead = g_list_model_get_item (leads, i);
+
+      if (g_strcmp0 (scim_record_get_string (lead, "state"), "new") == 0)
+        {
+          position = i;
+          wait.id = scim_record_get_id (lead);
+        }
+    }
+  g_assert_cmpuint (position, !=, G_MAXUINT);
+
+  table = SCIM_RECORD_TABLE (scim_leads_page_get_table (page));
+  view = GTK_COLUMN_VIEW (find_child (GTK_WIDGET (table), GTK_TYPE_COLUMN_VIEW));
+  g_assert_true (gtk_selection_model_select_item (gtk_column_view_get_model (view), position, TRUE));
+
+  id_text = g_strdup_printf ("%" G_GINT64_FORMAT, wait.id);
+  run_cli ("--db", path, "--user", "admin", "leads", "reject", id_text, "--reason", "Another office took it", NULL);
+  wait.model = leads;
+  wait_for (lead_rejected, &wait, "the other process's rejection in the open table");
+
+  selected = scim_record_table_get_selected_ids (table);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_cmpint (g_array_index (selected, gint64, 0), ==, wait.id);
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1630,6 +1882,10 @@ main (int    argc,
       g_test_add_func ("/gui/settings/client-card-opens-sale", test_client_card_opens_sale);
       g_test_add_func ("/gui/leads/card-lists-its-sales", test_lead_card_lists_sales);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
+      g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
+      g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
+      g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
+      g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
     }
 
   ret = g_test_run ();
