@@ -305,15 +305,20 @@ test_import (void)
     g_assert_cmpint (raw_int (db, "SELECT count(*) FROM leads WHERE product_id IS NOT NULL"), ==, 1);
   }
 
-  /* Again: every row is a duplicate of a lead now. */
+  /* Again: every row is a lead imported before, as it is; the third row
+   * is the first one's lead again. */
   {
     g_auto(Run) run = { 0 };
 
+    g_clear_pointer (&before, g_free);
+    before = state_of (db);
     cli (&run, "--db", db, "--user", "ivan", "import", "leads", good, NULL);
     g_assert_cmpint (run.status, ==, 0);
-    g_assert_true (g_str_has_prefix (run.out, "Created 0 leads.\n"));
-    g_assert_nonnull (strstr (run.out, "line 2: Duplicate: lead "));
-    g_assert_nonnull (strstr (run.out, "line 3: "));
+    g_assert_true (g_str_has_prefix (run.out, "Created 0 leads.\nUpdated 0 leads.\nUnchanged: 2 leads.\n"));
+    g_assert_nonnull (strstr (run.out, "line 4: Duplicate: line 2 of this file is the same lead."));
+    g_clear_pointer (&after, g_free);
+    after = state_of (db);
+    g_assert_cmpstr (before, ==, after);
   }
   {
     g_auto(Run) run = { 0 };
@@ -330,7 +335,7 @@ test_import (void)
 
     g_clear_pointer (&before, g_free);
     before = state_of (db);
-    cli (&run, "--db", db, "--user", "ivan", "import", "leads", bad, NULL);
+    cli (&run, "--db", db, "--user", "ivan", "import", "leads", bad, "--all-or-nothing", NULL);
     g_assert_cmpint (run.status, ==, 2);
     assert_one_line_reason (&run);
     g_assert_nonnull (strstr (run.err, "2 rows cannot be read; nothing was imported"));
@@ -345,11 +350,28 @@ test_import (void)
   {
     g_auto(Run) run = { 0 };
 
-    cli (&run, "--db", db, "--user", "ivan", "import", "leads", bad, "--skip-bad", NULL);
+    g_autofree char *refused = g_build_filename (g_get_tmp_dir (), "scim-refused.csv", NULL);
+    g_autofree char *text = NULL;
+    g_auto(Run) both = { 0 };
+
+    /* Skipping bad rows is the default; --skip-bad says so again. */
+    cli (&run, "--db", db, "--user", "ivan", "import", "leads", bad, "--refused-file", refused, NULL);
     g_assert_cmpint (run.status, ==, 0);
-    g_assert_true (g_str_has_prefix (run.out, "Created 1 lead.\n"));
+    g_assert_true (g_str_has_prefix (run.out, "Created 1 lead.\nUpdated 0 leads.\nUnchanged: 0 leads.\n"
+                                              "Refused: 2 rows.\n"));
     g_assert_nonnull (strstr (run.out, "Skipped, as they cannot be read:\n  line 3: "));
+    g_assert_nonnull (strstr (run.out, "2 refused rows are in "));
     g_assert_cmpint (raw_int (db, "SELECT count(*) FROM leads"), ==, 6);
+    /* The refused rows, under the header, to fix and import again. */
+    g_assert_true (g_file_get_contents (refused, &text, NULL, NULL));
+    g_assert_cmpstr (text, ==, "ФИО,Телефон,Дата,Продукт\r\n"
+                               "Плохая дата,+7 900 000-00-02,40.01.2026,\r\n"
+                               "Нет продукта,+7 900 000-00-03,,Аудит\r\n");
+    g_unlink (refused);
+
+    cli (&both, "--db", db, "--user", "ivan", "import", "leads", bad, "--skip-bad", "--all-or-nothing", NULL);
+    g_assert_cmpint (both.status, ==, 2);
+    assert_one_line_reason (&both);
   }
 
   /* --map by header and by number; bad --map values. */

@@ -5,6 +5,7 @@
 #include <sqlite3.h>
 
 #include "scim-core.h"
+#include "scim-csv.h"
 
 /* The Leads core on real files: CSV import of every format sales teams
  * have, duplicates, all or nothing, bad files, role checks, acceptance and
@@ -258,7 +259,17 @@ test_field_names (void)
     { "tax_id", SCIM_LEAD_FIELD_TAX_ID },
     /* Not clear enough, or not a lead's. */
     { "Дата рождения", SCIM_LEAD_FIELD_IGNORE },
-    { "ID", SCIM_LEAD_FIELD_IGNORE },
+    { "Рабочий e-mail", SCIM_LEAD_FIELD_EMAIL },
+    { "Contact owner", SCIM_LEAD_FIELD_OWNER },
+    { "Lead owner", SCIM_LEAD_FIELD_OWNER },
+    { "Create Date", SCIM_LEAD_FIELD_RECEIVED },
+    { "Person - Email", SCIM_LEAD_FIELD_EMAIL },
+    /* The other CRM's own id and status are kept on the lead. */
+    { "ID", SCIM_LEAD_FIELD_SOURCE_ID },
+    { "Record ID", SCIM_LEAD_FIELD_SOURCE_ID },
+    { "Статус", SCIM_LEAD_FIELD_SOURCE_STATUS },
+    { "Стадия", SCIM_LEAD_FIELD_SOURCE_STATUS },
+    { "Lead Status", SCIM_LEAD_FIELD_SOURCE_STATUS },
     { "State", SCIM_LEAD_FIELD_IGNORE },
     { "", SCIM_LEAD_FIELD_IGNORE },
     { "???", SCIM_LEAD_FIELD_IGNORE },
@@ -482,8 +493,8 @@ test_duplicates (Fixture       *f,
   gint64 lead_id, client_id;
   const char *file =
     "Name;Phone;Email;ИНН\n"
-    "A;8 900 555 44 33;;\n"                 /* 2: phone of the lead, written otherwise */
-    "B;;OLD@lead.ru ;\n"                    /* 3: e-mail of the lead */
+    "A;8 900 555 44 33;;\n"                 /* 2: phone of the lead, written otherwise: updates it */
+    "B;;OLD@lead.ru ;\n"                    /* 3: e-mail of the lead: line 2's lead again */
     "C;;;78 1234 5678\n"                    /* 4: tax id of the client */
     "D;+7 800 100-20-30;;\n"                /* 5: the client's second phone */
     "E;;boss@vector.ru;\n"                  /* 6: a contact's e-mail */
@@ -500,11 +511,15 @@ test_duplicates (Fixture       *f,
 
   report = import_ok (f, file, NULL);
   g_assert_cmpuint (report->created, ==, 2);
-  g_assert_cmpuint (report->duplicates->len, ==, 6);
-  g_assert_true (has_issue (report->duplicates, 2, "lead"));
-  g_assert_true (has_issue (report->duplicates, 2, "Старый Лид"));
-  g_assert_true (has_issue (report->duplicates, 2, "phone"));
-  g_assert_true (has_issue (report->duplicates, 3, "e-mail"));
+  /* A row with a lead's phone or e-mail is a newer version of that lead. */
+  g_assert_cmpuint (report->matched, ==, 1);
+  g_assert_cmpuint (report->updated, ==, 1);
+  g_assert_cmpuint (report->unchanged, ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE id = 1 AND name = 'A' "
+                                     "AND phone = '8 900 555 44 33' AND email = 'Old@Lead.ru' AND version = 2"), ==, 1);
+  g_assert_cmpuint (report->duplicates->len, ==, 5);
+  g_assert_true (has_issue (report->duplicates, 3, "line 2"));
+  g_assert_true (has_issue (report->duplicates, 3, "same lead"));
   g_assert_true (has_issue (report->duplicates, 4, "client"));
   g_assert_true (has_issue (report->duplicates, 4, "tax ID"));
   g_assert_true (has_issue (report->duplicates, 5, "ООО «Вектор»"));
@@ -514,10 +529,15 @@ test_duplicates (Fixture       *f,
   (void) lead_id;
   g_clear_pointer (&report, scim_import_report_free);
 
-  /* The same file again: now every row is known. */
+  /* The same file again: now every row is known, and nothing changes. */
   report = import_ok (f, file, NULL);
   g_assert_cmpuint (report->created, ==, 0);
-  g_assert_cmpuint (report->duplicates->len, ==, 8);
+  g_assert_cmpuint (report->matched, ==, 3);
+  g_assert_cmpuint (report->unchanged, ==, 3);
+  g_assert_cmpuint (report->updated, ==, 0);
+  g_assert_cmpuint (report->duplicates->len, ==, 5);
+  g_assert_true (has_issue (report->duplicates, 8, "line 7"));
+  g_assert_cmpint (raw_int (f->path, "SELECT max(version) FROM leads"), ==, 2);
   g_clear_pointer (&report, scim_import_report_free);
 
   /* Kept on request: every row becomes a lead. */
@@ -529,6 +549,232 @@ test_duplicates (Fixture       *f,
     g_assert_cmpuint (report->duplicates->len, ==, 0);
     g_assert_cmpint (lead_count (f), ==, 1 + 2 + 8);
   }
+}
+
+/* Exports of other CRMs */
+
+static ScimImportReport *
+import_fixture (Fixture                 *f,
+                const char              *name,
+                const ScimImportOptions *options)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "fixtures", "crm", name, NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  ScimImportReport *report = scim_store_import_leads (f->store, file, options, NULL, NULL, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (report);
+  return report;
+}
+
+/* The rows of an unknown owner in the report; 0 when not listed. */
+static guint
+unknown_owner_rows (ScimImportReport *report,
+                    const char       *name)
+{
+  for (guint i = 0; i < report->unknown_owners->len; i++)
+    {
+      const ScimImportOwner *owner = g_ptr_array_index (report->unknown_owners, i);
+
+      if (g_str_equal (owner->name, name))
+        return owner->rows;
+    }
+  return 0;
+}
+
+static gint64
+count_search (Fixture      *f,
+              ScimListKind  kind,
+              const char   *text)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (kind);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GArray) ids = NULL;
+
+  query->search = g_strdup (text);
+  ids = scim_store_query_ids (f->store, query, NULL, &error);
+  g_assert_no_error (error);
+  return ids->len;
+}
+
+static void
+add_crm_users (Fixture *f,
+               gint64  *anna,
+               gint64  *semenov)
+{
+  g_autoptr(GError) error = NULL;
+
+  *anna = scim_store_add_user (f->store, "anna", "Анна Иванова", "anna@firm.ru", SCIM_ROLE_SALES, FALSE, NULL,
+                               &error);
+  g_assert_no_error (error);
+  *semenov = scim_store_add_user (f->store, "semenov", "Олег Семенов", "", SCIM_ROLE_SALES, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  sign_in (f, "head");
+}
+
+/* Bitrix24: Windows-1251, semicolons, every cell quoted.  Owners written
+ * surname first, one in capitals with "Ё" and two spaces; two who are no
+ * users; one row without a name or a contact, one with a date that does
+ * not exist. */
+static void
+test_crm_bitrix24 (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(ScimImportReport) report = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *row = NULL;
+  gint64 anna, semenov;
+  gint64 received;
+
+  add_crm_users (f, &anna, &semenov);
+  report = import_fixture (f, "bitrix24-leads.csv", &(ScimImportOptions) { .skip_bad = TRUE });
+  g_assert_cmpstr (report->encoding, ==, "WINDOWS-1251");
+  g_assert_cmpint (report->delimiter, ==, ';');
+  g_assert_cmpuint (report->created, ==, 3);
+  g_assert_cmpuint (report->refused->len, ==, 2);
+  g_assert_true (has_issue (report->refused, 5, "No name, company, phone or e-mail"));
+  g_assert_true (has_issue (report->refused, 6, "31.02.2026"));
+
+  /* "Иванова Анна" is Анна Иванова; "СЕМЁНОВ  Олег" is Олег Семенов. */
+  g_assert_cmpint (raw_int (f->path, "SELECT owner_id FROM leads WHERE source_id = '101'"), ==, anna);
+  g_assert_cmpint (raw_int (f->path, "SELECT owner_id FROM leads WHERE source_id = '102'"), ==, semenov);
+  /* Петров Пётр is no user: unassigned, in the incoming queue, his name kept.
+   * Смирнов Сергей's only row was refused: not listed. */
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = '103' AND owner_id IS NULL "
+                                     "AND state = 'new' AND source_owner = 'Петров Пётр'"), ==, 1);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 1);
+  g_assert_cmpuint (unknown_owner_rows (report, "Петров Пётр"), ==, 1);
+
+  /* The source's id, status and created date are kept. */
+  row = raw_text (f->path, "SELECT name || '|' || company || '|' || source_status || '|' || position || '|' || notes "
+                           "FROM leads WHERE source_id = '101'");
+  g_assert_cmpstr (row, ==, "Пётр Сидоров|ООО «Альфа»|Новый|Директор|Просил перезвонить после обеда");
+  g_assert_true (scim_csv_parse_date ("06.11.2026 10:15", &received));
+  g_assert_cmpint (raw_int (f->path, "SELECT received_at FROM leads WHERE source_id = '101'"), ==, received);
+
+  /* The same file again changes nothing. */
+  g_clear_pointer (&report, scim_import_report_free);
+  before = leads_checksum (f->path);
+  report = import_fixture (f, "bitrix24-leads.csv", &(ScimImportOptions) { .skip_bad = TRUE });
+  g_assert_cmpuint (report->created, ==, 0);
+  g_assert_cmpuint (report->updated, ==, 0);
+  g_assert_cmpuint (report->unchanged, ==, 3);
+  g_assert_cmpuint (report->refused->len, ==, 2);
+  after = leads_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  /* Search folds Cyrillic case and ё/е, as it folds Latin. */
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "сидоров"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "СИДОРОВ"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "петр"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "елкина"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "ЁЛКИНА"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "альфа"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "ALFA.RU"), ==, 1);
+  g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "ромашка"), ==, 0);
+}
+
+/* amoCRM: UTF-8 with a byte order mark; one owner who is no user, on two
+ * rows written two ways; settled by an owner map on the next import. */
+static void
+test_crm_amocrm (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(ScimImportReport) report = NULL;
+  g_autoptr(GHashTable) map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  gint64 anna, semenov;
+
+  add_crm_users (f, &anna, &semenov);
+  report = import_fixture (f, "amocrm-deals.csv", NULL);
+  g_assert_cmpuint (report->created, ==, 3);
+  g_assert_cmpuint (report->refused->len, ==, 0);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 1);
+  g_assert_cmpuint (unknown_owner_rows (report, "Кузнецова Мария"), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT owner_id FROM leads WHERE source_id = '5001'"), ==, anna);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE owner_id IS NULL AND source_status != ''"), ==, 2);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = '5003' AND name = 'Глеб Орлов' "
+                                     "AND company = 'ООО «Дельта»' AND source_status = 'Принимают решение' "
+                                     "AND notes LIKE '%75%500,5%'"), ==, 1);
+  g_clear_pointer (&report, scim_import_report_free);
+
+  /* The head settles her: "Мария Кузнецова" is olga, in either name order. */
+  g_hash_table_insert (map, scim_fold_name ("Мария Кузнецова"), g_memdup2 (&f->olga, sizeof f->olga));
+  report = import_fixture (f, "amocrm-deals.csv", &(ScimImportOptions) { .owner_map = map });
+  g_assert_cmpuint (report->created, ==, 0);
+  g_assert_cmpuint (report->updated, ==, 2);
+  g_assert_cmpuint (report->unchanged, ==, 1);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE owner_id = (SELECT id FROM users "
+                                     "WHERE login = 'olga')"), ==, 2);
+}
+
+/* Pipedrive: owners nobody here knows; a default owner takes them. */
+static void
+test_crm_pipedrive (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ScimImportReport) dry = NULL;
+  g_autoptr(ScimImportReport) report = NULL;
+  g_autofree char *before = leads_checksum (f->path);
+  g_autofree char *after = NULL;
+  gint64 anna, semenov;
+
+  add_crm_users (f, &anna, &semenov);
+  g_free (before);
+  before = leads_checksum (f->path);
+  /* The dry run names the unknown owners before anything is written. */
+  dry = import_fixture (f, "pipedrive-leads.csv", &(ScimImportOptions) { .dry_run = TRUE });
+  g_assert_cmpuint (dry->created, ==, 3);
+  g_assert_cmpuint (dry->unknown_owners->len, ==, 2);
+  g_assert_cmpuint (unknown_owner_rows (dry, "John Smith"), ==, 2);
+  g_assert_cmpuint (unknown_owner_rows (dry, "Anna Ivanova"), ==, 1);
+  after = leads_checksum (f->path);
+  g_assert_cmpstr (before, ==, after);
+
+  report = import_fixture (f, "pipedrive-leads.csv", &(ScimImportOptions) { .owner_default = semenov });
+  g_assert_cmpuint (report->created, ==, 3);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE owner_id = (SELECT id FROM users "
+                                     "WHERE login = 'semenov') AND source_owner IN ('John Smith', 'Anna Ivanova')"),
+                   ==, 3);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = 'a1b2-01' AND name = 'Emma Brown' "
+                                     "AND company = 'Brown & Co' AND source = 'Web forms'"), ==, 1);
+}
+
+/* HubSpot: an owner given by e-mail, in another case; then a newer export
+ * of the same contacts updates them by their record id. */
+static void
+test_crm_hubspot (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_autoptr(ScimImportReport) report = NULL;
+  gint64 anna, semenov;
+
+  add_crm_users (f, &anna, &semenov);
+  report = import_fixture (f, "hubspot-contacts.csv", NULL);
+  g_assert_cmpuint (report->created, ==, 3);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE owner_id = (SELECT id FROM users "
+                                     "WHERE login = 'anna')"), ==, 2);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 1);
+  g_assert_cmpuint (unknown_owner_rows (report, "Tom Baker"), ==, 1);
+  /* Two status columns: the first one that says something. */
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = '90001' AND source_status = 'NEW' "
+                                     "AND name = 'Olivia Turner'"), ==, 1);
+  g_clear_pointer (&report, scim_import_report_free);
+
+  report = import_fixture (f, "hubspot-contacts-newer.csv", NULL);
+  g_assert_cmpuint (report->created, ==, 1);
+  g_assert_cmpuint (report->updated, ==, 2);
+  g_assert_cmpuint (report->unchanged, ==, 1);
+  g_assert_cmpuint (report->duplicates->len, ==, 0);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads"), ==, 4);
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = '90001' "
+                                     "AND source_status = 'CONNECTED' AND phone = '+1 617 555 0199'"), ==, 1);
+  /* A new e-mail, found by the record id. */
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE source_id = '90002' "
+                                     "AND email = 'noah.parker@parker.com'"), ==, 1);
 }
 
 /* All or nothing */
@@ -562,17 +808,26 @@ test_all_or_nothing (Fixture       *f,
 
   report = import (f, file_with_bad_rows, NULL, &error);
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
-  g_assert_nonnull (strstr (error->message, "6 rows cannot be read; nothing was imported"));
+  g_assert_nonnull (strstr (error->message, "5 rows cannot be read; nothing was imported"));
   g_assert_nonnull (report);
   g_assert_cmpuint (report->created, ==, 0);
   g_assert_cmpuint (report->rows, ==, 9);
-  g_assert_cmpuint (report->refused->len, ==, 6);
+  g_assert_cmpuint (report->refused->len, ==, 5);
   g_assert_true (has_issue (report->refused, 3, "2026-13-01"));
   g_assert_true (has_issue (report->refused, 5, "сто рублей"));
   g_assert_true (has_issue (report->refused, 6, "name, company, phone or e-mail"));
   g_assert_true (has_issue (report->refused, 7, "No product “Бухучёт”; add it in Settings or map the column to Ignore"));
-  g_assert_true (has_issue (report->refused, 8, "nobody"));
+  /* An owner who is no user is no reason to refuse a row. */
+  g_assert_false (has_issue (report->refused, 8, ""));
   g_assert_true (has_issue (report->refused, 9, "7 fields, but the header has 6"));
+  /* Each refused row keeps its cells, for a file of them to fix. */
+  {
+    const ScimImportIssue *issue = g_ptr_array_index (report->refused, 0);
+
+    g_assert_cmpuint (issue->line, ==, 3);
+    g_assert_cmpuint (g_strv_length (issue->cells), ==, 6);
+    g_assert_cmpstr (issue->cells[2], ==, "2026-13-01");
+  }
   after = leads_checksum (f->path);
   g_assert_cmpstr (before, ==, after);
 }
@@ -584,9 +839,15 @@ test_skip_bad (Fixture       *f,
   ScimImportOptions options = { .skip_bad = TRUE };
   g_autoptr(ScimImportReport) report = import_ok (f, file_with_bad_rows, &options);
 
-  g_assert_cmpuint (report->created, ==, 3);
-  g_assert_cmpuint (report->refused->len, ==, 6);
+  g_assert_cmpuint (report->created, ==, 4);
+  g_assert_cmpuint (report->refused->len, ==, 5);
   g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE name LIKE 'Хороший%'"), ==, 3);
+  /* The owner no one here is: unassigned, in the incoming queue, the name kept. */
+  g_assert_cmpint (raw_int (f->path, "SELECT count(*) FROM leads WHERE name = 'Нет Человека' AND owner_id IS NULL "
+                                     "AND state = 'new' AND source_owner = 'nobody'"), ==, 1);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 1);
+  g_assert_cmpstr (((ScimImportOwner *) g_ptr_array_index (report->unknown_owners, 0))->name, ==, "nobody");
+  g_assert_cmpuint (((ScimImportOwner *) g_ptr_array_index (report->unknown_owners, 0))->rows, ==, 1);
   /* In file order: the first good row is the first lead. */
   g_assert_cmpint (raw_int (f->path, "SELECT owner_id FROM leads WHERE name = 'Хороший Первый'"), ==, f->ivan);
   g_assert_cmpint (raw_int (f->path, "SELECT min(id) FROM leads WHERE name = 'Хороший Первый'"), ==,
@@ -603,8 +864,9 @@ test_dry_run (Fixture       *f,
   g_autoptr(ScimImportReport) report = import_ok (f, file_with_bad_rows, &options);
   g_autoptr(GError) error = NULL;
 
-  g_assert_cmpuint (report->created, ==, 3);
-  g_assert_cmpuint (report->refused->len, ==, 6);
+  g_assert_cmpuint (report->created, ==, 4);
+  g_assert_cmpuint (report->refused->len, ==, 5);
+  g_assert_cmpuint (report->unknown_owners->len, ==, 1);
   after = leads_checksum (f->path);
   g_assert_cmpstr (before, ==, after);
   g_clear_pointer (&report, scim_import_report_free);
@@ -613,7 +875,7 @@ test_dry_run (Fixture       *f,
   options.skip_bad = FALSE;
   report = import (f, file_with_bad_rows, &options, &error);
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
-  g_assert_cmpuint (report->refused->len, ==, 6);
+  g_assert_cmpuint (report->refused->len, ==, 5);
   g_clear_pointer (&after, g_free);
   after = leads_checksum (f->path);
   g_assert_cmpstr (before, ==, after);
@@ -1144,6 +1406,10 @@ main (int    argc,
   ADD ("/leads/import/all-or-nothing", test_all_or_nothing);
   ADD ("/leads/import/skip-bad", test_skip_bad);
   ADD ("/leads/import/dry-run", test_dry_run);
+  ADD ("/leads/import/crm/bitrix24", test_crm_bitrix24);
+  ADD ("/leads/import/crm/amocrm", test_crm_amocrm);
+  ADD ("/leads/import/crm/pipedrive", test_crm_pipedrive);
+  ADD ("/leads/import/crm/hubspot", test_crm_hubspot);
   ADD ("/leads/import/progress-and-cancel", test_progress_and_cancel);
   ADD ("/leads/import/bad-files", test_bad_files);
   ADD ("/leads/import/roles", test_import_roles);

@@ -691,6 +691,52 @@ test_migrate_from_v6 (void)
 }
 
 static void
+test_migrate_from_v7 (void)
+{
+  g_autofree char *path = load_fixture ("v7.db", "schema-v7.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  g_autoptr(GString) plan = g_string_new (NULL);
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 7);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 7);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  scim_store_close (store);
+
+  /* Version 8: the source's id, status and owner, empty for leads of
+   * before; the duplicate keys, computed by plain SQLite. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE source_id = '' AND source_status = '' "
+                                  "AND source_owner = ''"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE id = 1 AND phone_key = '4951234567' "
+                                  "AND email_key = 'm.petrova@romashka.ru'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE id = 2 AND phone_key = '9000000000' "
+                                  "AND email_key = ''"), ==, 1);
+  /* A lead with the same phone written otherwise is found by an index lookup. */
+  raw_exec (path, "INSERT INTO leads (name, phone, email, received_at, created_at) "
+                  "VALUES ('Дубль', '8 (495) 123 45 67; +7 999 1', ' M.Petrova@Romashka.RU , x@y.ru', 1, 1)");
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE phone_key = '4951234567' "
+                                  "AND email_key = 'm.petrova@romashka.ru'"), ==, 2);
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "EXPLAIN QUERY PLAN SELECT id FROM leads WHERE phone_key = '4951234567' "
+                                           "AND phone_key != ''", -1, &stmt, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s\n", sqlite3_column_text (stmt, 3));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_nonnull (strstr (plan->str, "INDEX leads_phone_key"));
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1373,6 +1419,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v4", test_migrate_from_v4);
   g_test_add_func ("/store/migrate/from-v5", test_migrate_from_v5);
   g_test_add_func ("/store/migrate/from-v6", test_migrate_from_v6);
+  g_test_add_func ("/store/migrate/from-v7", test_migrate_from_v7);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

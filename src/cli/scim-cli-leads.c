@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "scim-cli.h"
+#include "scim-csv.h"
 
 /* The Leads commands: `import leads FILE`, `export leads`, and `leads list`,
  * `leads accept`, `leads reject`.  The rules are the core's, as in the GUI. */
@@ -30,7 +31,11 @@ static char *opt_reason;
 static char **opt_map;
 static gboolean opt_dry_run;
 static gboolean opt_skip_bad;
+static gboolean opt_all_or_nothing;
 static gboolean opt_keep_duplicates;
+static char *opt_owner_map;
+static char *opt_owner_default;
+static char *opt_refused_file;
 
 /* A GOutputStream on standard output, for the export. */
 
@@ -176,11 +181,23 @@ static const GOptionEntry filter_entries[] = {
 static const GOptionEntry import_entries[] = {
   { "map", 0, 0, G_OPTION_ARG_STRING_ARRAY, &opt_map,
     N_("Read COLUMN (its header or its number from 1) as FIELD: name, company, position, phone, email, tax_id, "
-       "source, channel, product, notes, received, amount, owner or ignore; may be repeated"),
+       "source, channel, product, notes, received, amount, owner, source_id, source_status or ignore; may be "
+       "repeated"),
     N_("COLUMN=FIELD") },
   { "dry-run", 0, 0, G_OPTION_ARG_NONE, &opt_dry_run, N_("Check everything, write nothing"), NULL },
   { "skip-bad", 0, 0, G_OPTION_ARG_NONE, &opt_skip_bad,
-    N_("Import the good rows and skip those that cannot be read"), NULL },
+    N_("Import the good rows and skip those that cannot be read (the default)"), NULL },
+  { "all-or-nothing", 0, 0, G_OPTION_ARG_NONE, &opt_all_or_nothing,
+    N_("Import nothing when any row cannot be read"), NULL },
+  { "refused-file", 0, 0, G_OPTION_ARG_FILENAME, &opt_refused_file,
+    N_("Write the rows that cannot be read to FILE (CSV, under the file’s header), to fix and import again"),
+    N_("FILE") },
+  { "owner-map", 0, 0, G_OPTION_ARG_FILENAME, &opt_owner_map,
+    N_("Settle owners the file names who are not users here: a CSV file of name,login rows (an empty login "
+       "leaves that owner’s leads unassigned)"), N_("FILE") },
+  { "owner-default", 0, 0, G_OPTION_ARG_STRING, &opt_owner_default,
+    N_("Give leads whose owner is not a user here to this salesperson instead of leaving them unassigned"),
+    N_("LOGIN") },
   { "keep-duplicates", 0, 0, G_OPTION_ARG_NONE, &opt_keep_duplicates,
     N_("Import rows with the e-mail, phone or tax ID of a known lead or client too"), NULL },
   { NULL }
@@ -225,7 +242,7 @@ build_mapping (GStrv  header,
         {
           *code = scim_cli_fail (SCIM_CLI_USAGE, _("--map: “%s” is not a field. Use name, company, position, "
                                                    "phone, email, tax_id, source, channel, product, notes, "
-                                                   "received, amount, owner or ignore."), eq + 1);
+                                                   "received, amount, owner, source_id, source_status or ignore."), eq + 1);
           return NULL;
         }
       column = g_strndup (opt_map[i], (gsize) (eq - opt_map[i]));
@@ -269,6 +286,75 @@ print_issues (GPtrArray  *issues,
     }
 }
 
+/* --owner-map: rows of name,login; a header row "name,login" (in any
+ * language: a second cell that is no user's login on the first line) is
+ * allowed.  Keys as the import matches them. */
+static GHashTable *
+read_owner_map (ScimStore  *store,
+                const char *path,
+                int        *code)
+{
+  g_autoptr(GFile) file = g_file_new_for_commandline_arg (path);
+  g_autoptr(GFileInputStream) stream = NULL;
+  g_autoptr(ScimCsvReader) reader = NULL;
+  g_autoptr(GHashTable) map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) error = NULL;
+  guint rows = 0;
+
+  stream = g_file_read (file, NULL, &error);
+  if (stream == NULL)
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--owner-map: cannot read “%s”: %s"), path, error->message);
+      return NULL;
+    }
+  reader = scim_csv_reader_new (G_INPUT_STREAM (stream), NULL, NULL, &error);
+  if (reader == NULL)
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--owner-map: cannot read “%s”: %s"), path, error->message);
+      return NULL;
+    }
+  for (;;)
+    {
+      g_autoptr(GPtrArray) fields = NULL;
+      g_autoptr(ScimUser) user = NULL;
+      g_autoptr(GError) local = NULL;
+      g_autofree char *name = NULL;
+      g_autofree char *login = NULL;
+      guint line = 0;
+      gint64 id = 0;
+
+      if (!scim_csv_reader_next (reader, &fields, &line, NULL, &error))
+        {
+          if (error == NULL)
+            break;
+          *code = scim_cli_fail (SCIM_CLI_USAGE, _("--owner-map: “%s”: %s"), path, error->message);
+          return NULL;
+        }
+      name = g_strstrip (g_strdup (fields->len > 0 ? (const char *) g_ptr_array_index (fields, 0) : ""));
+      login = g_strstrip (g_strdup (fields->len > 1 ? (const char *) g_ptr_array_index (fields, 1) : ""));
+      if (name[0] == '\0')
+        continue;
+      rows++;
+      if (login[0] != '\0')
+        {
+          user = scim_store_find_user (store, login, &local);
+          if (user == NULL)
+            {
+              if (rows == 1)
+                continue;   /* the header */
+              *code = scim_cli_fail (SCIM_CLI_USAGE, _("--owner-map: line %u of “%s”: there is no user “%s”. Write "
+                                                       "a login from “users list”, or leave it empty to leave "
+                                                       "the leads unassigned."),
+                                     line, path, login);
+              return NULL;
+            }
+          id = scim_record_get_id (SCIM_RECORD (user));
+        }
+      g_hash_table_insert (map, scim_fold_name (name), g_memdup2 (&id, sizeof id));
+    }
+  return g_steal_pointer (&map);
+}
+
 static int
 cmd_import_leads (ScimCliGlobals  *g,
                   int              argc,
@@ -280,17 +366,21 @@ cmd_import_leads (ScimCliGlobals  *g,
   g_autoptr(ScimImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree ScimLeadField *mapping = NULL;
+  g_autoptr(GHashTable) owner_map = NULL;
   ScimImportOptions options = { 0 };
   int last = -1;
   int code = SCIM_CLI_OK;
 
   if (!parse ("import leads", "FILE",
-              _("Import leads from a CSV file (UTF-8 or Windows-1251; comma, semicolon or tab; a header row) in "
-                "one transaction: all good rows or none. Columns are mapped by their headers; --map changes that. "
-                "Rows with the e-mail, phone or tax ID of a known lead or client are skipped as duplicates. "
-                "Prints what it created or would create, the duplicates and the rows it refused; exits with 2 "
-                "when it refused the file. Anyone may import; a salesperson column needs a user who may "
-                "accept leads."),
+              _("Import leads from a CSV file (UTF-8 or Windows-1251; comma, semicolon or tab; a header row), "
+                "such as an export of Bitrix24, amoCRM, Pipedrive or HubSpot, in one transaction. Columns are "
+                "mapped by their headers; --map changes that. A row of a lead imported before (the same ID in "
+                "the source, else the same e-mail or phone) updates that lead; other rows with the e-mail, "
+                "phone or tax ID of a known lead or client are skipped as duplicates. Owners who are no users "
+                "here leave their leads unassigned, with the name kept; --owner-map and --owner-default settle "
+                "them. Rows that cannot be read are skipped and listed (--all-or-nothing: then nothing is "
+                "imported, and it exits with 2). Anyone may import; a salesperson column needs a user who "
+                "may accept leads."),
               import_entries, &argc, &argv, 1, &code))
     return code;
 
@@ -309,8 +399,15 @@ cmd_import_leads (ScimCliGlobals  *g,
   options.mapping = mapping;
   options.n_columns = g_strv_length (preview->header);
   options.dry_run = opt_dry_run;
-  options.skip_bad = opt_skip_bad;
+  if (opt_skip_bad && opt_all_or_nothing)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("Choose --skip-bad or --all-or-nothing, not both."));
+  options.skip_bad = !opt_all_or_nothing;
   options.keep_duplicates = opt_keep_duplicates;
+  if (opt_owner_map != NULL && (owner_map = read_owner_map (store, opt_owner_map, &code)) == NULL)
+    return code;
+  options.owner_map = owner_map;
+  if (opt_owner_default != NULL && (options.owner_default = find_user_id (store, opt_owner_default, &code)) == 0)
+    return code;
 
   report = scim_store_import_leads (store, file, &options, NULL, scim_cli_progress, &last, &error);
   if (last >= 0)
@@ -321,22 +418,73 @@ cmd_import_leads (ScimCliGlobals  *g,
   if (error == NULL)
     {
       if (opt_dry_run)
-        g_print (g_dngettext (GETTEXT_PACKAGE, "Would create %u lead (dry run: nothing was written).\n",
-                              "Would create %u leads (dry run: nothing was written).\n", report->created),
-                 report->created);
+        {
+          g_print (g_dngettext (GETTEXT_PACKAGE, "Would create %u lead (dry run: nothing was written).\n",
+                                "Would create %u leads (dry run: nothing was written).\n", report->created),
+                   report->created);
+          if (report->matched > 0)
+            g_print (g_dngettext (GETTEXT_PACKAGE, "%u row is a lead imported before: updated if it changed.\n",
+                                  "%u rows are leads imported before: updated where they changed.\n",
+                                  report->matched),
+                     report->matched);
+        }
       else
-        g_print (g_dngettext (GETTEXT_PACKAGE, "Created %u lead.\n", "Created %u leads.\n", report->created),
-                 report->created);
+        {
+          g_print (g_dngettext (GETTEXT_PACKAGE, "Created %u lead.\n", "Created %u leads.\n", report->created),
+                   report->created);
+          g_print (g_dngettext (GETTEXT_PACKAGE, "Updated %u lead.\n", "Updated %u leads.\n", report->updated),
+                   report->updated);
+          g_print (g_dngettext (GETTEXT_PACKAGE, "Unchanged: %u lead.\n", "Unchanged: %u leads.\n",
+                                report->unchanged),
+                   report->unchanged);
+        }
+      g_print (g_dngettext (GETTEXT_PACKAGE, "Refused: %u row.\n", "Refused: %u rows.\n", report->refused->len),
+               report->refused->len);
+    }
+  if (report->unknown_owners->len > 0)
+    {
+      g_print ("%s\n", _("Owners who are not users here (their leads are unassigned, in the incoming queue; "
+                          "settle them with --owner-map or --owner-default):"));
+      for (guint i = 0; i < report->unknown_owners->len; i++)
+        {
+          ScimImportOwner *owner = g_ptr_array_index (report->unknown_owners, i);
+
+          g_print (g_dngettext (GETTEXT_PACKAGE, "  %s: %u row\n", "  %s: %u rows\n", owner->rows), owner->name,
+                   owner->rows);
+        }
     }
   print_issues (report->duplicates, opt_keep_duplicates ? _("Duplicates:") : _("Skipped as duplicates:"));
   print_issues (report->refused, error == NULL ? _("Skipped, as they cannot be read:") : _("Refused:"));
+  if (opt_refused_file != NULL && report->refused->len > 0)
+    {
+      g_autoptr(GFile) out_file = g_file_new_for_commandline_arg (opt_refused_file);
+      g_autoptr(GFileOutputStream) out = NULL;
+      g_autoptr(GError) local = NULL;
+
+      out = g_file_replace (out_file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, &local);
+      if (out == NULL ||
+          !scim_import_report_write_refused (report, G_OUTPUT_STREAM (out), NULL, &local) ||
+          !g_output_stream_close (G_OUTPUT_STREAM (out), NULL, &local))
+        return scim_cli_fail (SCIM_CLI_USAGE, _("Cannot write the refused rows to “%s”: %s"), opt_refused_file,
+                              local->message);
+      g_print (g_dngettext (GETTEXT_PACKAGE, "%u refused row is in “%s”: fix it and import that file.\n",
+                            "%u refused rows are in “%s”: fix them and import that file.\n",
+                            scim_import_report_count_refused_cells (report)),
+               scim_import_report_count_refused_cells (report), opt_refused_file);
+    }
   if (error != NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  /* Skipping bad rows is no success when there was nothing else. */
+  if (report->refused->len > 0 && report->created == 0 && report->matched == 0)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("No row of the file could be read; nothing was imported. See the "
+                                            "reasons above, fix the file or the mapping (--map), and import it "
+                                            "again."));
   return SCIM_CLI_OK;
 }
 
 static const ScimCliSubcommand import_subcommands[] = {
-  { "leads", "leads FILE [--map COLUMN=FIELD…]", N_("Import leads from a CSV file"), cmd_import_leads },
+  { "leads", "leads FILE [--map COLUMN=FIELD…] [--owner-map FILE] [--all-or-nothing]", N_("Import leads from a CSV file"),
+    cmd_import_leads },
   { NULL }
 };
 

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <locale.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "scim-format.h"
@@ -162,4 +163,82 @@ scim_format_event_kind (const char *kind)
     if (g_strcmp0 (kind, kinds[i].id) == 0)
       return _(kinds[i].label);
   return kind != NULL ? kind : "";
+}
+
+static void
+fold_into (GString    *out,
+           const char *text)
+{
+  gboolean space = FALSE;
+
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        break;
+      if (g_unichar_isspace (c))
+        {
+          space = out->len > 0;
+          continue;
+        }
+      if (space)
+        g_string_append_c (out, ' ');
+      space = FALSE;
+      if (c < 0x80)
+        {
+          g_string_append_c (out, g_ascii_tolower ((char) c));
+          continue;
+        }
+      c = g_unichar_tolower (c);
+      if (c == 0x0451)       /* ё */
+        c = 0x0435;          /* е */
+      g_string_append_unichar (out, c);
+    }
+}
+
+/**
+ * scim_fold:
+ * @text: (nullable): any text
+ *
+ * Lower case for Cyrillic as for Latin (SQLite's own LIKE and lower() fold
+ * ASCII only), "ё" as "е", blanks trimmed and collapsed.  The store
+ * registers it as the SQL function scim_fold() for search.
+ *
+ * Returns: (transfer full): the folded text; "" for %NULL
+ */
+char *
+scim_fold (const char *text)
+{
+  GString *out = g_string_sized_new (text != NULL ? strlen (text) : 0);
+
+  if (text != NULL)
+    fold_into (out, text);
+  return g_string_free (out, FALSE);
+}
+
+static int
+compare_words (gconstpointer a,
+               gconstpointer b)
+{
+  return strcmp (*(const char * const *) a, *(const char * const *) b);
+}
+
+/**
+ * scim_fold_name:
+ * @text: (nullable): a person's name, in either order
+ *
+ * Returns: (transfer full): the folded words of @text, sorted and joined
+ *   by one space; "" for %NULL or blanks
+ */
+char *
+scim_fold_name (const char *text)
+{
+  g_autofree char *folded = scim_fold (text);
+  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
+  guint n = g_strv_length (words);
+
+  if (n > 1)
+    qsort (words, n, sizeof (char *), compare_words);
+  return g_strjoinv (" ", words);
 }

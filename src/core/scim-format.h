@@ -12,4 +12,11 @@ const char *scim_format_state     (const char *state);
 const char *scim_format_kind      (const char *kind);
 const char *scim_format_event_kind (const char *kind);
 
+/* Text as search and matching compare it: lower case in every script,
+ * "ё" as "е", blanks trimmed and runs of them as one space. */
+char       *scim_fold             (const char *text);
+/* A person's name as matching compares it: folded words in sorted order,
+ * so that "Иванова Анна" and "анна  иванова" are one key. */
+char       *scim_fold_name        (const char *text);
+
 G_END_DECLS

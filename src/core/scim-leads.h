@@ -119,6 +119,8 @@ typedef enum
   SCIM_LEAD_FIELD_RECEIVED,
   SCIM_LEAD_FIELD_AMOUNT,
   SCIM_LEAD_FIELD_OWNER,
+  SCIM_LEAD_FIELD_SOURCE_ID,     /* the other CRM's own id of the record */
+  SCIM_LEAD_FIELD_SOURCE_STATUS, /* its status or stage there */
   SCIM_LEAD_N_FIELDS,
 } ScimLeadField;
 
@@ -135,18 +137,38 @@ typedef struct
   gboolean       skip_bad;       /* import the good rows, skip unreadable ones */
   gboolean       keep_duplicates;/* import duplicates as new leads too */
   gboolean       dry_run;        /* check everything, write nothing */
+  GHashTable    *owner_map;      /* scim_fold_name() of an owner as the file names
+                                  * them → user id as gint64 *, 0: leave unassigned */
+  gint64         owner_default;  /* for owners neither users nor in owner_map;
+                                  * 0: unassigned, into the incoming queue */
 } ScimImportOptions;
 
 typedef struct
 {
   guint      line;
   char      *reason;             /* translated */
+  GStrv      cells;              /* the row as read, for a file of refused rows;
+                                  * %NULL when it could not be split into cells */
 } ScimImportIssue;
+
+/* An owner the file names who is no user here, and on how many rows. */
+typedef struct
+{
+  char      *name;               /* as the file writes it, the first time */
+  char      *key;                /* scim_fold_name() of it: the owner_map key */
+  guint      rows;
+} ScimImportOwner;
 
 typedef struct
 {
   guint      created;
+  guint      updated;            /* existing leads the file changed */
+  guint      unchanged;          /* existing leads the file matched as they are */
+  guint      matched;            /* rows that match an existing lead (by the
+                                  * source id, else e-mail or phone); in a dry
+                                  * run, updated and unchanged are not told apart */
   guint      rows;
+  GPtrArray *unknown_owners;     /* ScimImportOwner, in the order first met */
   GPtrArray *duplicates;         /* ScimImportIssue: skipped as duplicates */
   GPtrArray *refused;            /* ScimImportIssue: rows that cannot be read */
   char      *encoding;
@@ -156,6 +178,13 @@ typedef struct
 } ScimImportReport;
 
 void              scim_import_report_free (ScimImportReport *report);
+/* The refused rows that could be read as cells, under the file's header, as
+ * UTF-8 CSV: fix them and import that file. */
+gboolean          scim_import_report_write_refused (const ScimImportReport *report,
+                                                    GOutputStream          *out,
+                                                    GCancellable           *cancellable,
+                                                    GError                **error);
+guint             scim_import_report_count_refused_cells (const ScimImportReport *report);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimImportReport, scim_import_report_free)
 
 /* Reads the header and the first rows and guesses the mapping. */

@@ -478,6 +478,37 @@ static const char schema_v7[] =
   "DROP INDEX sales_client;"
   "CREATE INDEX sales_client ON sales (client_id, product_id, amount);";
 
+/* Version 8: leads that came from another CRM, and likely duplicates.  An
+ * import keeps the source's own id, status and owner's name (a person who
+ * may not be a user here), so that importing a newer export updates its
+ * leads instead of adding them again.  Two leads are likely duplicates
+ * when they share a phone, an e-mail or a tax id: the keys are virtual
+ * columns (the first phone's last 10 digits when it has at least 5 and
+ * nothing but digits and punctuation; the first e-mail in lower case),
+ * computed in SQL alone so that any sqlite3 reads the file, and indexed,
+ * so that the Leads table marks duplicates with index lookups. */
+#define LEAD_PHONE_LIST "replace(replace(replace(phone, ';', ','), char(10), ','), char(13), ',')"
+#define LEAD_PHONE_FIRST "substr(" LEAD_PHONE_LIST ", 1, instr(" LEAD_PHONE_LIST " || ',', ',') - 1)"
+#define LEAD_PHONE_DIGITS                                                                                    \
+  "replace(replace(replace(replace(replace(replace(replace(" LEAD_PHONE_FIRST                               \
+  ", ' ', ''), '-', ''), '(', ''), ')', ''), '+', ''), '.', ''), char(9), '')"
+#define LEAD_EMAIL_LIST "replace(replace(replace(replace(trim(email), ';', ','), ' ', ','), char(10), ','), char(13), ',')"
+#define LEAD_EMAIL_FIRST "lower(substr(" LEAD_EMAIL_LIST ", 1, instr(" LEAD_EMAIL_LIST " || ',', ',') - 1))"
+
+static const char schema_v8[] =
+  "ALTER TABLE leads ADD COLUMN source_id TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE leads ADD COLUMN source_status TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE leads ADD COLUMN source_owner TEXT NOT NULL DEFAULT '';"
+  "ALTER TABLE leads ADD COLUMN phone_key TEXT GENERATED ALWAYS AS ("
+  "  CASE WHEN length(" LEAD_PHONE_DIGITS ") >= 5 AND " LEAD_PHONE_DIGITS " NOT GLOB '*[^0-9]*'"
+  "  THEN substr(" LEAD_PHONE_DIGITS ", -10) ELSE '' END) VIRTUAL;"
+  "ALTER TABLE leads ADD COLUMN email_key TEXT GENERATED ALWAYS AS ("
+  "  CASE WHEN instr(" LEAD_EMAIL_FIRST ", '@') > 1 THEN " LEAD_EMAIL_FIRST " ELSE '' END) VIRTUAL;"
+  "CREATE INDEX leads_source_id ON leads (source_id) WHERE source_id != '';"
+  "CREATE INDEX leads_phone_key ON leads (phone_key) WHERE phone_key != '';"
+  "CREATE INDEX leads_email_key ON leads (email_key) WHERE email_key != '';"
+  "CREATE INDEX leads_tax_id ON leads (tax_id) WHERE tax_id != '';";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
@@ -486,6 +517,7 @@ static const ScimMigration migrations[] = {
   { 5, schema_v5, NULL },
   { 6, schema_v6, NULL },
   { 7, schema_v7, NULL },
+  { 8, schema_v8, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

@@ -52,6 +52,8 @@ typedef enum
   KEY_EMAIL,
   KEY_PHONE,
   KEY_TAX_ID,
+  KEY_SOURCE_ID,
+  KEY_LEAD,
 } KeyKind;
 
 /* A duplicate found in the first pass; its reason is written once the
@@ -68,11 +70,14 @@ typedef struct
 typedef struct
 {
   guint  line;
-  char  *text[8];      /* name, company, position, phone, email, tax_id, source, channel */
+  char  *text[11];     /* name, company, position, phone, email, tax_id, source, channel,
+                        * source_id, source_status, source_owner */
   char  *notes;
   gint64 product_id;
   gint64 received_at;
   gint64 owner_id;
+  gint64 lead_id;      /* the existing lead this row updates, 0: a new lead */
+  ScimImportOwner *unknown; /* its owner, when no user */
 } StagedRow;
 
 typedef struct
@@ -88,7 +93,12 @@ typedef struct
   gint64                   user_id;
   gboolean                 may_accept;
   GHashTable              *products;    /* folded name → id */
-  GHashTable              *users;       /* folded login or full name → id, -1 when ambiguous */
+  GHashTable              *users;       /* folded login, e-mail or scim_fold_name() of the full
+                                         * name → id, -1 when ambiguous */
+  GHashTable              *lead_sources;/* lead id → its source id, for leads that have one */
+  GHashTable              *matched;     /* lead id → the line that matched it */
+  GHashTable              *unknown;     /* scim_fold_name() of an unknown owner → ScimImportOwner */
+  ScimImportReport        *report;
   GStringChunk            *chunk;
   GHashTable              *keys;        /* "e:…", "p:…", "t:…" → origin index + 1 */
   GArray                  *origins;
@@ -105,6 +115,8 @@ typedef struct
   GCancellable            *cancellable;
   guint                    n_staged;
   guint                    inserted;
+  guint                    updated;
+  guint                    n_matched;
 } Import;
 
 static const struct
@@ -126,6 +138,8 @@ static const struct
   [SCIM_LEAD_FIELD_RECEIVED] = { "received", N_("Received") },
   [SCIM_LEAD_FIELD_AMOUNT] = { "amount", N_("Amount") },
   [SCIM_LEAD_FIELD_OWNER] = { "owner", N_("Salesperson") },
+  [SCIM_LEAD_FIELD_SOURCE_ID] = { "source_id", N_("ID in the source") },
+  [SCIM_LEAD_FIELD_SOURCE_STATUS] = { "source_status", N_("Status in the source") },
 };
 
 /* Header texts of other CRMs and of spreadsheets, as fold_header() leaves
@@ -266,6 +280,49 @@ static const struct
   { "budget", SCIM_LEAD_FIELD_AMOUNT },
   { "deal amount", SCIM_LEAD_FIELD_AMOUNT },
 
+  /* Bitrix24, amoCRM, Pipedrive and HubSpot name their columns so. */
+  { "рабочий email", SCIM_LEAD_FIELD_EMAIL },
+  { "частный email", SCIM_LEAD_FIELD_EMAIL },
+  { "рабочий email контакт", SCIM_LEAD_FIELD_EMAIL },
+  { "личный email контакт", SCIM_LEAD_FIELD_EMAIL },
+  { "рабочий телефон контакт", SCIM_LEAD_FIELD_PHONE },
+  { "мобильный телефон контакт", SCIM_LEAD_FIELD_PHONE },
+  { "основной контакт", SCIM_LEAD_FIELD_NAME },
+  { "полное имя контакт", SCIM_LEAD_FIELD_NAME },
+  { "компания контакта", SCIM_LEAD_FIELD_COMPANY },
+  { "person name", SCIM_LEAD_FIELD_NAME },
+  { "person email", SCIM_LEAD_FIELD_EMAIL },
+  { "person phone", SCIM_LEAD_FIELD_PHONE },
+  { "organization name", SCIM_LEAD_FIELD_COMPANY },
+  { "add time", SCIM_LEAD_FIELD_RECEIVED },
+  { "lead created", SCIM_LEAD_FIELD_RECEIVED },
+  { "create date", SCIM_LEAD_FIELD_RECEIVED },
+  { "created date", SCIM_LEAD_FIELD_RECEIVED },
+  { "created time", SCIM_LEAD_FIELD_RECEIVED },
+  { "дата создания лида", SCIM_LEAD_FIELD_RECEIVED },
+  { "original source", SCIM_LEAD_FIELD_SOURCE },
+
+  { "id", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "идентификатор", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "record id", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "lead id", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "contact id", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "deal id", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "id лида", SCIM_LEAD_FIELD_SOURCE_ID },
+  { "id сделки", SCIM_LEAD_FIELD_SOURCE_ID },
+
+  { "статус", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "статус лида", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "стадия", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "стадия сделки", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "этап", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "этап сделки", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "status", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "lead status", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "stage", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "deal stage", SCIM_LEAD_FIELD_SOURCE_STATUS },
+  { "lifecycle stage", SCIM_LEAD_FIELD_SOURCE_STATUS },
+
   { "ответственный", SCIM_LEAD_FIELD_OWNER },
   { "ответственный менеджер", SCIM_LEAD_FIELD_OWNER },
   { "менеджер", SCIM_LEAD_FIELD_OWNER },
@@ -277,6 +334,8 @@ static const struct
   { "manager", SCIM_LEAD_FIELD_OWNER },
   { "responsible", SCIM_LEAD_FIELD_OWNER },
   { "assigned to", SCIM_LEAD_FIELD_OWNER },
+  { "contact owner", SCIM_LEAD_FIELD_OWNER },
+  { "deal owner", SCIM_LEAD_FIELD_OWNER },
 };
 
 /* Fields and headers */
@@ -423,10 +482,11 @@ issue_free (ScimImportIssue *issue)
   if (issue == NULL)
     return;
   g_free (issue->reason);
+  g_strfreev (issue->cells);
   g_free (issue);
 }
 
-static void
+static ScimImportIssue *
 add_issue (GPtrArray  *issues,
            guint       line,
            char       *reason)
@@ -436,6 +496,27 @@ add_issue (GPtrArray  *issues,
   issue->line = line;
   issue->reason = reason;
   g_ptr_array_add (issues, issue);
+  return issue;
+}
+
+static GStrv
+copy_cells (GPtrArray *fields)
+{
+  GStrv cells = g_new0 (char *, fields->len + 1);
+
+  for (guint i = 0; i < fields->len; i++)
+    cells[i] = g_strdup (g_ptr_array_index (fields, i));
+  return cells;
+}
+
+static void
+owner_free (ScimImportOwner *owner)
+{
+  if (owner == NULL)
+    return;
+  g_free (owner->name);
+  g_free (owner->key);
+  g_free (owner);
 }
 
 static ScimImportReport *
@@ -445,6 +526,7 @@ report_new (void)
 
   report->duplicates = g_ptr_array_new_with_free_func ((GDestroyNotify) issue_free);
   report->refused = g_ptr_array_new_with_free_func ((GDestroyNotify) issue_free);
+  report->unknown_owners = g_ptr_array_new_with_free_func ((GDestroyNotify) owner_free);
   report->preview = g_ptr_array_new_with_free_func ((GDestroyNotify) g_strfreev);
   return report;
 }
@@ -460,6 +542,7 @@ scim_import_report_free (ScimImportReport *report)
     return;
   g_clear_pointer (&report->duplicates, g_ptr_array_unref);
   g_clear_pointer (&report->refused, g_ptr_array_unref);
+  g_clear_pointer (&report->unknown_owners, g_ptr_array_unref);
   g_clear_pointer (&report->preview, g_ptr_array_unref);
   g_clear_pointer (&report->header, g_strfreev);
   g_free (report->encoding);
@@ -806,6 +889,7 @@ load_cb (ScimTx    *tx,
   g_hash_table_remove_all (import->products);
   g_hash_table_remove_all (import->users);
   g_hash_table_remove_all (import->keys);
+  g_hash_table_remove_all (import->lead_sources);
   g_array_set_size (import->origins, 0);
 
   import->user_id = tx->user_id;
@@ -842,22 +926,25 @@ load_cb (ScimTx    *tx,
   if (rc != SQLITE_DONE)
     return FALSE;
 
-  /* Full names first, so that a login always wins; two users of one name
-   * make that name ambiguous (-1). */
-  stmt = _scim_store_prepare (tx->store, "SELECT id, login, full_name FROM users WHERE active = 1", error);
+  /* Owners as other CRMs write them: a full name in either order ("Иванова
+   * Анна"), an e-mail, a login.  Full names first, then e-mails, then
+   * logins, so that a login always wins; two users of one name make that
+   * name ambiguous (-1). */
+  stmt = _scim_store_prepare (tx->store, "SELECT id, full_name, email, login FROM users WHERE active = 1", error);
   if (stmt == NULL)
     return FALSE;
-  for (guint pass = 0; pass < 2; pass++)
+  for (guint pass = 0; pass < 3; pass++)
     {
       while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
         {
-          g_autofree char *key = fold_name ((const char *) sqlite3_column_text (stmt, pass == 0 ? 2 : 1));
+          const char *text = (const char *) sqlite3_column_text (stmt, 1 + (int) pass);
+          g_autofree char *key = pass == 0 ? scim_fold_name (text) : scim_fold (text);
           gint64 id = sqlite3_column_int64 (stmt, 0);
           gint64 *old = g_hash_table_lookup (import->users, key);
 
           if (key[0] == '\0')
             continue;
-          if (pass == 0 && old != NULL && *old != id)
+          if (pass < 2 && old != NULL && *old != id)
             id = -1;
           g_hash_table_insert (import->users, g_steal_pointer (&key), g_memdup2 (&id, sizeof id));
         }
@@ -867,6 +954,26 @@ load_cb (ScimTx    *tx,
 
   if (import->options->keep_duplicates)
     return TRUE;
+
+  /* Leads imported before, by the source's own id: first, so that a
+   * source id always finds its lead. */
+  stmt = _scim_store_prepare (tx->store, "SELECT id, source_id FROM leads WHERE source_id != ''", error);
+  if (stmt == NULL)
+    return FALSE;
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      const char *source_id = (const char *) sqlite3_column_text (stmt, 1);
+      g_autofree char *key = g_strconcat ("s:", source_id, NULL);
+      AddKey add = { import, add_origin (import, ORIGIN_LEAD, id) };
+
+      add_key_cb (key, &add);
+      g_hash_table_insert (import->lead_sources, g_memdup2 (&id, sizeof id),
+                           g_string_chunk_insert (import->chunk, source_id));
+    }
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
   return load_keys (tx, import,
                     "SELECT id, tax_id, phone, email FROM leads WHERE tax_id != '' OR phone != '' OR email != ''",
                     ORIGIN_LEAD, error) &&
@@ -893,7 +1000,8 @@ static const char create_stage_sql[] =
   "CREATE TEMP TABLE IF NOT EXISTS scim_import_rows ("
   "  import_id INTEGER NOT NULL, line INTEGER NOT NULL,"
   "  name TEXT, company TEXT, position TEXT, phone TEXT, email TEXT, tax_id TEXT, source TEXT, channel TEXT,"
-  "  product_id INTEGER, notes TEXT, received_at INTEGER, owner_id INTEGER)";
+  "  product_id INTEGER, notes TEXT, received_at INTEGER, owner_id INTEGER,"
+  "  source_id TEXT, source_status TEXT, source_owner TEXT, lead_id INTEGER)";
 
 static void
 drop_staged (Import *import)
@@ -937,11 +1045,13 @@ flush_staged (Import  *import,
 
       ok = _scim_store_exec (import->store, error,
                              "INSERT INTO temp.scim_import_rows (import_id, line, name, company, position, phone, "
-                             "email, tax_id, source, channel, product_id, notes, received_at, owner_id) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             "IissssssssNsIN", import->import_id, (int) row->line, row->text[0], row->text[1],
+                             "email, tax_id, source, channel, product_id, notes, received_at, owner_id, "
+                             "source_id, source_status, source_owner, lead_id) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "IissssssssNsINsssN", import->import_id, (int) row->line, row->text[0], row->text[1],
                              row->text[2], row->text[3], row->text[4], row->text[5], row->text[6], row->text[7],
-                             row->product_id, row->notes, row->received_at, row->owner_id);
+                             row->product_id, row->notes, row->received_at, row->owner_id, row->text[8],
+                             row->text[9], row->text[10], row->lead_id);
     }
   if (ok && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
     ok = _scim_store_set_error (import->store, sqlite3_errcode (db), error);
@@ -1064,6 +1174,8 @@ gather (Import    *import,
         case SCIM_LEAD_FIELD_AMOUNT:
         case SCIM_LEAD_FIELD_PRODUCT:
         case SCIM_LEAD_FIELD_OWNER:
+        case SCIM_LEAD_FIELD_SOURCE_ID:
+        case SCIM_LEAD_FIELD_SOURCE_STATUS:
           break;
         case SCIM_LEAD_FIELD_NAME:
           g_string_append_printf (values->text[field], " %s", cell);
@@ -1110,6 +1222,71 @@ find_key_cb (const char *key,
   g_array_append_val (import->duplicates, dup);
 }
 
+typedef struct
+{
+  Import     *import;
+  const char *source_id;
+  gint64      lead_id;
+} FindLead;
+
+static void
+find_lead_cb (const char *key,
+              gpointer    data)
+{
+  FindLead *find = data;
+  guint index;
+  const Origin *origin;
+  const char *other;
+
+  if (find->lead_id != 0)
+    return;
+  index = GPOINTER_TO_UINT (g_hash_table_lookup (find->import->keys, key));
+  if (index == 0)
+    return;
+  origin = &g_array_index (find->import->origins, Origin, index - 1);
+  if (origin->kind != ORIGIN_LEAD)
+    return;
+  /* A lead of another record of the source is another lead, however alike. */
+  other = g_hash_table_lookup (find->import->lead_sources, &origin->id);
+  if (find->source_id[0] != '\0' && other != NULL && !g_str_equal (other, find->source_id))
+    return;
+  find->lead_id = origin->id;
+}
+
+/* The existing lead a row is a newer version of: the one with its source
+ * id, else one with its e-mail, else one with its phone. */
+static gint64
+find_lead (Import    *import,
+           RowValues *values)
+{
+  FindLead find = { import, value (values, SCIM_LEAD_FIELD_SOURCE_ID), 0 };
+
+  if (find.source_id[0] != '\0')
+    {
+      g_autofree char *key = g_strconcat ("s:", find.source_id, NULL);
+
+      find_lead_cb (key, &find);
+      if (find.lead_id != 0)
+        return find.lead_id;
+    }
+  foreach_email_key (value (values, SCIM_LEAD_FIELD_EMAIL), find_lead_cb, &find);
+  if (find.lead_id == 0)
+    foreach_phone_key (value (values, SCIM_LEAD_FIELD_PHONE), find_lead_cb, &find);
+  return find.lead_id;
+}
+
+static void
+add_line_duplicate (Import     *import,
+                    guint       line,
+                    KeyKind     key,
+                    const char *text,
+                    guint       earlier)
+{
+  Duplicate dup = { line, key, g_strdup (text), { earlier, ORIGIN_LINE } };
+
+  g_array_append_val (import->duplicates, dup);
+}
+
 static gboolean
 find_duplicate (Import    *import,
                 guint      line,
@@ -1136,6 +1313,47 @@ find_duplicate (Import    *import,
       dup->value = g_strdup (value (values, dup->key == KEY_EMAIL ? SCIM_LEAD_FIELD_EMAIL : SCIM_LEAD_FIELD_PHONE));
     }
   return find.found;
+}
+
+/* The salesperson a row's owner names: what the importer settled it as,
+ * else a user by login, e-mail or name (either order; case, ё and blanks
+ * do not matter), else the default.  An owner who is none of these is no
+ * reason to refuse the row: the lead comes in unassigned, the name stays
+ * on it, and the report counts the rows of each such name. */
+static gint64
+resolve_owner (Import           *import,
+               const char       *owner,
+               ScimImportOwner **unknown_out)
+{
+  const ScimImportOptions *options = import->options;
+  g_autofree char *name_key = scim_fold_name (owner);
+  g_autofree char *key = NULL;
+  ScimImportOwner *unknown;
+  gint64 *id;
+
+  if (options->owner_map != NULL && (id = g_hash_table_lookup (options->owner_map, name_key)) != NULL)
+    return MAX (*id, 0);
+  key = scim_fold (owner);
+  id = g_hash_table_lookup (import->users, key);
+  if (id == NULL || *id < 0)
+    id = g_hash_table_lookup (import->users, name_key);
+  if (id != NULL && *id > 0)
+    return *id;
+  if (options->owner_default > 0)
+    return options->owner_default;
+
+  /* Counted once the row goes in. */
+  unknown = g_hash_table_lookup (import->unknown, name_key);
+  if (unknown == NULL)
+    {
+      unknown = g_new0 (ScimImportOwner, 1);
+      unknown->name = g_strdup (owner);
+      unknown->key = g_strdup (name_key);
+      g_ptr_array_add (import->report->unknown_owners, unknown);
+      g_hash_table_insert (import->unknown, unknown->key, unknown);
+    }
+  *unknown_out = unknown;
+  return 0;
 }
 
 /* Checks one row.  Returns the reason it cannot be read, or %NULL with
@@ -1196,25 +1414,18 @@ check_row (Import    *import,
     }
 
   if (owner[0] != '\0')
+    row->owner_id = resolve_owner (import, owner, &row->unknown);
+  if (row->owner_id != 0 && !import->has_owner)
     {
-      g_autofree char *key = fold_name (owner);
-      gint64 *id = g_hash_table_lookup (import->users, key);
-
-      if (id == NULL)
-        return g_strdup_printf (_("No user “%s” who may sign in; add the user in Settings or map the column "
-                                  "to Ignore."), owner);
-      if (*id < 0)
-        return g_strdup_printf (_("Several users are called “%s”; write the login instead."), owner);
-      row->owner_id = *id;
-      if (!import->has_owner)
-        {
-          import->has_owner = TRUE;
-          import->owner_column = values->column[SCIM_LEAD_FIELD_OWNER];
-        }
+      import->has_owner = TRUE;
+      import->owner_column = values->column[SCIM_LEAD_FIELD_OWNER];
     }
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
     row->text[i] = g_strdup (value (values, texts[i]));
+  row->text[8] = g_strdup (value (values, SCIM_LEAD_FIELD_SOURCE_ID));
+  row->text[9] = g_strdup (value (values, SCIM_LEAD_FIELD_SOURCE_STATUS));
+  row->text[10] = g_strdup (owner);
   return NULL;
 }
 
@@ -1270,14 +1481,67 @@ write_cb (ScimTx    *tx,
   if (import->has_owner && !may_assign (tx, error))
     return FALSE;
 
+  /* A newer export of leads imported before: what the file says replaces
+   * what the lead says, where the file says anything; a salesperson and a
+   * product only fill in where the lead has none (a head's assignment here
+   * wins over the other CRM's).  Leads the file leaves as they are are not
+   * touched, so importing the same file twice changes nothing. */
+  if (import->n_matched > 0)
+    {
+      stmt = _scim_store_prepare (tx->store,
+                                  "UPDATE leads SET "
+                                  "  name = CASE WHEN r.name != '' THEN r.name ELSE leads.name END,"
+                                  "  company = CASE WHEN r.company != '' THEN r.company ELSE leads.company END,"
+                                  "  position = CASE WHEN r.position != '' THEN r.position ELSE leads.position END,"
+                                  "  phone = CASE WHEN r.phone != '' THEN r.phone ELSE leads.phone END,"
+                                  "  email = CASE WHEN r.email != '' THEN r.email ELSE leads.email END,"
+                                  "  tax_id = CASE WHEN r.tax_id != '' THEN r.tax_id ELSE leads.tax_id END,"
+                                  "  source = CASE WHEN r.source != '' THEN r.source ELSE leads.source END,"
+                                  "  channel = CASE WHEN r.channel != '' THEN r.channel ELSE leads.channel END,"
+                                  "  notes = CASE WHEN r.notes != '' THEN r.notes ELSE leads.notes END,"
+                                  "  source_id = CASE WHEN r.source_id != '' THEN r.source_id ELSE leads.source_id END,"
+                                  "  source_status = CASE WHEN r.source_status != '' THEN r.source_status "
+                                  "    ELSE leads.source_status END,"
+                                  "  source_owner = CASE WHEN r.source_owner != '' THEN r.source_owner "
+                                  "    ELSE leads.source_owner END,"
+                                  "  owner_id = coalesce(leads.owner_id, r.owner_id),"
+                                  "  product_id = coalesce(leads.product_id, r.product_id),"
+                                  "  version = leads.version + 1 "
+                                  "FROM temp.scim_import_rows r "
+                                  "WHERE r.import_id = ?1 AND r.lead_id = leads.id AND ("
+                                  "  (r.name != '' AND r.name != leads.name) OR (r.company != '' AND r.company != leads.company)"
+                                  "  OR (r.position != '' AND r.position != leads.position)"
+                                  "  OR (r.phone != '' AND r.phone != leads.phone) OR (r.email != '' AND r.email != leads.email)"
+                                  "  OR (r.tax_id != '' AND r.tax_id != leads.tax_id)"
+                                  "  OR (r.source != '' AND r.source != leads.source)"
+                                  "  OR (r.channel != '' AND r.channel != leads.channel)"
+                                  "  OR (r.notes != '' AND r.notes != leads.notes)"
+                                  "  OR (r.source_id != '' AND r.source_id != leads.source_id)"
+                                  "  OR (r.source_status != '' AND r.source_status != leads.source_status)"
+                                  "  OR (r.source_owner != '' AND r.source_owner != leads.source_owner)"
+                                  "  OR (leads.owner_id IS NULL AND r.owner_id IS NOT NULL)"
+                                  "  OR (leads.product_id IS NULL AND r.product_id IS NOT NULL))",
+                                  error);
+      if (stmt == NULL)
+        return FALSE;
+      _scim_stmt_bind (stmt, "I", import->import_id);
+      if (_scim_store_step (tx->store, stmt, error) != SQLITE_DONE)
+        return FALSE;
+      import->updated = (guint) sqlite3_changes (tx->db);
+      if (import->updated > 0 && !scim_tx_log (tx, "leads", 0, "update", error))
+        return FALSE;
+    }
+
   /* Products and users checked in the first pass may be gone since; the
    * foreign keys then refuse the whole copy. */
   stmt = _scim_store_prepare (tx->store,
                               "INSERT INTO leads (name, company, position, phone, email, tax_id, source, channel, "
-                              "product_id, notes, received_at, owner_id, created_at) "
+                              "product_id, notes, received_at, owner_id, created_at, source_id, source_status, "
+                              "source_owner) "
                               "SELECT name, company, position, phone, email, tax_id, source, channel, product_id, "
-                              "notes, CASE WHEN received_at != 0 THEN received_at ELSE ?1 END, owner_id, ?1 "
-                              "FROM temp.scim_import_rows WHERE import_id = ?2 ORDER BY rowid",
+                              "notes, CASE WHEN received_at != 0 THEN received_at ELSE ?1 END, owner_id, ?1, "
+                              "source_id, source_status, source_owner "
+                              "FROM temp.scim_import_rows WHERE import_id = ?2 AND lead_id IS NULL ORDER BY rowid",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -1308,7 +1572,7 @@ write_cb (ScimTx    *tx,
     }
   import->inserted = (guint) sqlite3_changes (tx->db);
   /* One entry wakes every window that lists leads. */
-  return scim_tx_log (tx, "leads", 0, "insert", error);
+  return import->inserted == 0 || scim_tx_log (tx, "leads", 0, "insert", error);
 }
 
 /* Reasons for duplicates */
@@ -1341,6 +1605,11 @@ duplicate_reason (const Duplicate *dup,
       return g_strdup_printf (_("Duplicate: client %s, “%s”, has the same tax ID, %s."), id, name, dup->value);
     case ORIGIN_LINE:
     default:
+      if (dup->key == KEY_LEAD)
+        return g_strdup_printf (_("Duplicate: line %s of this file is the same lead."), id);
+      if (dup->key == KEY_SOURCE_ID)
+        return g_strdup_printf (_("Duplicate: line %s of this file has the same ID in the source, %s."), id,
+                                dup->value);
       if (dup->key == KEY_EMAIL)
         return g_strdup_printf (_("Duplicate: line %s of this file has the same e-mail, %s."), id, dup->value);
       if (dup->key == KEY_PHONE)
@@ -1394,6 +1663,9 @@ import_clear (Import *import)
   g_clear_pointer (&import->header, g_strfreev);
   g_clear_pointer (&import->products, g_hash_table_unref);
   g_clear_pointer (&import->users, g_hash_table_unref);
+  g_clear_pointer (&import->lead_sources, g_hash_table_unref);
+  g_clear_pointer (&import->matched, g_hash_table_unref);
+  g_clear_pointer (&import->unknown, g_hash_table_unref);
   g_clear_pointer (&import->keys, g_hash_table_unref);
   g_clear_pointer (&import->chunk, g_string_chunk_free);
   g_clear_pointer (&import->origins, g_array_unref);
@@ -1487,7 +1759,11 @@ scim_store_import_leads (ScimStore               *store,
   import.store = store;
   import.options = options;
   import.cancellable = cancellable;
+  import.report = report;
   import.products = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  import.lead_sources = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  import.matched = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  import.unknown = g_hash_table_new (g_str_hash, g_str_equal);
   import.users = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   import.keys = g_hash_table_new (g_str_hash, g_str_equal);
   import.chunk = g_string_chunk_new (64 * 1024);
@@ -1571,7 +1847,7 @@ scim_store_import_leads (ScimStore               *store,
 
       if (fields->len > n_header)
         {
-          add_issue (report->refused, line,
+          ScimImportIssue *issue = add_issue (report->refused, line,
                      g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
                                                    "The row has %u field, but the header has %u. Check the "
                                                    "delimiters and the quotes on that line.",
@@ -1579,6 +1855,7 @@ scim_store_import_leads (ScimStore               *store,
                                                    "delimiters and the quotes on that line.",
                                                    fields->len),
                                       fields->len, n_header));
+          issue->cells = copy_cells (fields);
           continue;
         }
 
@@ -1588,7 +1865,7 @@ scim_store_import_leads (ScimStore               *store,
       if (reason != NULL)
         {
           staged_row_free (row);
-          add_issue (report->refused, line, reason);
+          add_issue (report->refused, line, reason)->cells = copy_cells (fields);
           continue;
         }
       if (row->owner_id != 0 && !import.may_accept)
@@ -1605,14 +1882,45 @@ scim_store_import_leads (ScimStore               *store,
 
       if (!options->keep_duplicates)
         {
-          if (find_duplicate (&import, line, &values))
+          const char *source_id = value (&values, SCIM_LEAD_FIELD_SOURCE_ID);
+          g_autofree char *source_key = source_id[0] != '\0' ? g_strconcat ("s:", source_id, NULL) : NULL;
+          gint64 lead_id = find_lead (&import, &values);
+          gpointer earlier = lead_id != 0 ? g_hash_table_lookup (import.matched, &lead_id) : NULL;
+          guint same_source = source_key != NULL ? GPOINTER_TO_UINT (g_hash_table_lookup (import.keys, source_key)) : 0;
+
+          if (earlier != NULL)
+            {
+              /* Two rows for one lead: the first one counts. */
+              add_line_duplicate (&import, line, KEY_LEAD, "", GPOINTER_TO_UINT (earlier));
+              staged_row_free (row);
+              continue;
+            }
+          if (lead_id == 0 && same_source != 0 &&
+              g_array_index (import.origins, Origin, same_source - 1).kind == ORIGIN_LINE)
+            {
+              add_line_duplicate (&import, line, KEY_SOURCE_ID, source_id,
+                                  (guint) g_array_index (import.origins, Origin, same_source - 1).id);
+              staged_row_free (row);
+              continue;
+            }
+          if (lead_id == 0 && find_duplicate (&import, line, &values))
             {
               staged_row_free (row);
               continue;
             }
+          if (lead_id != 0)
+            {
+              row->lead_id = lead_id;
+              g_hash_table_insert (import.matched, g_memdup2 (&lead_id, sizeof lead_id), GUINT_TO_POINTER (line));
+              report->matched++;
+            }
           add_keys (&import, ORIGIN_LINE, line, value (&values, SCIM_LEAD_FIELD_TAX_ID),
                     value (&values, SCIM_LEAD_FIELD_PHONE), value (&values, SCIM_LEAD_FIELD_EMAIL));
+          if (source_key != NULL && same_source == 0)
+            add_key_cb (source_key, &(AddKey) { &import, import.origins->len });
         }
+      if (row->unknown != NULL)
+        row->unknown->rows++;
       good++;
 
       /* Once a row is refused without skip_bad, nothing will be written:
@@ -1644,6 +1952,12 @@ scim_store_import_leads (ScimStore               *store,
       return NULL;
     }
 
+  /* Owners of rows that did not go in are no one's business. */
+  g_hash_table_remove_all (import.unknown);
+  for (guint i = report->unknown_owners->len; i > 0; i--)
+    if (((ScimImportOwner *) g_ptr_array_index (report->unknown_owners, i - 1))->rows == 0)
+      g_ptr_array_remove_index (report->unknown_owners, i - 1);
+
   if (import.duplicates->len > 0 && !_scim_store_read (store, names_cb, &(NamesOp) { &import, report }, error))
     {
       if (import.staging)
@@ -1674,7 +1988,7 @@ scim_store_import_leads (ScimStore               *store,
 
   if (options->dry_run)
     {
-      report->created = good;
+      report->created = good - report->matched;
       report_progress (&bar, 1.0);
       return g_steal_pointer (&report);
     }
@@ -1683,6 +1997,7 @@ scim_store_import_leads (ScimStore               *store,
     {
       start = g_get_monotonic_time ();
       import.n_staged = good;
+      import.n_matched = report->matched;
       ok = scim_store_write (store, write_cb, &import, error);
       g_debug ("Import: %u staged rows written in %.2f s", good,
                (double) (g_get_monotonic_time () - start) / G_USEC_PER_SEC);
@@ -1690,6 +2005,8 @@ scim_store_import_leads (ScimStore               *store,
       if (!ok)
         return NULL;
       report->created = import.inserted;
+      report->updated = import.updated;
+      report->unchanged = report->matched - import.updated;
     }
   else
     drop_staged (&import);
@@ -1900,5 +2217,84 @@ scim_store_export_leads (ScimStore        *store,
       report_progress (&bar, (double) (start + batch.n_ids) / (double) ids->len);
     }
   report_progress (&bar, 1.0);
+  return TRUE;
+}
+
+/* Refused rows */
+
+/**
+ * scim_import_report_count_refused_cells:
+ * @report: a report of an import
+ *
+ * Returns: how many refused rows scim_import_report_write_refused() writes:
+ *   those that could be split into cells
+ */
+guint
+scim_import_report_count_refused_cells (const ScimImportReport *report)
+{
+  guint n = 0;
+
+  g_return_val_if_fail (report != NULL, 0);
+  for (guint i = 0; i < report->refused->len; i++)
+    n += ((ScimImportIssue *) g_ptr_array_index (report->refused, i))->cells != NULL;
+  return n;
+}
+
+/**
+ * scim_import_report_write_refused:
+ * @report: a report of an import, with its header
+ * @out: where the CSV goes; not closed
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for an error
+ *
+ * Writes the file's header and each refused row that could be split into
+ * cells, as UTF-8 CSV (comma, CRLF), so that they can be fixed in a
+ * spreadsheet and imported again.  Rows with a broken quote are not in it:
+ * the report names their lines.
+ *
+ * Returns: %TRUE when everything was written
+ */
+gboolean
+scim_import_report_write_refused (const ScimImportReport  *report,
+                                  GOutputStream           *out,
+                                  GCancellable            *cancellable,
+                                  GError                 **error)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  g_autoptr(GError) local = NULL;
+
+  g_return_val_if_fail (report != NULL, FALSE);
+  g_return_val_if_fail (G_IS_OUTPUT_STREAM (out), FALSE);
+
+  for (guint c = 0; report->header != NULL && report->header[c] != NULL; c++)
+    {
+      if (c > 0)
+        g_string_append_c (text, ',');
+      append_csv_field (text, report->header[c]);
+    }
+  g_string_append (text, "\r\n");
+  for (guint i = 0; i < report->refused->len; i++)
+    {
+      const ScimImportIssue *issue = g_ptr_array_index (report->refused, i);
+
+      if (issue->cells == NULL)
+        continue;
+      for (guint c = 0; issue->cells[c] != NULL; c++)
+        {
+          if (c > 0)
+            g_string_append_c (text, ',');
+          append_csv_field (text, issue->cells[c]);
+        }
+      g_string_append (text, "\r\n");
+    }
+  if (!g_output_stream_write_all (out, text->str, text->len, NULL, cancellable, &local))
+    {
+      if (g_error_matches (local, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_set_error_literal (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CANCELLED, _("Cancelled."));
+      else
+        g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED, _("Cannot write the refused rows: %s"),
+                     local->message);
+      return FALSE;
+    }
   return TRUE;
 }

@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scim-format.h"
 #include "scim-query.h"
 #include "scim-records.h"
 #include "scim-store-private.h"
@@ -475,12 +476,14 @@ query_ids_cb (ScimTx    *tx,
   if (query->search != NULL && query->search[0] != '\0' && spec->search_columns[0] != NULL)
     {
       int search_index = index++;
+      g_autofree char *folded = scim_fold (query->search);
 
-      like = escape_like (query->search);
+      /* Both sides folded: Cyrillic case and ё/е match as Latin case does. */
+      like = escape_like (folded);
       g_ptr_array_add (binds, g_strdup (like));
       g_string_append (sql, " AND (");
       for (guint i = 0; spec->search_columns[i] != NULL; i++)
-        g_string_append_printf (sql, "%s%s LIKE ?%d ESCAPE '\\'", i > 0 ? " OR " : "",
+        g_string_append_printf (sql, "%sscim_fold (%s) LIKE ?%d ESCAPE '\\'", i > 0 ? " OR " : "",
                                 spec->search_columns[i], search_index);
       g_string_append (sql, ")");
     }

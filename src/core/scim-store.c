@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "scim-format.h"
 #include "scim-store-private.h"
 
 /* How long SQLite itself waits for a lock before we roll back and retry the
@@ -703,6 +704,25 @@ read_header (const char  *path,
   return TRUE;
 }
 
+/* scim_fold(text): search compares folded text on both sides, so that
+ * "иванов" finds "Иванов" and "е" finds "ё" (LIKE folds ASCII only). */
+static void
+sql_fold (sqlite3_context  *context,
+          int               argc,
+          sqlite3_value   **argv)
+{
+  const unsigned char *text = sqlite3_value_text (argv[0]);
+  char *folded;
+
+  if (text == NULL)
+    {
+      sqlite3_result_null (context);
+      return;
+    }
+  folded = scim_fold ((const char *) text);
+  sqlite3_result_text (context, folded, -1, g_free);
+}
+
 static gboolean
 apply_pragmas (sqlite3     *db,
                ScimFsKind   kind,
@@ -1039,6 +1059,8 @@ open_internal (ScimStore       *self,
 
   if (!apply_pragmas (self->db, self->fs_kind, !self->read_only, error))
     return FALSE;
+  sqlite3_create_function_v2 (self->db, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              NULL, sql_fold, NULL, NULL, NULL);
 
   if (!creating)
     {
