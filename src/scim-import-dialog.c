@@ -4,14 +4,22 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "scim-import-dialog.h"
 #include "scim-leads.h"
 
-/* Import of leads from CSV: choose the file, see how its columns map to
- * lead fields and its first rows, then import all rows in one transaction
- * with progress and Cancel.  A file with unreadable rows is refused whole,
- * each bad line listed, unless the person chooses to skip them. */
+/* Import of leads from CSV, such as another CRM's export: choose the file,
+ * see how its columns map to lead fields and its first rows, then import
+ * in one transaction with progress and Cancel.
+ *
+ * When a column names owners, a dry run comes first: owners who are no
+ * users here are listed, each with a choice of user ("Leave unassigned"
+ * by default: those leads go to the incoming queue with the name kept),
+ * before anything is written.  Unreadable rows are skipped and listed by
+ * default (or the whole file refused, if the person chooses); after the
+ * import the dialog stays open to show what was created, updated, left
+ * as it was and refused, and saves the refused rows to a file to fix. */
 
 #define PREVIEW_ROWS 5
 
@@ -30,10 +38,20 @@ struct _ScimImportDialog
   AdwPreferencesGroup *issues_group;
   GtkListBox          *issues_list;
 
+  AdwPreferencesGroup *owners_group;
+  AdwPreferencesGroup *summary_group;
+  AdwActionRow        *summary_row;
+  GtkWidget           *save_refused_button;
+
   GFile               *file;
+  GListModel          *users;
   GPtrArray           *mapping_rows;
+  GPtrArray           *owner_rows;      /* AdwComboRow, one per unknown owner */
+  GPtrArray           *owner_keys;      /* their keys, as the owner map wants them */
   GCancellable        *cancellable;
   gboolean             importing;
+  gboolean             owners_checked;  /* the dry run for owners ran on this mapping */
+  gboolean             done;
   ScimImportReport    *last_report;
 };
 
@@ -92,6 +110,10 @@ preview_thread (ScimStore     *store,
   return scim_store_preview_leads (store, data, PREVIEW_ROWS, cancellable, error);
 }
 
+static void on_mapping_changed_cb (AdwComboRow      *row,
+                                   GParamSpec       *pspec,
+                                   ScimImportDialog *self);
+
 static void
 on_preview_cb (GObject      *source,
                GAsyncResult *result,
@@ -132,6 +154,7 @@ on_preview_cb (GObject      *source,
       AdwComboRow *row = scim_edit_dialog_add_choice (self->mapping_group, report->header[i], labels,
                                                       scim_lead_field_guess (report->header[i]));
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+      g_signal_connect_object (row, "notify::selected", G_CALLBACK (on_mapping_changed_cb), self, G_CONNECT_DEFAULT);
       g_ptr_array_add (self->mapping_rows, row);
     }
 
@@ -162,6 +185,54 @@ on_preview_cb (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->preview_group), TRUE);
 }
 
+static void
+clear_owners (ScimImportDialog *self)
+{
+  for (guint i = 0; i < self->owner_rows->len; i++)
+    adw_preferences_group_remove (self->owners_group, g_ptr_array_index (self->owner_rows, i));
+  g_ptr_array_set_size (self->owner_rows, 0);
+  g_ptr_array_set_size (self->owner_keys, 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->owners_group), FALSE);
+  self->owners_checked = FALSE;
+}
+
+static void
+on_mapping_changed_cb (AdwComboRow      *row,
+                       GParamSpec       *pspec,
+                       ScimImportDialog *self)
+{
+  /* Another column of owners, or none: ask again. */
+  clear_owners (self);
+}
+
+/* The owners step: each name the file gives that is no user here, with
+ * its row count and a choice of user. */
+static void
+show_owners (ScimImportDialog *self,
+             ScimImportReport *report)
+{
+  clear_owners (self);
+  for (guint i = 0; i < report->unknown_owners->len; i++)
+    {
+      ScimImportOwner *owner = g_ptr_array_index (report->unknown_owners, i);
+      g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead", "%u leads", owner->rows),
+                                                   owner->rows);
+      AdwComboRow *row = scim_edit_dialog_add_records (self->owners_group, owner->name, self->users, "display-name",
+                                                       0, TRUE);
+      GListModel *choices = adw_combo_row_get_model (row);
+      g_autoptr(GObject) none = g_list_model_get_item (choices, 0);
+
+      /* The first choice is no one: say what that means here. */
+      g_object_set (none, "display-name", _("Leave unassigned"), NULL);
+      adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      g_ptr_array_add (self->owner_rows, row);
+      g_ptr_array_add (self->owner_keys, g_strdup (owner->key));
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->owners_group), self->owner_rows->len > 0);
+  self->owners_checked = TRUE;
+}
+
 /**
  * scim_import_dialog_set_file:
  * @self: a #ScimImportDialog
@@ -178,6 +249,10 @@ scim_import_dialog_set_file (ScimImportDialog *self,
   g_set_object (&self->file, file);
   g_clear_pointer (&self->last_report, scim_import_report_free);
   gtk_widget_set_visible (GTK_WIDGET (self->issues_group), FALSE);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_group), FALSE);
+  clear_owners (self);
+  self->done = FALSE;
+  scim_edit_dialog_set_editable (SCIM_EDIT_DIALOG (self), TRUE);
   scim_store_run_async (scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), preview_thread, g_object_ref (file),
                         g_object_unref, NULL, on_preview_cb, g_object_ref (self));
 }
@@ -233,6 +308,7 @@ import_job_free (gpointer data)
 
   g_object_unref (job->file);
   g_free (job->options.mapping);
+  g_clear_pointer (&job->options.owner_map, g_hash_table_unref);
   g_free (job);
 }
 
@@ -281,6 +357,7 @@ typedef struct
 {
   ScimImportReport *report;
   GError           *refusal;
+  gboolean          dry_run;
 } Outcome;
 
 static void
@@ -313,6 +390,7 @@ import_thread (ScimStore     *store,
   outcome = g_new0 (Outcome, 1);
   outcome->report = report;
   outcome->refusal = local_error;
+  outcome->dry_run = job->options.dry_run;
   return outcome;
 }
 
@@ -326,6 +404,41 @@ set_importing (ScimImportDialog *self,
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
 }
 
+static void start_import (ScimImportDialog *self,
+                          gboolean          dry_run);
+
+/* "5 leads imported; 2 updated; 3 unchanged; 1 duplicate skipped; 2 rows
+ * refused": the parts that are not zero, the first always. */
+static char *
+summarize (const ScimImportReport *report)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  guint skipped = report->duplicates != NULL ? report->duplicates->len : 0;
+
+  g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead imported", "%u leads imported",
+                                                        report->created),
+                                           report->created));
+  if (report->updated > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u updated", "%u updated",
+                                                          report->updated),
+                                             report->updated));
+  if (report->unchanged > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u unchanged", "%u unchanged",
+                                                          report->unchanged),
+                                             report->unchanged));
+  if (skipped > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u duplicate skipped",
+                                                          "%u duplicates skipped", skipped),
+                                             skipped));
+  if (report->refused->len > 0)
+    g_ptr_array_add (parts, g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u row refused", "%u rows refused",
+                                                          report->refused->len),
+                                             report->refused->len));
+  g_ptr_array_add (parts, NULL);
+  /* Translators: joins the parts of an import's result: "5 leads imported; 2 updated". */
+  return g_strjoinv (_("; "), (char **) parts->pdata);
+}
+
 static void
 on_imported_cb (GObject      *source,
                 GAsyncResult *result,
@@ -334,7 +447,10 @@ on_imported_cb (GObject      *source,
   g_autoptr(ScimImportDialog) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(Outcome) outcome = NULL;
+  g_autofree char *message = NULL;
   ScimImportReport *report;
+  gboolean dry_run;
+  guint unassigned = 0;
 
   outcome = scim_store_run_finish (SCIM_STORE (source), result, &error);
   set_importing (self, FALSE);
@@ -349,6 +465,7 @@ on_imported_cb (GObject      *source,
       return;
     }
   report = outcome->report;
+  dry_run = outcome->dry_run;
   g_clear_pointer (&self->last_report, scim_import_report_free);
   self->last_report = g_steal_pointer (&outcome->report);
   show_issues (self, report);
@@ -358,42 +475,76 @@ on_imported_cb (GObject      *source,
       return;
     }
 
-  {
-    guint skipped = report->duplicates != NULL ? report->duplicates->len : 0;
-    g_autofree char *imported = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead imported",
-                                                              "%u leads imported", report->created),
-                                                 report->created);
-    g_autofree char *duplicates = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u duplicate skipped",
-                                                                "%u duplicates skipped", skipped),
-                                                   skipped);
-    /* Translators: the two halves of the import's result: "5 leads
-     * imported; 2 duplicates skipped". */
-    g_autofree char *message = g_strdup_printf (_("%s; %s"), imported, duplicates);
-    GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
-    GtkWidget *overlay = parent != NULL ? gtk_widget_get_first_child (GTK_WIDGET (parent)) : NULL;
-
-    g_signal_emit_by_name (self, "saved");
-    if (overlay != NULL && ADW_IS_TOAST_OVERLAY (overlay))
-      adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
-    gtk_window_destroy (GTK_WINDOW (self));
-  }
-}
-
-static void
-scim_import_dialog_save (ScimEditDialog *dialog)
-{
-  ScimImportDialog *self = SCIM_IMPORT_DIALOG (dialog);
-  ImportJob *job;
-
-  if (self->importing)
-    return;
-  if (self->file == NULL)
+  if (dry_run)
     {
-      scim_edit_dialog_set_error (dialog, _("File: choose the CSV file to import."));
+      /* The owners step, before anything is written. */
+      show_owners (self, report);
+      if (self->owner_rows->len == 0)
+        {
+          start_import (self, FALSE);
+          return;
+        }
+      scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), NULL);
+      gtk_widget_grab_focus (g_ptr_array_index (self->owner_rows, 0));
       return;
     }
 
-  job = g_new0 (ImportJob, 1);
+  for (guint i = 0; i < report->unknown_owners->len; i++)
+    unassigned += ((ScimImportOwner *) g_ptr_array_index (report->unknown_owners, i))->rows;
+  message = summarize (report);
+  g_signal_emit_by_name (self, "saved");
+
+  if (report->refused->len == 0 && unassigned == 0)
+    {
+      GtkWindow *parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+      GtkWidget *overlay = parent != NULL ? gtk_widget_get_first_child (GTK_WIDGET (parent)) : NULL;
+
+      if (overlay != NULL && ADW_IS_TOAST_OVERLAY (overlay))
+        adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (message));
+      gtk_window_destroy (GTK_WINDOW (self));
+      return;
+    }
+
+  /* Something to read or to do: the summary stays, with the refused rows
+   * to save and fix. */
+  self->done = TRUE;
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->summary_row), message);
+  if (unassigned > 0)
+    {
+      g_autofree char *queue = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                                             "%u lead is unassigned, in the incoming queue, with "
+                                                             "its owner’s name kept.",
+                                                             "%u leads are unassigned, in the incoming queue, with "
+                                                             "their owners’ names kept.",
+                                                             unassigned),
+                                                unassigned);
+      adw_action_row_set_subtitle (self->summary_row, queue);
+    }
+  else
+    adw_action_row_set_subtitle (self->summary_row, "");
+  gtk_widget_set_visible (self->save_refused_button, scim_import_report_count_refused_cells (report) > 0);
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_group), TRUE);
+  gtk_widget_set_visible (GTK_WIDGET (self->owners_group), FALSE);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->mapping_group), FALSE);
+  scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), NULL);
+  scim_edit_dialog_set_editable (SCIM_EDIT_DIALOG (self), FALSE);
+}
+
+static gboolean
+maps_owners (ScimImportDialog *self)
+{
+  for (guint i = 0; i < self->mapping_rows->len; i++)
+    if (adw_combo_row_get_selected (g_ptr_array_index (self->mapping_rows, i)) == SCIM_LEAD_FIELD_OWNER)
+      return TRUE;
+  return FALSE;
+}
+
+static void
+start_import (ScimImportDialog *self,
+              gboolean          dry_run)
+{
+  ImportJob *job = g_new0 (ImportJob, 1);
+
   job->file = g_object_ref (self->file);
   job->self = self;
   job->options.n_columns = self->mapping_rows->len;
@@ -402,12 +553,111 @@ scim_import_dialog_save (ScimEditDialog *dialog)
     job->options.mapping[i] = (ScimLeadField) adw_combo_row_get_selected (g_ptr_array_index (self->mapping_rows, i));
   job->options.skip_bad = gtk_switch_get_active (self->skip_bad_switch);
   job->options.keep_duplicates = gtk_switch_get_active (self->duplicates_switch);
+  job->options.dry_run = dry_run;
+  if (self->owner_rows->len > 0)
+    {
+      job->options.owner_map = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+      for (guint i = 0; i < self->owner_rows->len; i++)
+        {
+          gint64 id = scim_edit_dialog_get_record_id (g_ptr_array_index (self->owner_rows, i));
 
-  scim_edit_dialog_set_error (dialog, NULL);
+          g_hash_table_insert (job->options.owner_map, g_strdup (g_ptr_array_index (self->owner_keys, i)),
+                               g_memdup2 (&id, sizeof id));
+        }
+    }
+
+  scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), NULL);
   set_importing (self, TRUE);
   self->cancellable = g_cancellable_new ();
-  scim_store_run_async (scim_edit_dialog_get_store (dialog), import_thread, job, import_job_free, self->cancellable,
-                        on_imported_cb, g_object_ref (self));
+  scim_store_run_async (scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), import_thread, job, import_job_free,
+                        self->cancellable, on_imported_cb, g_object_ref (self));
+}
+
+static void
+scim_import_dialog_save (ScimEditDialog *dialog)
+{
+  ScimImportDialog *self = SCIM_IMPORT_DIALOG (dialog);
+
+  if (self->importing || self->done)
+    return;
+  if (self->file == NULL)
+    {
+      scim_edit_dialog_set_error (dialog, _("File: choose the CSV file to import."));
+      return;
+    }
+  /* Owners are settled before anything is written. */
+  start_import (self, maps_owners (self) && !self->owners_checked);
+}
+
+/* Refused rows */
+
+/**
+ * scim_import_dialog_write_refused:
+ * @self: a #ScimImportDialog after an import
+ * @file: where to write
+ * @error: return location for an error
+ *
+ * Writes the refused rows under the file's header, as the "Save Refused
+ * Rows…" button does.
+ *
+ * Returns: whether the file was written
+ */
+gboolean
+scim_import_dialog_write_refused (ScimImportDialog *self,
+                                  GFile            *file,
+                                  GError          **error)
+{
+  g_autoptr(GFileOutputStream) out = NULL;
+
+  g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), FALSE);
+  g_return_val_if_fail (self->last_report != NULL, FALSE);
+
+  out = g_file_replace (file, NULL, FALSE, G_FILE_CREATE_NONE, NULL, error);
+  return out != NULL && scim_import_report_write_refused (self->last_report, G_OUTPUT_STREAM (out), NULL, error) &&
+         g_output_stream_close (G_OUTPUT_STREAM (out), NULL, error);
+}
+
+static void
+on_refused_chosen_cb (GtkNativeDialog  *chooser,
+                      int               response,
+                      ScimImportDialog *self)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autoptr(GError) error = NULL;
+
+      if (scim_import_dialog_write_refused (self, file, &error))
+        scim_edit_dialog_toast (SCIM_EDIT_DIALOG (self), _("Refused rows saved: fix them and import that file."));
+      else
+        {
+          g_autofree char *message = g_strdup_printf (_("Cannot save the refused rows: %s"), error->message);
+
+          scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), message);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+on_save_refused_clicked_cb (GtkButton        *button,
+                            ScimImportDialog *self)
+{
+  GtkFileChooserNative *chooser;
+  g_autofree char *base = NULL;
+  g_autofree char *name = NULL;
+  char *dot;
+
+  chooser = gtk_file_chooser_native_new (_("Save Refused Rows"), GTK_WINDOW (self), GTK_FILE_CHOOSER_ACTION_SAVE,
+                                         _("_Save"), _("_Cancel"));
+  base = self->file != NULL ? g_file_get_basename (self->file) : g_strdup ("leads.csv");
+  if ((dot = strrchr (base, '.')) != NULL)
+    *dot = '\0';
+  /* Translators: the file name offered for the refused rows of "leads.csv". */
+  name = g_strdup_printf (_("%s-refused.csv"), base);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_signal_connect (chooser, "response", G_CALLBACK (on_refused_chosen_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
 static void
@@ -426,6 +676,9 @@ scim_import_dialog_dispose (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->file);
   g_clear_pointer (&self->mapping_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->owner_rows, g_ptr_array_unref);
+  g_clear_pointer (&self->owner_keys, g_ptr_array_unref);
+  g_clear_object (&self->users);
   g_clear_pointer (&self->last_report, scim_import_report_free);
 
   G_OBJECT_CLASS (scim_import_dialog_parent_class)->dispose (object);
@@ -442,18 +695,23 @@ static void
 scim_import_dialog_init (ScimImportDialog *self)
 {
   self->mapping_rows = g_ptr_array_new ();
+  self->owner_rows = g_ptr_array_new ();
+  self->owner_keys = g_ptr_array_new_with_free_func (g_free);
 }
 
 /**
  * scim_import_dialog_new:
  * @parent: the window it belongs to
  * @store: the store
+ * @users: (element-type ScimUser): who may take the leads of owners who
+ *   are no users here
  *
  * Returns: (transfer none): the dialog, shown
  */
 ScimImportDialog *
-scim_import_dialog_new (GtkWindow *parent,
-                        ScimStore *store)
+scim_import_dialog_new (GtkWindow  *parent,
+                        ScimStore  *store,
+                        GListModel *users)
 {
   ScimImportDialog *self = g_object_new (SCIM_TYPE_IMPORT_DIALOG, "transient-for", parent, NULL);
   ScimEditDialog *dialog = SCIM_EDIT_DIALOG (self);
@@ -462,12 +720,15 @@ scim_import_dialog_new (GtkWindow *parent,
   GtkWidget *choose, *cancel, *box, *scroller;
 
   scim_edit_dialog_set_store (dialog, store);
+  self->users = g_object_ref (users);
   gtk_window_set_title (GTK_WINDOW (self), _("Import Leads"));
   gtk_window_set_default_size (GTK_WINDOW (self), 720, 760);
 
   adw_preferences_group_set_description (file_group,
                                          _("A CSV file in UTF-8 or Windows-1251, separated by commas, semicolons or "
-                                           "tabs, with a header row. All rows are imported, or none."));
+                                           "tabs, with a header row, such as an export of Bitrix24, amoCRM, "
+                                           "Pipedrive or HubSpot. Leads imported before are updated, not added "
+                                           "again."));
   self->file_row = ADW_ACTION_ROW (adw_action_row_new ());
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (self->file_row), _("File"));
   adw_action_row_set_subtitle (self->file_row, _("No file chosen"));
@@ -493,6 +754,31 @@ scim_import_dialog_new (GtkWindow *parent,
   gtk_widget_set_visible (GTK_WIDGET (self->progress_group), FALSE);
   scim_edit_dialog_add_group (dialog, self->progress_group);
 
+  self->summary_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->summary_group, _("Imported"));
+  self->summary_row = ADW_ACTION_ROW (adw_action_row_new ());
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (self->summary_row), FALSE);
+  adw_action_row_add_prefix (self->summary_row, gtk_image_new_from_icon_name ("emblem-ok-symbolic"));
+  self->save_refused_button = gtk_button_new_with_mnemonic (_("Save _Refused Rows…"));
+  gtk_widget_set_valign (self->save_refused_button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (self->save_refused_button,
+                               _("Save the rows that were not imported under the file’s header, to fix and "
+                                 "import again"));
+  g_signal_connect_object (self->save_refused_button, "clicked", G_CALLBACK (on_save_refused_clicked_cb), self,
+                           G_CONNECT_DEFAULT);
+  adw_action_row_add_suffix (self->summary_row, self->save_refused_button);
+  adw_preferences_group_add (self->summary_group, GTK_WIDGET (self->summary_row));
+  gtk_widget_set_visible (GTK_WIDGET (self->summary_group), FALSE);
+  scim_edit_dialog_add_group (dialog, self->summary_group);
+
+  self->owners_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+  adw_preferences_group_set_title (self->owners_group, _("Owners Who Are Not Users Here"));
+  adw_preferences_group_set_description (self->owners_group,
+                                         _("Choose who takes the leads of each, then import. Leads left unassigned "
+                                           "go to the incoming queue, with the owner’s name kept."));
+  gtk_widget_set_visible (GTK_WIDGET (self->owners_group), FALSE);
+  scim_edit_dialog_add_group (dialog, self->owners_group);
+
   self->issues_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
   adw_preferences_group_set_title (self->issues_group, _("Lines Not Imported"));
   self->issues_list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -504,7 +790,8 @@ scim_import_dialog_new (GtkWindow *parent,
 
   adw_preferences_group_set_title (options, _("Options"));
   self->skip_bad_switch = scim_edit_dialog_add_switch (options, _("_Skip unreadable rows"),
-                                                       _("Import the good rows and list the others"), FALSE);
+                                                       _("Import the good rows and list the others; off: import "
+                                                         "nothing when a row cannot be read"), TRUE);
   self->duplicates_switch = scim_edit_dialog_add_switch (options, _("Import _duplicates too"),
                                                          _("Leads with the e-mail, phone or tax id of an existing "
                                                            "lead or client are skipped otherwise"), FALSE);
@@ -544,4 +831,34 @@ scim_import_dialog_get_n_columns (ScimImportDialog *self)
 {
   g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), 0);
   return self->mapping_rows->len;
+}
+
+guint
+scim_import_dialog_get_n_owners (ScimImportDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), 0);
+  return self->owner_rows->len;
+}
+
+AdwComboRow *
+scim_import_dialog_get_owner_row (ScimImportDialog *self,
+                                  guint             index)
+{
+  g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), NULL);
+  g_return_val_if_fail (index < self->owner_rows->len, NULL);
+  return g_ptr_array_index (self->owner_rows, index);
+}
+
+const ScimImportReport *
+scim_import_dialog_get_report (ScimImportDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), NULL);
+  return self->last_report;
+}
+
+gboolean
+scim_import_dialog_get_done (ScimImportDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_IMPORT_DIALOG (self), FALSE);
+  return self->done;
 }

@@ -507,7 +507,7 @@ static void
 on_import_clicked_cb (GtkButton     *button,
                       ScimLeadsPage *self)
 {
-  ScimImportDialog *dialog = scim_import_dialog_new (parent_window (self), self->store);
+  ScimImportDialog *dialog = scim_import_dialog_new (parent_window (self), self->store, self->users);
 
   g_signal_connect_object (dialog, "saved", G_CALLBACK (on_import_finished_cb), self, G_CONNECT_DEFAULT);
 }

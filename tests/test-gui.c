@@ -20,6 +20,7 @@
 #include "scim-edit-dialog.h"
 #include "scim-accept-dialog.h"
 #include "scim-lead-dialog.h"
+#include "scim-import-dialog.h"
 #include "scim-record-table.h"
 #include "scim-client-dialog.h"
 #include "scim-sale-window.h"
@@ -1789,6 +1790,132 @@ lead_rejected (gpointer data)
   return FALSE;
 }
 
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+import_dialog_shown (gpointer data)
+{
+  return find_toplevel (SCIM_TYPE_IMPORT_DIALOG) != NULL;
+}
+
+static gboolean
+import_previewed (gpointer data)
+{
+  return scim_import_dialog_get_n_columns (data) > 0;
+}
+
+static gboolean
+import_owners_asked (gpointer data)
+{
+  return !scim_import_dialog_get_importing (data) && scim_import_dialog_get_n_owners (data) > 0;
+}
+
+static gboolean
+import_finished (gpointer data)
+{
+  return scim_import_dialog_get_done (data);
+}
+
+/* A Bitrix24 export whose owners are no users here: the dialog asks about
+ * each before anything is written, imports the rest with the owners
+ * chosen, skips the bad rows, says so, and saves them to a file. */
+static void
+test_import_owners_step (void)
+{
+  g_autofree char *demo = demo_database ();
+  g_autofree char *path = g_build_filename (tmpdir, "import-owners.db", NULL);
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "fixtures", "crm", "bitrix24-leads.csv", NULL);
+  g_autofree char *refused_path = g_build_filename (tmpdir, "bitrix24-refused.csv", NULL);
+  g_autofree char *refused = NULL;
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GFile) file = g_file_new_for_path (csv);
+  g_autoptr(GFile) refused_file = g_file_new_for_path (refused_path);
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) lines = NULL;
+  ScimWindow *window;
+  ScimLeadsPage *page;
+  ScimImportDialog *dialog;
+  AdwComboRow *anna;
+  const ScimImportReport *report;
+  GtkWidget *button;
+  gint64 chosen;
+  g_autofree char *sql = NULL;
+
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, page, "the leads");
+
+  button = find_button (GTK_WIDGET (page), _("_Import…"));
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+  wait_for (import_dialog_shown, NULL, "the import dialog");
+  dialog = SCIM_IMPORT_DIALOG (find_toplevel (SCIM_TYPE_IMPORT_DIALOG));
+  scim_import_dialog_set_file (dialog, file);
+  wait_for (import_previewed, dialog, "the columns of the file");
+  g_assert_cmpuint (scim_import_dialog_get_n_columns (dialog), ==, 13);
+
+  /* Import: first the owners, nothing written yet. */
+  scim_edit_dialog_save (SCIM_EDIT_DIALOG (dialog));
+  wait_for (import_owners_asked, dialog, "the owners step");
+  g_assert_cmpuint (scim_import_dialog_get_n_owners (dialog), ==, 3);
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM leads WHERE source_id != ''"), ==, 0);
+  anna = scim_import_dialog_get_owner_row (dialog, 0);
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (anna)), ==, "Иванова Анна");
+  /* "Leave unassigned" first; choose the first user for her. */
+  g_assert_cmpuint (adw_combo_row_get_selected (anna), ==, 0);
+  g_assert_cmpint (scim_edit_dialog_get_record_id (anna), ==, 0);
+  adw_combo_row_set_selected (anna, 1);
+  chosen = scim_edit_dialog_get_record_id (anna);
+  g_assert_cmpint (chosen, >, 0);
+  wait_drawn (GTK_WIDGET (dialog), "the import dialog with its owners");
+
+  scim_edit_dialog_save (SCIM_EDIT_DIALOG (dialog));
+  wait_for (import_finished, dialog, "the import");
+  report = scim_import_dialog_get_report (dialog);
+  g_assert_cmpuint (report->created, ==, 3);
+  g_assert_cmpuint (report->refused->len, ==, 2);
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE source_id = '101' AND source_owner = 'Иванова Анна' "
+                         "AND owner_id = %" G_GINT64_FORMAT, chosen);
+  g_assert_cmpint (raw_count (path, sql), ==, 1);
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM leads WHERE source_id IN ('102', '103') "
+                                    "AND owner_id IS NULL AND state = 'new'"), ==, 2);
+  /* The dialog stays to say so, and saves the refused rows to fix. */
+  g_assert_false (scim_edit_dialog_get_editable (SCIM_EDIT_DIALOG (dialog)));
+  g_assert_true (scim_import_dialog_write_refused (dialog, refused_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (refused_path, &refused, NULL, NULL));
+  lines = g_strsplit (refused, "\r\n", -1);
+  g_assert_cmpuint (g_strv_length (lines), ==, 4);
+  g_assert_true (g_str_has_prefix (lines[0], "ID,Название лида,Имя,Фамилия"));
+  g_assert_true (g_str_has_prefix (lines[1], "104,"));
+  g_assert_nonnull (strstr (lines[2], "31.02.2026"));
+  g_assert_cmpstr (lines[3], ==, "");
+
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  destroy_window (window);
+}
+
 static void
 test_others_changes_appear (void)
 {
@@ -1886,6 +2013,7 @@ main (int    argc,
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
+      g_test_add_func ("/gui/leads/import-asks-about-owners", test_import_owners_step);
     }
 
   ret = g_test_run ();
