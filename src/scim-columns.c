@@ -74,6 +74,16 @@ scim_cell_format_value (GObject        *item,
       }
     case SCIM_CELL_YES_NO:
       return g_strdup (g_value_get_boolean (&value) ? _("Yes") : _("No"));
+    case SCIM_CELL_DUPLICATES:
+      {
+        gint64 n = g_value_get_int64 (&value);
+
+        if (n <= 0)
+          return g_strdup ("");
+        return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u likely duplicate", "%u likely duplicates",
+                                             (gulong) n),
+                                (guint) n);
+      }
     default:
       g_return_val_if_reached (g_strdup (""));
     }

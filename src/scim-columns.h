@@ -17,6 +17,7 @@ G_BEGIN_DECLS
  * @SCIM_CELL_EVENT_KIND: a sales-book event kind, translated
  * @SCIM_CELL_ROLE: a user role, translated
  * @SCIM_CELL_YES_NO: a boolean
+ * @SCIM_CELL_DUPLICATES: an int64 count of likely duplicates; blank when 0
  */
 typedef enum
 {
@@ -30,6 +31,7 @@ typedef enum
   SCIM_CELL_EVENT_KIND,
   SCIM_CELL_ROLE,
   SCIM_CELL_YES_NO,
+  SCIM_CELL_DUPLICATES,
 } ScimCellFormat;
 
 GtkListItemFactory *scim_cell_factory_new    (const char     *property,

@@ -10,8 +10,9 @@
 #include "scim-sale-window.h"
 
 /* The lead card: the contact as received, its company, source and channel,
- * the product of interest, notes, and the history of what happened to it.
- * A new lead can be accepted or rejected from here by someone who may. */
+ * the product of interest, notes, what the CRM it came from called it, its
+ * likely duplicates (to merge into it) and the history of what happened to
+ * it.  A new lead can be accepted or rejected from here by someone who may. */
 
 struct _ScimLeadDialog
 {
@@ -31,6 +32,10 @@ struct _ScimLeadDialog
   AdwPreferencesGroup *history_group;
   GtkListBox          *history_list;
   GtkWidget           *sales_list;
+  AdwPreferencesGroup *duplicates_group;
+  GtkListBox          *duplicates_list;
+  GListModel          *duplicates;
+  gboolean             may_accept;
 
   gint64               lead_id;
   gint64               version;
@@ -160,6 +165,189 @@ on_history_loaded_cb (GObject      *source,
   gtk_widget_set_visible (GTK_WIDGET (self->history_group), history->len > 0);
 }
 
+/* Likely duplicates */
+
+static gpointer
+duplicates_thread (ScimStore     *store,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  return scim_store_find_duplicate_leads (store, GPOINTER_TO_SIZE (data), error);
+}
+
+static gpointer
+merge_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  gint64 *ids = data;
+
+  return scim_store_merge_leads (store, ids[0], ids[1], error) ? GINT_TO_POINTER (TRUE) : NULL;
+}
+
+static void
+on_merged_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ScimLeadDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GtkWindow *parent;
+  GtkWidget *overlay;
+
+  if (scim_store_run_finish (SCIM_STORE (source), result, &error) == NULL)
+    {
+      scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), error->message);
+      return;
+    }
+  /* The card shows the lead as it was: the merged one opens afresh. */
+  g_signal_emit_by_name (self, "saved");
+  parent = gtk_window_get_transient_for (GTK_WINDOW (self));
+  overlay = parent != NULL ? gtk_widget_get_first_child (GTK_WIDGET (parent)) : NULL;
+  if (overlay != NULL && ADW_IS_TOAST_OVERLAY (overlay))
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (_("Leads merged")));
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+/**
+ * scim_lead_dialog_merge:
+ * @self: a #ScimLeadDialog
+ * @duplicate_id: one of its likely duplicates
+ *
+ * Merges @duplicate_id into this card's lead, as the Merge button does
+ * once confirmed, and closes the card.
+ */
+void
+scim_lead_dialog_merge (ScimLeadDialog *self,
+                        gint64          duplicate_id)
+{
+  gint64 *ids = g_new (gint64, 2);
+
+  g_return_if_fail (SCIM_IS_LEAD_DIALOG (self));
+  ids[0] = self->lead_id;
+  ids[1] = duplicate_id;
+  scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), NULL);
+  scim_store_run_async (scim_edit_dialog_get_store (SCIM_EDIT_DIALOG (self)), merge_thread, ids, g_free, NULL,
+                        on_merged_cb, g_object_ref (self));
+}
+
+static void
+on_merge_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      ScimLeadDialog   *self)
+{
+  if (g_strcmp0 (response, "merge") == 0)
+    scim_lead_dialog_merge (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "lead-id")));
+}
+
+static void
+on_merge_clicked_cb (GtkButton      *button,
+                     ScimLeadDialog *self)
+{
+  ScimRecord *other = g_object_get_data (G_OBJECT (button), "lead");
+  const char *name = scim_record_get_string (other, "name")[0] != '\0' ? scim_record_get_string (other, "name")
+                                                                      : scim_record_get_string (other, "company");
+  g_autofree char *heading = g_strdup_printf (_("Merge “%s” Into This Lead?"), name);
+  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
+                                              _("Its contacts fill what this lead lacks, its notes are added, and its "
+                                                "sales and history move here; then it is deleted. This cannot be "
+                                                "undone."));
+
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "merge", _("_Merge"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "merge", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_object_set_data (G_OBJECT (dialog), "lead-id", GSIZE_TO_POINTER (scim_record_get_id (other)));
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_merge_response_cb), self, G_CONNECT_DEFAULT);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* Which keys two leads share, for the row's subtitle. */
+static char *
+shared_keys (ScimLeadDialog *self,
+             ScimRecord     *other)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new ();
+  g_autofree char *date = scim_format_date (scim_record_get_int (other, "received-at"));
+  const char *phone = gtk_editable_get_text (GTK_EDITABLE (self->phone_row));
+  const char *email = gtk_editable_get_text (GTK_EDITABLE (self->email_row));
+  const char *tax = gtk_editable_get_text (GTK_EDITABLE (self->tax_row));
+
+  if (phone[0] != '\0' && scim_record_get_string (other, "phone")[0] != '\0')
+    g_ptr_array_add (parts, (gpointer) scim_record_get_string (other, "phone"));
+  if (email[0] != '\0' && scim_record_get_string (other, "email")[0] != '\0')
+    g_ptr_array_add (parts, (gpointer) scim_record_get_string (other, "email"));
+  if (tax[0] != '\0' && g_strcmp0 (scim_record_get_string (other, "tax-id"), tax) == 0)
+    g_ptr_array_add (parts, (gpointer) tax);
+  g_ptr_array_add (parts, date);
+  g_ptr_array_add (parts, (gpointer) scim_format_state (scim_record_get_string (other, "state")));
+  g_ptr_array_add (parts, NULL);
+  return g_strjoinv (" · ", (char **) parts->pdata);
+}
+
+static void
+on_duplicates_loaded_cb (GObject      *source,
+                         GAsyncResult *result,
+                         gpointer      user_data)
+{
+  g_autoptr(ScimLeadDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  GListModel *dups;
+
+  dups = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (dups == NULL)
+    {
+      scim_edit_dialog_set_error (SCIM_EDIT_DIALOG (self), error->message);
+      return;
+    }
+  g_clear_object (&self->duplicates);
+  self->duplicates = dups;
+  for (guint i = 0; i < g_list_model_get_n_items (dups); i++)
+    {
+      g_autoptr(ScimRecord) other = g_list_model_get_item (dups, i);
+      const char *name = scim_record_get_string (other, "name");
+      const char *company = scim_record_get_string (other, "company");
+      g_autofree char *title = g_strdup_printf ("%s%s%s", name, name[0] != '\0' && company[0] != '\0' ? " · " : "",
+                                                company);
+      g_autofree char *subtitle = shared_keys (self, other);
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (self->may_accept)
+        {
+          GtkWidget *merge = gtk_button_new_with_mnemonic (_("_Merge…"));
+          g_autofree char *label = g_strdup_printf (_("Merge “%s” into this lead"), title);
+
+          gtk_widget_set_valign (merge, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (merge, label);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (merge), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
+          g_object_set_data_full (G_OBJECT (merge), "lead", g_object_ref (other), g_object_unref);
+          g_signal_connect_object (merge, "clicked", G_CALLBACK (on_merge_clicked_cb), self, G_CONNECT_DEFAULT);
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), merge);
+        }
+      gtk_list_box_append (self->duplicates_list, row);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), g_list_model_get_n_items (dups) > 0);
+}
+
+/**
+ * scim_lead_dialog_get_duplicates:
+ * @self: a #ScimLeadDialog
+ *
+ * Returns: (transfer none) (nullable): the likely duplicates shown, once
+ *   loaded; for tests
+ */
+GListModel *
+scim_lead_dialog_get_duplicates (ScimLeadDialog *self)
+{
+  g_return_val_if_fail (SCIM_IS_LEAD_DIALOG (self), NULL);
+  return self->duplicates;
+}
+
 static void
 on_accept_clicked_cb (GtkButton      *button,
                       ScimLeadDialog *self)
@@ -185,8 +373,18 @@ on_delete_clicked_cb (GtkButton      *button,
 }
 
 static void
+scim_lead_dialog_dispose (GObject *object)
+{
+  ScimLeadDialog *self = SCIM_LEAD_DIALOG (object);
+
+  g_clear_object (&self->duplicates);
+  G_OBJECT_CLASS (scim_lead_dialog_parent_class)->dispose (object);
+}
+
+static void
 scim_lead_dialog_class_init (ScimLeadDialogClass *klass)
 {
+  G_OBJECT_CLASS (klass)->dispose = scim_lead_dialog_dispose;
   SCIM_EDIT_DIALOG_CLASS (klass)->save = scim_lead_dialog_save;
 
   /**
@@ -258,6 +456,7 @@ scim_lead_dialog_new (GtkWindow  *parent,
 #define FIELD(name) (lead != NULL ? scim_record_get_string (lead, name) : NULL)
 
   scim_edit_dialog_set_store (dialog, store);
+  self->may_accept = may_accept;
   self->lead_id = lead != NULL ? scim_record_get_id (lead) : 0;
   self->version = lead != NULL ? scim_record_get_version (lead) : 0;
   self->received_at = lead != NULL ? scim_record_get_int (lead, "received-at") : 0;
@@ -289,6 +488,28 @@ scim_lead_dialog_new (GtkWindow  *parent,
                                                   lead != NULL ? scim_record_get_int (lead, "owner-id") : 0, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->owner_row), may_accept);
   self->notes_view = scim_edit_dialog_add_text (origin, _("N_otes"), FIELD ("notes"));
+  /* What the CRM it came from called it: its id, status and owner. */
+  if (lead != NULL && (FIELD ("source-id")[0] != '\0' || FIELD ("source-status")[0] != '\0' ||
+                       FIELD ("source-owner")[0] != '\0'))
+    {
+      GtkWidget *row = adw_action_row_new ();
+      g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *said = NULL;
+
+      if (FIELD ("source-id")[0] != '\0')
+        g_ptr_array_add (parts, g_strdup_printf (_("ID %s"), FIELD ("source-id")));
+      if (FIELD ("source-status")[0] != '\0')
+        g_ptr_array_add (parts, g_strdup_printf (_("status “%s”"), FIELD ("source-status")));
+      if (FIELD ("source-owner")[0] != '\0')
+        g_ptr_array_add (parts, g_strdup_printf (_("owner %s"), FIELD ("source-owner")));
+      g_ptr_array_add (parts, NULL);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("In the CRM it came from"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      said = g_strjoinv (" · ", (char **) parts->pdata);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), said);
+      gtk_widget_add_css_class (row, "property");
+      adw_preferences_group_add (origin, row);
+    }
   scim_edit_dialog_add_group (dialog, origin);
 
 #undef FIELD
@@ -327,6 +548,19 @@ scim_lead_dialog_new (GtkWindow  *parent,
           adw_preferences_group_add (group_sales, self->sales_list);
           scim_edit_dialog_add_group (dialog, group_sales);
         }
+
+      self->duplicates_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      adw_preferences_group_set_title (self->duplicates_group, _("Likely Duplicates"));
+      adw_preferences_group_set_description (self->duplicates_group,
+                                             _("Other leads with the same phone, e-mail or tax ID"));
+      self->duplicates_list = GTK_LIST_BOX (gtk_list_box_new ());
+      gtk_list_box_set_selection_mode (self->duplicates_list, GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->duplicates_list), "boxed-list");
+      adw_preferences_group_add (self->duplicates_group, GTK_WIDGET (self->duplicates_list));
+      gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), FALSE);
+      scim_edit_dialog_add_group (dialog, self->duplicates_group);
+      scim_store_run_async (store, duplicates_thread, GSIZE_TO_POINTER (self->lead_id), NULL, NULL,
+                            on_duplicates_loaded_cb, g_object_ref (self));
 
       self->history_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
       adw_preferences_group_set_title (self->history_group, _("History"));

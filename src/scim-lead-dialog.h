@@ -23,4 +23,8 @@ void            scim_lead_dialog_fill (ScimLeadDialog *self,
 
 GListModel     *scim_lead_dialog_get_sales (ScimLeadDialog *self);
 
+GListModel     *scim_lead_dialog_get_duplicates (ScimLeadDialog *self);
+void            scim_lead_dialog_merge          (ScimLeadDialog *self,
+                                                 gint64          duplicate_id);
+
 G_END_DECLS

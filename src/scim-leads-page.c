@@ -767,6 +767,7 @@ scim_leads_page_init (ScimLeadsPage *self)
   scim_record_table_add_column (self->table, _("Product"), "product", SCIM_CELL_TEXT, FALSE);
   scim_record_table_add_column (self->table, _("State"), "state", SCIM_CELL_STATE, FALSE);
   scim_record_table_add_column (self->table, _("Salesperson"), "owner", SCIM_CELL_TEXT, FALSE);
+  scim_record_table_add_column (self->table, _("Duplicates"), "duplicates", SCIM_CELL_DUPLICATES, FALSE);
 }
 
 void

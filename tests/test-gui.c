@@ -1916,6 +1916,76 @@ test_import_owners_step (void)
   destroy_window (window);
 }
 
+static gboolean
+duplicates_loaded (gpointer data)
+{
+  return scim_lead_dialog_get_duplicates (data) != NULL;
+}
+
+/* Two leads with one phone written two ways: the Leads table marks both,
+ * the card lists the other, and Merge leaves one lead with both contacts. */
+static void
+test_lead_card_merges_duplicate (void)
+{
+  g_autofree char *demo = demo_database ();
+  g_autofree char *path = g_build_filename (tmpdir, "merge.db", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimRecord) first = NULL;
+  g_autoptr(ScimRecord) second = NULL;
+  g_autoptr(ScimRecord) other = NULL;
+  GListModel *leads;
+  ScimWindow *window;
+  ScimLeadsPage *page;
+  ScimLeadDialog *card;
+  GListModel *dups;
+  g_autofree char *sql = NULL;
+  gint64 keep, drop;
+
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* Newest first: these two head the table. */
+  raw_exec (path, "INSERT INTO leads (name, phone, received_at, created_at) VALUES "
+                  "('Дубль Первый', '+7 (911) 222-33-44', unixepoch() + 86400, unixepoch()), "
+                  "('Дубль Второй', '8 911 222 33 44', unixepoch() + 2 * 86400, unixepoch())");
+
+  window = new_window ();
+  scim_window_open_file (window, path, "head");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, page, "the leads");
+  leads = scim_leads_page_get_model (page);
+  first = g_list_model_get_item (leads, 0);
+  second = g_list_model_get_item (leads, 1);
+  g_assert_cmpstr (scim_record_get_string (first, "name"), ==, "Дубль Второй");
+  g_assert_cmpint (scim_record_get_int (first, "duplicates"), ==, 1);
+  g_assert_cmpint (scim_record_get_int (second, "duplicates"), ==, 1);
+  keep = scim_record_get_id (first);
+  drop = scim_record_get_id (second);
+
+  scim_record_table_activate (SCIM_RECORD_TABLE (scim_leads_page_get_table (page)), 0);
+  wait_for (lead_dialog_shown, NULL, "the lead card");
+  card = SCIM_LEAD_DIALOG (find_toplevel (SCIM_TYPE_LEAD_DIALOG));
+  wait_for (duplicates_loaded, card, "the likely duplicates");
+  dups = scim_lead_dialog_get_duplicates (card);
+  g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 1);
+  other = g_list_model_get_item (dups, 0);
+  g_assert_cmpint (scim_record_get_id (other), ==, drop);
+  wait_drawn (GTK_WIDGET (card), "the lead card with its duplicate");
+
+  scim_lead_dialog_merge (card, drop);
+  wait_closed (card, "the card after the merge");
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE id = %" G_GINT64_FORMAT " AND name = 'Дубль Второй' "
+                         "AND phone = '8 911 222 33 44' AND received_at < unixepoch() + 2 * 86400 - 3600", keep);
+  g_assert_cmpint (raw_count (path, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE id = %" G_GINT64_FORMAT, drop);
+  g_assert_cmpint (raw_count (path, sql), ==, 0);
+  destroy_window (window);
+}
+
 static void
 test_others_changes_appear (void)
 {
@@ -2014,6 +2084,7 @@ main (int    argc,
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
       g_test_add_func ("/gui/leads/import-asks-about-owners", test_import_owners_step);
+      g_test_add_func ("/gui/leads/card-merges-duplicate", test_lead_card_merges_duplicate);
     }
 
   ret = g_test_run ();

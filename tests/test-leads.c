@@ -777,6 +777,119 @@ test_crm_hubspot (Fixture       *f,
                                      "AND email = 'noah.parker@parker.com'"), ==, 1);
 }
 
+/* Likely duplicates and merging */
+
+static void
+test_merge (Fixture       *f,
+            gconstpointer  data)
+{
+  ScimLeadFields a = { .name = "Иван Кузнецов", .phone = "+7 900 123-45-67", .notes = "первый",
+                       .received_at = 1800000000 };
+  ScimLeadFields b = { .company = "ООО Кузнецов", .phone = "8 (900) 123 45 67", .email = "ik@k.ru",
+                       .notes = "второй", .received_at = 1790000000 };
+  ScimLeadFields c = { .name = "Ещё один", .email = "IK@K.RU ", .received_at = 1795000000 };
+  ScimLeadFields other = { .name = "Посторонний", .phone = "+7 900 765-43-21", .received_at = 1795000000 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GListModel) dups = NULL;
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_LEADS);
+  g_autoptr(GListModel) list = NULL;
+  g_autoptr(GPtrArray) history = NULL;
+  gint64 id_a, id_b, id_c, id_other;
+  g_autofree char *sql = NULL;
+  g_autofree char *row = NULL;
+
+  sign_in (f, "head");
+  id_a = scim_store_add_lead (f->store, &a, &error);
+  g_assert_no_error (error);
+  id_b = scim_store_add_lead (f->store, &b, &error);
+  g_assert_no_error (error);
+  id_c = scim_store_add_lead (f->store, &c, &error);
+  g_assert_no_error (error);
+  id_other = scim_store_add_lead (f->store, &other, &error);
+  g_assert_no_error (error);
+
+  /* A and B share a phone written two ways; B and C an e-mail in two cases. */
+  dups = scim_store_find_duplicate_leads (f->store, id_a, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 1);
+  g_assert_cmpint (scim_record_get_id (g_list_model_get_item (dups, 0)), ==, id_b);
+  g_object_unref (g_list_model_get_item (dups, 0));
+  g_clear_object (&dups);
+  dups = scim_store_find_duplicate_leads (f->store, id_b, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 2);
+  g_clear_object (&dups);
+  dups = scim_store_find_duplicate_leads (f->store, id_other, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 0);
+  g_clear_object (&dups);
+
+  /* The Leads table counts them. */
+  list = scim_store_list (f->store, query, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(ScimRecord) lead = g_list_model_get_item (list, i);
+      gint64 id = scim_record_get_id (lead);
+      gint64 expected = id == id_a ? 1 : id == id_b ? 2 : id == id_c ? 1 : 0;
+
+      g_assert_cmpint (scim_record_get_int (lead, "duplicates"), ==, expected);
+    }
+
+  /* B went further: accepted, with a sale for ivan. */
+  g_assert_true (scim_store_accept_lead (f->store, id_b, 0, &f->consulting, 1, f->ivan, &error));
+  g_assert_no_error (error);
+
+  /* A salesperson who may not accept leads may not merge them. */
+  sign_in (f, "ivan");
+  g_assert_false (scim_store_merge_leads (f->store, id_a, id_b, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION);
+  g_clear_error (&error);
+  sign_in (f, "head");
+  g_assert_false (scim_store_merge_leads (f->store, id_a, id_a, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (scim_store_merge_leads (f->store, id_a, id_b, &error));
+  g_assert_no_error (error);
+  sql = g_strdup_printf ("SELECT name || '|' || company || '|' || phone || '|' || email || '|' || notes || '|' || "
+                         "received_at || '|' || state || '|' || (client_id IS NOT NULL) "
+                         "FROM leads WHERE id = %" G_GINT64_FORMAT, id_a);
+  row = raw_text (f->path, sql);
+  g_assert_cmpstr (row, ==, "Иван Кузнецов|ООО Кузнецов|+7 900 123-45-67|ik@k.ru|первый\n\nвторой|1790000000|"
+                            "accepted|1");
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE id = %" G_GINT64_FORMAT " AND owner_id = %" G_GINT64_FORMAT,
+                         id_a, f->ivan);
+  g_assert_cmpint (raw_int (f->path, sql), ==, 1);
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT count(*) FROM leads WHERE id = %" G_GINT64_FORMAT, id_b);
+  g_assert_cmpint (raw_int (f->path, sql), ==, 0);
+  /* B's sale and plan request are A's now; its history too. */
+  g_clear_pointer (&sql, g_free);
+  sql = g_strdup_printf ("SELECT (SELECT count(*) FROM sales WHERE lead_id = %1$" G_GINT64_FORMAT ") || '|' || "
+                         "(SELECT count(*) FROM plan_requests WHERE lead_id = %1$" G_GINT64_FORMAT ")", id_a);
+  g_clear_pointer (&row, g_free);
+  row = raw_text (f->path, sql);
+  g_assert_cmpstr (row, ==, "1|1");
+  history = scim_store_lead_history (f->store, id_a, &error);
+  g_assert_no_error (error);
+  {
+    guint created = 0, sales = 0;
+
+    for (guint i = 0; i < history->len; i++)
+      {
+        ScimHistoryEntry *entry = g_ptr_array_index (history, i);
+
+        created += g_str_equal (entry->what, "Card created");
+        sales += g_str_has_prefix (entry->what, "Sale of");
+      }
+    g_assert_cmpuint (created, ==, 2);
+    g_assert_cmpuint (sales, ==, 1);
+  }
+  g_assert_cmpint (raw_int (f->path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
 /* All or nothing */
 
 static const char file_with_bad_rows[] =
@@ -1413,6 +1526,7 @@ main (int    argc,
   ADD ("/leads/import/progress-and-cancel", test_progress_and_cancel);
   ADD ("/leads/import/bad-files", test_bad_files);
   ADD ("/leads/import/roles", test_import_roles);
+  ADD ("/leads/duplicates-and-merge", test_merge);
   ADD ("/leads/accept", test_accept);
   ADD ("/leads/reject", test_reject);
   ADD ("/leads/decision-roles", test_decision_roles);

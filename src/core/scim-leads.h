@@ -64,6 +64,15 @@ GListModel *scim_store_suggest_clients (ScimStore            *store,
                                         gint64                lead_id,
                                         GError              **error);
 
+/* Other leads with the lead's phone, e-mail or tax id, and merging two. */
+GListModel *scim_store_find_duplicate_leads (ScimStore       *store,
+                                        gint64                lead_id,
+                                        GError              **error);
+gboolean    scim_store_merge_leads     (ScimStore            *store,
+                                        gint64                keep_id,
+                                        gint64                drop_id,
+                                        GError              **error);
+
 /* Acceptance: links the lead to @client_id (0: creates a client from the
  * lead), creates a sale at the first stage of each product's funnel for
  * @owner_id, and stores a "build a plan" request for that salesperson. */

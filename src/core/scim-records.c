@@ -223,6 +223,10 @@ scim_lead_class_init (ScimLeadClass *klass)
   add_int (record_class, "owner-id");
   add_string (record_class, "owner");
   add_int (record_class, "client-id");
+  add_string (record_class, "source-id");
+  add_string (record_class, "source-status");
+  add_string (record_class, "source-owner");
+  add_int (record_class, "duplicates");
 }
 
 static void

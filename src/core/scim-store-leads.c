@@ -359,7 +359,8 @@ delete_lead_cb (ScimTx    *tx,
   stmt = _scim_store_prepare (tx->store,
                               "SELECT id, name, company, position, phone, email, tax_id, source, channel, product_id, "
                               "notes, received_at, state, decided_by, decided_at, reject_reason, owner_id, client_id, "
-                              "created_at, version FROM leads WHERE id = ?", error);
+                              "created_at, version, source_id, source_status, source_owner FROM leads WHERE id = ?",
+                              error);
   if (stmt == NULL)
     return FALSE;
   _scim_stmt_bind (stmt, "I", op->id);
@@ -406,7 +407,7 @@ restore_lead_cb (ScimTx    *tx,
 {
   GVariant *row = user_data;
   static const char * const texts[] = { "name", "company", "position", "phone", "email", "tax_id", "source",
-                                        "channel", "notes", "state" };
+                                        "channel", "notes", "state", "source_id", "source_status", "source_owner" };
   const char *text[G_N_ELEMENTS (texts)];
   const char *reason = NULL;
   gint64 id = 0, product = 0, received = 0, decided_by = 0, decided_at = 0, owner = 0, client = 0, created = 0;
@@ -431,12 +432,12 @@ restore_lead_cb (ScimTx    *tx,
   if (!_scim_store_exec (tx->store, error,
                          "INSERT INTO leads (id, name, company, position, phone, email, tax_id, source, channel, notes, "
                          "state, reject_reason, product_id, received_at, decided_by, decided_at, owner_id, client_id, "
-                         "created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "created_at, source_id, source_status, source_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                          "(SELECT id FROM products WHERE id = ?), ?, (SELECT id FROM users WHERE id = ?), ?, "
-                         "(SELECT id FROM users WHERE id = ?), (SELECT id FROM clients WHERE id = ?), ?)",
-                         "IsssssssssssNINNNNI", id, text[0], text[1], text[2], text[3], text[4], text[5], text[6],
+                         "(SELECT id FROM users WHERE id = ?), (SELECT id FROM clients WHERE id = ?), ?, ?, ?, ?)",
+                         "IsssssssssssNINNNNIsss", id, text[0], text[1], text[2], text[3], text[4], text[5], text[6],
                          text[7], text[8], text[9], reason, product, received, decided_by, decided_at, owner, client,
-                         created))
+                         created, text[10], text[11], text[12]))
     return FALSE;
   return scim_tx_log (tx, "leads", id, "insert", error);
 }
@@ -729,6 +730,198 @@ scim_store_suggest_clients (ScimStore  *store,
   }
   lead_identity_clear (&who);
   return G_LIST_MODEL (g_steal_pointer (&result));
+}
+
+/* Likely duplicates and merging */
+
+typedef struct
+{
+  gint64  lead_id;
+  GArray *ids;
+} DuplicatesOp;
+
+static gboolean
+duplicates_cb (ScimTx    *tx,
+               gpointer   user_data,
+               GError   **error)
+{
+  DuplicatesOp *op = user_data;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  g_array_set_size (op->ids, 0);
+  /* The same keys as the Leads table's count, each an index lookup. */
+  stmt = _scim_store_prepare (tx->store,
+                              "WITH l AS (SELECT phone_key, email_key, tax_id FROM leads WHERE id = ?1) "
+                              "SELECT d.id FROM leads d, l WHERE l.phone_key != '' AND d.phone_key = l.phone_key "
+                              "AND d.phone_key != '' AND d.id != ?1 "
+                              "UNION SELECT d.id FROM leads d, l WHERE l.email_key != '' AND d.email_key = l.email_key "
+                              "AND d.email_key != '' AND d.id != ?1 "
+                              "UNION SELECT d.id FROM leads d, l WHERE l.tax_id != '' AND d.tax_id = l.tax_id "
+                              "AND d.tax_id != '' AND d.id != ?1 "
+                              "ORDER BY 1 LIMIT 50",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "I", op->lead_id);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (op->ids, id);
+    }
+  return rc == SQLITE_DONE;
+}
+
+/**
+ * scim_store_find_duplicate_leads:
+ * @store: a #ScimStore
+ * @lead_id: a lead
+ * @error: return location for an error
+ *
+ * Other leads that share the lead's first phone (its last 10 digits), its
+ * first e-mail (in any case) or its tax id: likely the same person or
+ * company, to merge.  At most 50, oldest first.
+ *
+ * Returns: (transfer full): a list of #ScimLead, or %NULL with @error set
+ */
+GListModel *
+scim_store_find_duplicate_leads (ScimStore  *store,
+                                 gint64      lead_id,
+                                 GError    **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GListStore) result = g_list_store_new (SCIM_TYPE_LEAD);
+  g_autoptr(GPtrArray) rows = NULL;
+  DuplicatesOp op = { lead_id, ids };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  if (!_scim_store_read (store, duplicates_cb, &op, error))
+    return NULL;
+  rows = scim_store_load_rows (store, SCIM_LIST_LEADS, (const gint64 *) (gpointer) ids->data, ids->len, error);
+  if (rows == NULL)
+    return NULL;
+  for (guint i = 0; i < rows->len; i++)
+    {
+      GVariant *row = g_ptr_array_index (rows, i);
+      g_autoptr(ScimRecord) lead = NULL;
+      gint64 id;
+
+      if (!g_variant_lookup (row, "id", "x", &id))
+        continue;
+      lead = scim_record_new (SCIM_TYPE_LEAD, id);
+      scim_record_update (lead, row);
+      g_list_store_append (result, lead);
+    }
+  return G_LIST_MODEL (g_steal_pointer (&result));
+}
+
+typedef struct
+{
+  gint64 keep;
+  gint64 drop;
+} MergeOp;
+
+static gboolean
+merge_cb (ScimTx    *tx,
+          gpointer   user_data,
+          GError   **error)
+{
+  MergeOp *op = user_data;
+  g_autofree char *keep_state = NULL;
+  g_autofree char *drop_state = NULL;
+
+  if (!may_accept (tx, error))
+    return FALSE;
+  if (op->keep == op->drop)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID, _("A lead cannot be merged with itself."));
+      return FALSE;
+    }
+  keep_state = lead_state (tx, op->keep, NULL, error);
+  if (keep_state == NULL)
+    return FALSE;
+  drop_state = lead_state (tx, op->drop, NULL, error);
+  if (drop_state == NULL)
+    return FALSE;
+
+  /* What the kept lead says wins; the other fills its blanks.  Phones and
+   * e-mails that differ are both kept, notes are joined, the earlier
+   * arrival counts.  The decision that went further (accepted over new
+   * over rejected) stands, with its salesperson and client. */
+  if (!_scim_store_exec (tx->store, error,
+                         "UPDATE leads SET "
+                         "  name = CASE WHEN k.name != '' THEN k.name ELSE d.name END,"
+                         "  company = CASE WHEN k.company != '' THEN k.company ELSE d.company END,"
+                         "  position = CASE WHEN k.position != '' THEN k.position ELSE d.position END,"
+                         "  phone = CASE WHEN k.phone = '' THEN d.phone WHEN d.phone = '' OR d.phone_key = k.phone_key "
+                         "    THEN k.phone ELSE k.phone || ', ' || d.phone END,"
+                         "  email = CASE WHEN k.email = '' THEN d.email WHEN d.email = '' OR d.email_key = k.email_key "
+                         "    THEN k.email ELSE k.email || ', ' || d.email END,"
+                         "  tax_id = CASE WHEN k.tax_id != '' THEN k.tax_id ELSE d.tax_id END,"
+                         "  source = CASE WHEN k.source != '' THEN k.source ELSE d.source END,"
+                         "  channel = CASE WHEN k.channel != '' THEN k.channel ELSE d.channel END,"
+                         "  source_id = CASE WHEN k.source_id != '' THEN k.source_id ELSE d.source_id END,"
+                         "  source_status = CASE WHEN k.source_status != '' THEN k.source_status ELSE d.source_status END,"
+                         "  source_owner = CASE WHEN k.source_owner != '' THEN k.source_owner ELSE d.source_owner END,"
+                         "  notes = CASE WHEN d.notes = '' OR d.notes = k.notes THEN k.notes WHEN k.notes = '' THEN d.notes "
+                         "    ELSE k.notes || char(10) || char(10) || d.notes END,"
+                         "  product_id = coalesce(k.product_id, d.product_id),"
+                         "  received_at = min(k.received_at, d.received_at),"
+                         "  state = CASE WHEN r.drop_wins THEN d.state ELSE k.state END,"
+                         "  decided_by = CASE WHEN r.drop_wins THEN d.decided_by ELSE k.decided_by END,"
+                         "  decided_at = CASE WHEN r.drop_wins THEN d.decided_at ELSE k.decided_at END,"
+                         "  reject_reason = CASE WHEN r.drop_wins THEN d.reject_reason ELSE k.reject_reason END,"
+                         "  owner_id = CASE WHEN r.drop_wins THEN coalesce(d.owner_id, k.owner_id) "
+                         "    ELSE coalesce(k.owner_id, d.owner_id) END,"
+                         "  client_id = CASE WHEN r.drop_wins THEN coalesce(d.client_id, k.client_id) "
+                         "    ELSE coalesce(k.client_id, d.client_id) END,"
+                         "  version = k.version + 1 "
+                         "FROM leads k, leads d, (SELECT (CASE ?3 WHEN 'accepted' THEN 2 WHEN 'new' THEN 1 ELSE 0 END) > "
+                         "  (CASE ?4 WHEN 'accepted' THEN 2 WHEN 'new' THEN 1 ELSE 0 END) AS drop_wins) r "
+                         "WHERE leads.id = ?1 AND k.id = ?1 AND d.id = ?2",
+                         "IIss", op->keep, op->drop, drop_state, keep_state))
+    return FALSE;
+  /* Its sales, plan requests and history come along. */
+  if (!_scim_store_exec (tx->store, error, "UPDATE sales SET lead_id = ?1 WHERE lead_id = ?2", "II", op->keep,
+                         op->drop) ||
+      !_scim_store_exec (tx->store, error, "UPDATE plan_requests SET lead_id = ?1 WHERE lead_id = ?2", "II", op->keep,
+                         op->drop) ||
+      !_scim_store_exec (tx->store, error,
+                         "UPDATE change_log SET entity_id = ?1 WHERE entity = 'leads' AND entity_id = ?2", "II",
+                         op->keep, op->drop) ||
+      !_scim_store_exec (tx->store, error, "DELETE FROM leads WHERE id = ?", "I", op->drop))
+    return FALSE;
+  return scim_tx_log (tx, "leads", op->drop, "delete", error) && scim_tx_log (tx, "leads", op->keep, "update", error);
+}
+
+/**
+ * scim_store_merge_leads:
+ * @store: a #ScimStore
+ * @keep_id: the lead that stays
+ * @drop_id: its duplicate, merged into it and deleted
+ * @error: return location for an error
+ *
+ * Merges two leads of one person or company: what @keep_id says wins and
+ * @drop_id fills its blanks; differing phones and e-mails are both kept,
+ * notes joined, the earlier arrival kept; the decision that went further
+ * (accepted, then new, then rejected) stands with its salesperson and
+ * client; the sales, plan requests and history of @drop_id move to
+ * @keep_id.  Only a head of sales, an admin or a user who may accept
+ * leads merges.
+ *
+ * Returns: %TRUE when merged
+ */
+gboolean
+scim_store_merge_leads (ScimStore  *store,
+                        gint64      keep_id,
+                        gint64      drop_id,
+                        GError    **error)
+{
+  MergeOp op = { keep_id, drop_id };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  return scim_store_write (store, merge_cb, &op, error);
 }
 
 /* Acceptance */

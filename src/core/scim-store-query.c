@@ -110,7 +110,17 @@ static const ListSpec specs[] = {
     { "t.name", "t.company", "t.phone", "t.email", NULL },
     "SELECT t.id, t.version, t.name, t.company, t.position, t.phone, t.email, t.tax_id, t.source, t.channel, "
     "t.product_id, p.name AS product, t.notes, t.received_at, t.state, t.decided_by, t.decided_at, "
-    "t.reject_reason, t.owner_id, " USER_NAME ("u") " AS owner, t.client_id "
+    "t.reject_reason, t.owner_id, " USER_NAME ("u") " AS owner, t.client_id, "
+    "t.source_id, t.source_status, t.source_owner, "
+    /* Likely duplicates: other leads with its phone, e-mail or tax id, each
+     * an index lookup (the partial indexes need the != ''). */
+    "(SELECT count(*) FROM ("
+    "  SELECT d.id FROM leads d WHERE t.phone_key != '' AND d.phone_key = t.phone_key AND d.phone_key != '' "
+    "  AND d.id != t.id "
+    "  UNION SELECT d.id FROM leads d WHERE t.email_key != '' AND d.email_key = t.email_key AND d.email_key != '' "
+    "  AND d.id != t.id "
+    "  UNION SELECT d.id FROM leads d WHERE t.tax_id != '' AND d.tax_id = t.tax_id AND d.tax_id != '' "
+    "  AND d.id != t.id)) AS duplicates "
     "FROM leads t LEFT JOIN products p ON p.id = t.product_id LEFT JOIN users u ON u.id = t.owner_id "
     "WHERE t.id IN (SELECT value FROM json_each(?))",
     { "leads", "products", "users", NULL } },
