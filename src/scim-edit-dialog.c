@@ -154,6 +154,23 @@ scim_edit_dialog_set_editable (ScimEditDialog *self,
   gtk_button_set_label (priv->cancel_button, editable ? _("_Cancel") : _("_Close"));
 }
 
+/**
+ * scim_edit_dialog_set_save_label:
+ * @self: a #ScimEditDialog
+ * @label: the translated label of the Save button, with a mnemonic
+ *
+ * Names the action when it is not saving, as "_Import".
+ */
+void
+scim_edit_dialog_set_save_label (ScimEditDialog *self,
+                                 const char     *label)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  gtk_button_set_label (priv->save_button, label);
+}
+
 gboolean
 scim_edit_dialog_get_editable (ScimEditDialog *self)
 {
@@ -350,6 +367,31 @@ scim_edit_dialog_add_records (AdwPreferencesGroup *group,
                               gint64               selected_id,
                               gboolean             allow_none)
 {
+  return scim_edit_dialog_add_records_full (group, title, records, property, selected_id,
+                                            allow_none ? _("None") : NULL);
+}
+
+/**
+ * scim_edit_dialog_add_records_full:
+ * @group: the group
+ * @title: the translated title
+ * @records: (element-type ScimRecord): the choices
+ * @property: the string property to show
+ * @selected_id: the record chosen, or 0
+ * @none: (nullable): the label of a first choice of no record, as
+ *   "Leave unassigned"; %NULL for none
+ *
+ * Returns: (transfer none): the row
+ */
+AdwComboRow *
+scim_edit_dialog_add_records_full (AdwPreferencesGroup *group,
+                                   const char          *title,
+                                   GListModel          *records,
+                                   const char          *property,
+                                   gint64               selected_id,
+                                   const char          *none_label)
+{
+  gboolean allow_none = none_label != NULL;
   GType type = g_list_model_get_item_type (records);
   g_autoptr(GListStore) parts = g_list_store_new (G_TYPE_LIST_MODEL);
   GtkFlattenListModel *flat;
@@ -361,7 +403,7 @@ scim_edit_dialog_add_records (AdwPreferencesGroup *group,
       g_autoptr(GListStore) none = g_list_store_new (type);
       g_autoptr(ScimRecord) placeholder = scim_record_new (type, 0);
 
-      g_object_set (placeholder, property, _("None"), NULL);
+      g_object_set (placeholder, property, none_label, NULL);
       g_list_store_append (none, placeholder);
       g_list_store_append (parts, none);
     }

@@ -36,6 +36,8 @@ ScimStore *scim_edit_dialog_get_store    (ScimEditDialog *self);
 void       scim_edit_dialog_set_editable (ScimEditDialog *self,
                                           gboolean        editable);
 gboolean   scim_edit_dialog_get_editable (ScimEditDialog *self);
+void       scim_edit_dialog_set_save_label (ScimEditDialog *self,
+                                            const char     *label);
 void       scim_edit_dialog_set_error    (ScimEditDialog *self,
                                           const char     *message);
 void       scim_edit_dialog_toast        (ScimEditDialog *self,
@@ -65,6 +67,12 @@ AdwComboRow *scim_edit_dialog_add_records (AdwPreferencesGroup *group,
                                           const char          *property,
                                           gint64               selected_id,
                                           gboolean             allow_none);
+AdwComboRow *scim_edit_dialog_add_records_full (AdwPreferencesGroup *group,
+                                               const char          *title,
+                                               GListModel          *records,
+                                               const char          *property,
+                                               gint64               selected_id,
+                                               const char          *none_label);
 gint64       scim_edit_dialog_get_record_id (AdwComboRow      *row);
 GtkTextView *scim_edit_dialog_add_text   (AdwPreferencesGroup *group,
                                           const char          *title,

@@ -217,13 +217,10 @@ show_owners (ScimImportDialog *self,
       ScimImportOwner *owner = g_ptr_array_index (report->unknown_owners, i);
       g_autofree char *subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u lead", "%u leads", owner->rows),
                                                    owner->rows);
-      AdwComboRow *row = scim_edit_dialog_add_records (self->owners_group, owner->name, self->users, "display-name",
-                                                       0, TRUE);
-      GListModel *choices = adw_combo_row_get_model (row);
-      g_autoptr(GObject) none = g_list_model_get_item (choices, 0);
-
       /* The first choice is no one: say what that means here. */
-      g_object_set (none, "display-name", _("Leave unassigned"), NULL);
+      AdwComboRow *row = scim_edit_dialog_add_records_full (self->owners_group, owner->name, self->users,
+                                                            "display-name", 0, _("Leave unassigned"));
+
       adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       g_ptr_array_add (self->owner_rows, row);
@@ -722,6 +719,7 @@ scim_import_dialog_new (GtkWindow  *parent,
   scim_edit_dialog_set_store (dialog, store);
   self->users = g_object_ref (users);
   gtk_window_set_title (GTK_WINDOW (self), _("Import Leads"));
+  scim_edit_dialog_set_save_label (dialog, _("_Import"));
   gtk_window_set_default_size (GTK_WINDOW (self), 720, 760);
 
   adw_preferences_group_set_description (file_group,

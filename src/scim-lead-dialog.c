@@ -470,6 +470,24 @@ scim_lead_dialog_new (GtkWindow  *parent,
       gtk_window_set_title (GTK_WINDOW (self), title);
     }
 
+  /* Likely duplicates come first: merging is the first thing to do. */
+  if (lead != NULL)
+    {
+      self->duplicates_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+      adw_preferences_group_set_title (self->duplicates_group, _("Likely Duplicates"));
+      adw_preferences_group_set_description (self->duplicates_group,
+                                             _("Other leads with the same phone, e-mail or tax ID"));
+      self->duplicates_list = GTK_LIST_BOX (gtk_list_box_new ());
+      gtk_list_box_set_selection_mode (self->duplicates_list, GTK_SELECTION_NONE);
+      gtk_widget_add_css_class (GTK_WIDGET (self->duplicates_list), "boxed-list");
+      adw_preferences_group_add (self->duplicates_group, GTK_WIDGET (self->duplicates_list));
+      gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), FALSE);
+      scim_edit_dialog_add_group (dialog, self->duplicates_group);
+      scim_store_run_async (store, duplicates_thread, GSIZE_TO_POINTER (self->lead_id), NULL, NULL,
+                            on_duplicates_loaded_cb, g_object_ref (self));
+
+    }
+
   adw_preferences_group_set_title (contact, _("Contact as Received"));
   self->name_row = scim_edit_dialog_add_entry (contact, _("_Name"), FIELD ("name"));
   self->company_row = scim_edit_dialog_add_entry (contact, _("_Company"), FIELD ("company"));
@@ -548,19 +566,6 @@ scim_lead_dialog_new (GtkWindow  *parent,
           adw_preferences_group_add (group_sales, self->sales_list);
           scim_edit_dialog_add_group (dialog, group_sales);
         }
-
-      self->duplicates_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
-      adw_preferences_group_set_title (self->duplicates_group, _("Likely Duplicates"));
-      adw_preferences_group_set_description (self->duplicates_group,
-                                             _("Other leads with the same phone, e-mail or tax ID"));
-      self->duplicates_list = GTK_LIST_BOX (gtk_list_box_new ());
-      gtk_list_box_set_selection_mode (self->duplicates_list, GTK_SELECTION_NONE);
-      gtk_widget_add_css_class (GTK_WIDGET (self->duplicates_list), "boxed-list");
-      adw_preferences_group_add (self->duplicates_group, GTK_WIDGET (self->duplicates_list));
-      gtk_widget_set_visible (GTK_WIDGET (self->duplicates_group), FALSE);
-      scim_edit_dialog_add_group (dialog, self->duplicates_group);
-      scim_store_run_async (store, duplicates_thread, GSIZE_TO_POINTER (self->lead_id), NULL, NULL,
-                            on_duplicates_loaded_cb, g_object_ref (self));
 
       self->history_group = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
       adw_preferences_group_set_title (self->history_group, _("History"));

@@ -1012,6 +1012,7 @@ show_loaded (ScimSaleWindow *self,
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", scim_record_get_string (sale, "owner"),
                                                scim_record_get_string (sale, "stage"), money);
   g_autofree char *close = scim_format_date (scim_record_get_int (sale, "expected-close"));
+  g_autofree char *exact = scim_format_money_exact (scim_record_get_int (sale, "amount"));
   guint n;
 
   g_set_object (&self->sale, loaded->sale);
@@ -1022,7 +1023,7 @@ show_loaded (ScimSaleWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->title, title);
   adw_window_title_set_subtitle (self->title, subtitle);
-  gtk_editable_set_text (GTK_EDITABLE (self->amount_row), money);
+  gtk_editable_set_text (GTK_EDITABLE (self->amount_row), exact);
   gtk_editable_set_text (GTK_EDITABLE (self->close_row), close);
   if (adw_combo_row_get_model (self->owner_row) != loaded->users)
     adw_combo_row_set_model (self->owner_row, loaded->users);

@@ -10,20 +10,27 @@
 static void
 test_money (void)
 {
-  static const struct { gint64 minor; const char *text; } cases[] = {
-    { 0, "0" },
-    { 100, "1" },
-    { 99, "0,99" },
-    { 123456789, "1\u202F234\u202F567,89" },
-    { 150000000, "1\u202F500\u202F000" },
-    { 100000, "1\u202F000" },
-    { -250050, "−2\u202F500,50" },
+  /* Lists, charts and forecasts: whole units, one way everywhere. */
+  static const struct { gint64 minor; const char *text; const char *exact; } cases[] = {
+    { 0, "0", "0" },
+    { 100, "1", "1" },
+    { 99, "1", "0,99" },
+    { 49, "0", "0,49" },
+    { 123456789, "1\u202F234\u202F568", "1\u202F234\u202F567,89" },
+    { 2227066667, "22\u202F270\u202F667", "22\u202F270\u202F666,67" },
+    { 150000000, "1\u202F500\u202F000", "1\u202F500\u202F000" },
+    { 100000, "1\u202F000", "1\u202F000" },
+    { -250050, "−2\u202F501", "−2\u202F500,50" },
+    { -49, "0", "−0,49" },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_autofree char *text = scim_format_money (cases[i].minor);
+      g_autofree char *exact = scim_format_money_exact (cases[i].minor);
+
       g_assert_cmpstr (text, ==, cases[i].text);
+      g_assert_cmpstr (exact, ==, cases[i].exact);
     }
 }
 

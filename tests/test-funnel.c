@@ -837,7 +837,9 @@ made_funnel (const guint *counts,
   ScimFunnel *funnel = g_new0 (ScimFunnel, 1);
   static const char *names[] = { "Не осведомлён о продукте", "Интерес выявлен", "Предложение отправлено",
                                  "Цена согласуется", "Сделка заключена", "Деньги получены", "Повторная покупка",
-                                 "Пауза", "Отказ" };
+                                 "Договор на согласовании у юристов", "Счёт выставлен, ждём оплату",
+                                 "Коммерческое предложение отправлено" };
+  static const char *sides[] = { "Пауза", "Отказ" };
   double worst = 2;
 
   funnel->product_id = 1;
@@ -849,7 +851,8 @@ made_funnel (const guint *counts,
       ScimFunnelStage *stage = g_new0 (ScimFunnelStage, 1);
 
       stage->stage_id = i + 1;
-      stage->name = g_strdup (i < n ? names[i] : names[7 + (i - n)]);
+      g_assert_true (n <= G_N_ELEMENTS (names));
+      stage->name = g_strdup (i < n ? names[i] : sides[i - n]);
       stage->kind = g_strdup (i < n ? (i + 1 == n ? "won" : "open") : i == n ? "paused" : "lost");
       stage->count = i < n ? counts[i] : 4 + i;
       stage->reached = i < n ? reached[i] : 10 + i;
@@ -1031,6 +1034,49 @@ test_paint_small (void)
   free_made_funnel (funnel);
 }
 
+/* The chart's pane at 1280x800 and at 1024x768: no label shortened, with
+ * the seed's five stages or ten, in either mode. */
+static void
+test_paint_labels_whole (void)
+{
+  static const guint counts5[] = { 40, 22, 12, 6, 3 };
+  static const guint reached5[] = { 120, 80, 45, 20, 9 };
+  static const guint counts10[] = { 40, 30, 22, 16, 12, 9, 6, 4, 3, 2 };
+  static const guint reached10[] = { 300, 220, 160, 120, 90, 70, 50, 35, 20, 12 };
+  static const double sizes[][2] = { { 900, 560 }, { 760, 500 }, { 640, 460 } };
+  ScimFunnelStyle style;
+
+  scim_funnel_style_init_default (&style, FALSE);
+  for (guint f = 0; f < 2; f++)
+    {
+      ScimFunnel *funnel = f == 0 ? made_funnel (counts5, reached5, 5) : made_funnel (counts10, reached10, 10);
+
+      for (guint size = 0; size < G_N_ELEMENTS (sizes); size++)
+        for (guint m = 0; m < 2; m++)
+          {
+            ScimFunnelMode mode = m == 0 ? SCIM_FUNNEL_REACHED : SCIM_FUNNEL_IN_WORK;
+            double w = sizes[size][0], h = sizes[size][1];
+            cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, (int) w, (int) h);
+            cairo_t *cr = cairo_create (surface);
+            g_autoptr(GArray) bands = scim_funnel_paint (cr, w, h, funnel, mode, &style);
+
+            assert_band_labels (bands, w, h);
+            g_assert_cmpuint (bands->len, ==, funnel->stages->len);
+            for (guint b = 0; b < bands->len; b++)
+              {
+                ScimFunnelBand *band = &g_array_index (bands, ScimFunnelBand, b);
+                ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, band->stage_index);
+
+                g_test_message ("%u stages, %.0fx%.0f, mode %d: “%s”", f == 0 ? 5 : 10, w, h, mode, stage->name);
+                g_assert_false (band->label_cut);
+              }
+            cairo_destroy (cr);
+            cairo_surface_destroy (surface);
+          }
+      free_made_funnel (funnel);
+    }
+}
+
 static void
 test_paint_not_blank (Fixture       *f,
                       gconstpointer  data)
@@ -1197,6 +1243,7 @@ main (int    argc,
   ADD ("/funnel/cross-sell", test_cross_sell);
   g_test_add_func ("/funnel/paint/geometry", test_paint_geometry);
   g_test_add_func ("/funnel/paint/small", test_paint_small);
+  g_test_add_func ("/funnel/paint/labels-whole", test_paint_labels_whole);
   ADD ("/funnel/paint/not-blank", test_paint_not_blank);
   ADD ("/funnel/paint/many", test_paint_many);
   ADD ("/funnel/export", test_export);

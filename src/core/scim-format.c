@@ -59,14 +59,9 @@ scim_format_date_time (gint64 unix_time)
   return g_date_time_format (local, _("%Y-%m-%d %H:%M"));
 }
 
-/**
- * scim_format_money:
- * @minor_units: an amount in kopecks (cents)
- *
- * Returns: (transfer full): the amount with the locale's grouping
- */
-char *
-scim_format_money (gint64 minor_units)
+static char *
+format_money (gint64   minor_units,
+              gboolean exact)
 {
   g_autofree char *digits = NULL;
   const struct lconv *lc = localeconv ();
@@ -79,6 +74,15 @@ scim_format_money (gint64 minor_units)
   GString *out = g_string_new (minor_units < 0 ? "−" : "");
   guint64 whole = magnitude / 100;
   int cents = (int) (magnitude % 100);
+
+  /* Whole units, half a unit up, unless every kopeck counts. */
+  if (!exact)
+    {
+      whole += cents >= 50;
+      cents = 0;
+      if (whole == 0)
+        g_string_truncate (out, 0);
+    }
   gsize len;
 
   digits = g_strdup_printf ("%" G_GUINT64_FORMAT, whole);
@@ -92,6 +96,37 @@ scim_format_money (gint64 minor_units)
   if (cents != 0)
     g_string_append_printf (out, "%s%02d", point, cents);
   return g_string_free (out, FALSE);
+}
+
+/**
+ * scim_format_money:
+ * @minor_units: an amount in kopecks (cents)
+ *
+ * Money as lists, charts, forecasts and reports show it: whole units
+ * (rounded half up), grouped as the locale groups.
+ *
+ * Returns: (transfer full): the amount, as "1 234 568"
+ */
+char *
+scim_format_money (gint64 minor_units)
+{
+  return format_money (minor_units, FALSE);
+}
+
+/**
+ * scim_format_money_exact:
+ * @minor_units: an amount in kopecks (cents)
+ *
+ * Money where every kopeck counts: an amount being edited, a note that
+ * keeps what a file said.  Kopecks after the decimal point when there are
+ * any.
+ *
+ * Returns: (transfer full): the amount, as "1 234 567,89"
+ */
+char *
+scim_format_money_exact (gint64 minor_units)
+{
+  return format_money (minor_units, TRUE);
 }
 
 /**

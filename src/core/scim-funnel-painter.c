@@ -176,14 +176,16 @@ text_clear (Text *text)
 }
 
 /* A layout of @markup at @scale times the style's size, no wider than
- * @max_width (ellipsized; < 0: any width). */
+ * @max_width (< 0: any width): wrapped between words with @wrap, else
+ * ellipsized. */
 static PangoLayout *
-text_layout (Text       *text,
-             const char *markup,
-             double      scale,
-             double      max_width,
-             double     *width,
-             double     *height)
+text_layout_full (Text       *text,
+                  const char *markup,
+                  double      scale,
+                  double      max_width,
+                  gboolean    wrap,
+                  double     *width,
+                  double     *height)
 {
   PangoLayout *layout = pango_cairo_create_layout (text->cr);
   g_autoptr(PangoFontDescription) font = pango_font_description_copy (text->font);
@@ -195,12 +197,26 @@ text_layout (Text       *text,
   if (max_width >= 0)
     {
       pango_layout_set_width (layout, (int) (MAX (max_width, 1) * PANGO_SCALE));
-      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      if (wrap)
+        pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+      else
+        pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
     }
   pango_layout_get_pixel_extents (layout, NULL, &logical);
   *width = MIN (logical.width, max_width >= 0 ? MAX (max_width, 1) : G_MAXDOUBLE);
   *height = logical.height;
   return layout;
+}
+
+static PangoLayout *
+text_layout (Text       *text,
+             const char *markup,
+             double      scale,
+             double      max_width,
+             double     *width,
+             double     *height)
+{
+  return text_layout_full (text, markup, scale, max_width, FALSE, width, height);
 }
 
 static void
@@ -311,8 +327,11 @@ band_numbers (const ScimFunnelStage  *stage,
 /* Draws the label of a band at its best place and returns where it went.
  * Inside the band when it fits, in two lines, else three or four; beside the band
  * on the side with room when the band is too narrow; one line, and then
- * smaller type, when the band is too low; shortened with an ellipsis where
- * there is most room when nothing fits whole. */
+ * smaller type, when the band is too low.  When nothing fits whole, the
+ * text wraps between words where there is most room, in smaller type down
+ * to the smallest readable size; only when even that is too tall for the
+ * band is it shortened with an ellipsis, and *@cut says so (the tooltip
+ * has every word). */
 static Rect
 draw_band_label (Text                  *text,
                  const ScimFunnelStyle *style,
@@ -324,7 +343,8 @@ draw_band_label (Text                  *text,
                  const char            *share,
                  const char            *conversion,
                  double                 draw_width,
-                 double                 draw_height)
+                 double                 draw_height,
+                 gboolean              *cut)
 {
   enum { PLACE_INSIDE, PLACE_RIGHT, PLACE_LEFT, N_PLACES };
   enum { FORMS = 4, ONE_LINE = FORMS - 1 };
@@ -362,6 +382,31 @@ draw_band_label (Text                  *text,
           }
       }
 
+  *cut = FALSE;
+  if (place < 0)
+    {
+      int widest = PLACE_INSIDE;
+
+      for (int p = 1; p < N_PLACES; p++)
+        if (rooms[p] > rooms[widest])
+          widest = p;
+      /* Wrapped where there is most room, smaller step by step. */
+      for (scale = 1;; scale *= 0.9)
+        {
+          for (int m = 0; m < FORMS && place < 0; m++)
+            {
+              g_clear_object (&layout);
+              layout = text_layout_full (text, markups[m], scale, MAX (rooms[widest], 1), TRUE, &width, &height);
+              if (height <= max_height)
+                place = widest;
+            }
+          if (place >= 0 || text->points * scale * 0.9 < MIN_FONT_POINTS)
+            break;
+        }
+      if (place >= 0)
+        goto placed;
+      scale = 1;
+    }
   if (place < 0)
     {
       /* The lowest form that fits the height (smaller if need be),
@@ -384,6 +429,7 @@ draw_band_label (Text                  *text,
           place = p;
       g_clear_object (&layout);
       layout = text_layout (text, markups[chosen], scale, MAX (rooms[place], 1), &width, &height);
+      *cut = pango_layout_is_ellipsized (layout);
     }
   else
     {
@@ -391,6 +437,7 @@ draw_band_label (Text                  *text,
       layout = text_layout (text, markups[chosen], 1, -1, &width, &height);
     }
 
+placed:
   switch (place)
     {
     case PLACE_INSIDE:
@@ -458,9 +505,10 @@ draw_sides (Text                  *text,
                                   stage->count, money, stage->reached);
       else
         markup = g_strdup_printf ("<b>%s</b>%s%u · %s", escaped, one_line ? " · " : "\n", stage->count, money);
-      layout = text_layout (text, markup, 1, MAX (box->width - 2 * PAD, 1), &width, &height);
+      layout = text_layout_full (text, markup, 1, MAX (box->width - 2 * PAD, 1), TRUE, &width, &height);
       if (y + height + PAD > box->y + box->height + 0.5 && j > 0)
         break;
+      band.label_cut = pango_layout_is_ellipsized (layout);
 
       band.stage_index = index;
       band.x = box->x;
@@ -660,6 +708,7 @@ scim_funnel_paint (cairo_t               *cr,
           g_autofree char *conversion = NULL;
           ScimFunnelBand band = { 0 };
           Rect label;
+          gboolean cut = FALSE;
 
           rounded_rect (cr, rects[k].x, rects[k].y, rects[k].width, rects[k].height, MIN (6, band_height / 3));
           source (cr, fill);
@@ -675,7 +724,8 @@ scim_funnel_paint (cairo_t               *cr,
 
           band_numbers (stage, above, mode, below_worst, &first, &share, &conversion);
           label = draw_band_label (&text, style, &rects[k], &area, fill, stage->name, first, share, conversion,
-                                   width, height);
+                                   width, height, &cut);
+          band.label_cut = cut;
 
           band.stage_index = index;
           band.x = rects[k].x;

@@ -176,6 +176,7 @@ typedef struct
   /* Where its text went: inside the band, or beside it when the band is
    * too narrow. */
   double label_x, label_y, label_width, label_height;
+  gboolean label_cut;        /* shortened with an ellipsis: nothing else fitted */
   int    funnel_index;       /* which funnel of scim_funnel_paint_grid() */
 } ScimFunnelBand;
 

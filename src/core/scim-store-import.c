@@ -1396,7 +1396,7 @@ check_row (Import    *import,
         }
       /* Leads have no amount of their own: it becomes one of the notes, and
        * the sale made on acceptance gets its amount from the salesperson. */
-      money = scim_format_money (minor);
+      money = scim_format_money_exact (minor);
       if (notes->len > 0)
         g_string_append_c (notes, '\n');
       g_string_append_printf (notes, _("Amount: %s"), money);
