@@ -674,6 +674,30 @@ test_crm_bitrix24 (Fixture       *f,
   g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "альфа"), ==, 1);
   g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "ALFA.RU"), ==, 1);
   g_assert_cmpint (count_search (f, SCIM_LIST_LEADS, "ромашка"), ==, 0);
+
+  /* And in the companies, the sales and the sales book: accepting the
+   * lead makes the client «Альфа» and a sale; the book gets a call. */
+  {
+    g_autoptr(GError) error = NULL;
+    gint64 lead_id = raw_int (f->path, "SELECT id FROM leads WHERE source_id = '101'");
+    gint64 sale_id;
+    ScimEventFields event = { 0, "call", "Звонок Сидорову", "Обсудили ЁМКОСТЬ рынка", 0 };
+
+    g_assert_true (scim_store_accept_lead (f->store, lead_id, 0, &f->consulting, 1, anna, &error));
+    g_assert_no_error (error);
+    sale_id = raw_int (f->path, "SELECT id FROM sales WHERE lead_id = (SELECT id FROM leads WHERE source_id = '101')");
+    g_assert_cmpint (sale_id, >, 0);
+    event.sale_id = sale_id;
+    g_assert_cmpint (scim_store_add_event (f->store, &event, 0, &error), >, 0);
+    g_assert_no_error (error);
+
+    g_assert_cmpint (count_search (f, SCIM_LIST_CLIENTS, "альфа"), ==, 1);
+    g_assert_cmpint (count_search (f, SCIM_LIST_CLIENTS, "АЛЬФА"), ==, 1);
+    g_assert_cmpint (count_search (f, SCIM_LIST_SALES, "ооо «альфа»"), ==, 1);
+    g_assert_cmpint (count_search (f, SCIM_LIST_EVENTS, "сидорову"), ==, 1);
+    g_assert_cmpint (count_search (f, SCIM_LIST_EVENTS, "емкость"), ==, 1);
+    g_assert_cmpint (count_search (f, SCIM_LIST_EVENTS, "бета"), ==, 0);
+  }
 }
 
 /* amoCRM: UTF-8 with a byte order mark; one owner who is no user, on two
