@@ -737,6 +737,30 @@ test_migrate_from_v7 (void)
 }
 
 static void
+test_migrate_from_v8 (void)
+{
+  g_autofree char *path = load_fixture ("v8.db", "schema-v8.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 8);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 8);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  scim_store_close (store);
+  /* Version 9: alert snoozes. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_table_info ('alert_marks') "
+                                  "WHERE name = 'snoozed_until'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads"), ==, 2);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
+static void
 test_migrate_refused_while_others_open (void)
 {
   g_autofree char *path = load_fixture ("v1-busy.db", "schema-v1.sql");
@@ -1420,6 +1444,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v5", test_migrate_from_v5);
   g_test_add_func ("/store/migrate/from-v6", test_migrate_from_v6);
   g_test_add_func ("/store/migrate/from-v7", test_migrate_from_v7);
+  g_test_add_func ("/store/migrate/from-v8", test_migrate_from_v8);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #pragma once
 
+#include "scim-alerts.h"
 #include "scim-demo.h"
 #include "scim-format.h"
 #include "scim-events.h"

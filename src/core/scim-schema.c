@@ -509,6 +509,12 @@ static const char schema_v8[] =
   "CREATE INDEX leads_email_key ON leads (email_key) WHERE email_key != '';"
   "CREATE INDEX leads_tax_id ON leads (tax_id) WHERE tax_id != '';";
 
+/* Version 9: alerts.  A snooze hides an alert until its time and then
+ * shows it once more; the marks are per user, in the file, so that what
+ * one machine showed or the user read holds on every machine. */
+static const char schema_v9[] =
+  "ALTER TABLE alert_marks ADD COLUMN snoozed_until INTEGER;";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
@@ -518,6 +524,7 @@ static const ScimMigration migrations[] = {
   { 6, schema_v6, NULL },
   { 7, schema_v7, NULL },
   { 8, schema_v8, NULL },
+  { 9, schema_v9, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);
