@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sys/wait.h>
 #include <sqlite3.h>
 
 #include "scim-core.h"
@@ -373,6 +374,100 @@ test_signed_out (Fixture       *f,
   g_assert_null (alerts);
 }
 
+/* The CLI, as cron runs it: the same alerts as JSON, then --mark-read. */
+static gint64
+json_int (const char *json,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open (":memory:", &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  sqlite3_bind_text (stmt, 1, json, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static char *
+run_cli (int         *status,
+         const char  *path,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *err = NULL;
+  char *out = NULL;
+  const char *arg;
+  va_list args;
+
+  g_ptr_array_add (argv, g_strdup (g_getenv ("SCIM_CLI")));
+  g_ptr_array_add (argv, g_strdup ("--db"));
+  g_ptr_array_add (argv, g_strdup (path));
+  g_ptr_array_add (argv, g_strdup (first));
+  va_start (args, first);
+  while ((arg = va_arg (args, const char *)) != NULL)
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_spawn_sync (NULL, (char **) argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &out, &err, status, &error);
+  g_assert_no_error (error);
+  *status = WIFEXITED (*status) ? WEXITSTATUS (*status) : -1;
+  g_test_message ("stderr: %s", err);
+  return out;
+}
+
+static void
+test_cli (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autofree char *json = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *marked = NULL;
+  g_autofree char *bad = NULL;
+  g_autofree char *unread = NULL;
+  int status = 0;
+
+  if (g_getenv ("SCIM_CLI") == NULL)
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_test_fail_printf ("SCIM_CLI is not set, and CI must run this check");
+      else
+        g_test_skip ("SCIM_CLI is not set: run under meson test");
+      return;
+    }
+  json = run_cli (&status, f->path, "--user", "anna", "alerts", "--format", "json", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_cmpint (json_int (json, "SELECT json_valid (?1)"), ==, 1);
+  g_assert_cmpint (json_int (json, "SELECT json_array_length (?1)"), ==, 10);
+  g_assert_cmpint (json_int (json, "SELECT count(*) FROM json_each (?1) WHERE json_extract (value, '$.kind') = "
+                                   "'task-overdue' AND json_extract (value, '$.read') = 0"), ==, 2);
+  g_assert_cmpint (json_int (json, "SELECT json_extract (value, '$.sale_id') FROM json_each (?1) "
+                                   "WHERE json_extract (value, '$.key') LIKE 'sale-stuck:%'"), ==, 1);
+
+  text = run_cli (&status, f->path, "--user", "anna", "alerts", "--kinds", "sale-idle,make-plan", "--mark-read", NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (text, "Idle Sales\n"));
+  g_assert_nonnull (strstr (text, "Make a Plan\n"));
+  g_assert_null (strstr (text, "Overdue Tasks"));
+  /* Read now, as the app will show them. */
+  marked = run_cli (&status, f->path, "--user", "anna", "alerts", "--format", "json", NULL);
+  g_assert_cmpint (json_int (marked, "SELECT count(*) FROM json_each (?1) WHERE json_extract (value, '$.read') = 1"),
+                   ==, 2);
+  unread = run_cli (&status, f->path, "--user", "anna", "alerts", "--unread", "--format", "json", NULL);
+  g_assert_cmpint (json_int (unread, "SELECT json_array_length (?1)"), ==, 8);
+
+  bad = run_cli (&status, f->path, "--user", "anna", "alerts", "--kinds", "weather", NULL);
+  g_assert_cmpint (status, ==, 2);
+  g_free (run_cli (&status, f->path, "alerts", NULL));
+  g_assert_cmpint (status, ==, 2);
+}
+
 static ScimAlert *
 made_alert (ScimAlertKind kind)
 {
@@ -434,6 +529,7 @@ main (int   argc,
   ADD ("/alerts/marks-across-connections", test_marks_across_connections);
   ADD ("/alerts/snooze", test_snooze);
   ADD ("/alerts/signed-out", test_signed_out);
+  ADD ("/alerts/cli", test_cli);
 #undef ADD
   g_test_add_func ("/alerts/summaries", test_summaries);
   g_test_add_func ("/alerts/quiet-hours", test_quiet_hours);

@@ -15,6 +15,7 @@ static const ScimCliCommand *command_lists[] = {
   scim_cli_leads_commands,
   scim_cli_events_commands,
   scim_cli_sales_commands,
+  scim_cli_alerts_commands,
 };
 
 static void

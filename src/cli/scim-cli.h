@@ -64,6 +64,7 @@ int scim_cli_funnel_stats (ScimCliGlobals *globals,
                            char          **argv);
 extern const ScimCliCommand scim_cli_events_commands[];
 extern const ScimCliCommand scim_cli_sales_commands[];
+extern const ScimCliCommand scim_cli_alerts_commands[];
 
 /* --format of list and show commands.  Text is for people and may change;
  * CSV has a header row of the JSON keys; JSON is an array of objects (one
