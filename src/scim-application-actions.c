@@ -62,8 +62,61 @@ quit_action (GSimpleAction *action,
   g_application_quit (G_APPLICATION (app));
 }
 
+/* The window to bring up for a notification: the active one, else any,
+ * hidden in the background or not. */
+static ScimWindow *
+notified_window (GtkApplication *app)
+{
+  GtkWindow *window = gtk_application_get_active_window (app);
+  GList *windows = gtk_application_get_windows (app);
+
+  for (GList *l = windows; window == NULL && l != NULL; l = l->next)
+    if (SCIM_IS_WINDOW (l->data))
+      window = l->data;
+  return window != NULL && SCIM_IS_WINDOW (window) ? SCIM_WINDOW (window) : NULL;
+}
+
+static void
+show_alerts_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  ScimWindow *window = notified_window (GTK_APPLICATION (user_data));
+
+  if (window == NULL)
+    return;
+  gtk_window_present (GTK_WINDOW (window));
+  scim_alerts_button_popup (scim_window_get_alerts_button (window));
+}
+
+static void
+open_sale_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  ScimWindow *window = notified_window (GTK_APPLICATION (user_data));
+
+  if (window != NULL)
+    scim_window_open_sale (window, g_variant_get_int64 (parameter));
+}
+
+static void
+snooze_alert_action (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  ScimWindow *window = notified_window (GTK_APPLICATION (user_data));
+
+  if (window != NULL)
+    scim_alerts_button_snooze (scim_window_get_alerts_button (window), g_variant_get_string (parameter, NULL),
+                               g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "show-alerts", show_alerts_action },
+  { "open-sale", open_sale_action, "x" },
+  { "snooze-alert", snooze_alert_action, "s" },
   { "new-window", new_window_action },
   { "quit", quit_action },
 };

@@ -52,6 +52,15 @@ scim_application_command_line (GApplication            *application,
 static void
 scim_application_activate (GApplication *application)
 {
+  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
+
+  /* A window running in the background comes back as it was. */
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (!gtk_widget_get_visible (l->data))
+      {
+        gtk_window_present (l->data);
+        return;
+      }
   scim_application_open_window (SCIM_APPLICATION (application), NULL, NULL);
 }
 

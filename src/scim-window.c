@@ -15,6 +15,8 @@
 #include "scim-sign-in.h"
 #include "scim-welcome.h"
 #include "scim-window.h"
+#include "scim-alerts-button.h"
+#include "scim-sale-window.h"
 
 /* The main window walks through four states: welcome (no file), loading
  * (opening on a worker thread), sign-in, and work (the five module pages).
@@ -25,6 +27,7 @@ struct _ScimWindow
 {
   AdwApplicationWindow parent_instance;
 
+  ScimAlertsButton    *alerts_button;
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
   GtkSpinner          *loading_spinner;
@@ -120,6 +123,7 @@ close_store (ScimWindow *self,
              gboolean    wait)
 {
   set_pages_store (self, NULL);
+  scim_alerts_button_set_store (self->alerts_button, NULL);
   g_clear_object (&self->user);
   if (self->store == NULL)
     return;
@@ -176,6 +180,7 @@ enter_work (ScimWindow *self)
   gtk_revealer_set_reveal_child (self->read_only_revealer, scim_store_is_read_only (self->store));
 
   set_pages_store (self, self->store);
+  scim_alerts_button_set_store (self->alerts_button, self->store);
   g_settings_set_string (self->settings, "last-user", scim_record_get_string (SCIM_RECORD (self->user), "login"));
 
   last_page = g_settings_get_string (self->settings, "last-page");
@@ -701,6 +706,22 @@ scim_window_get_property (GObject    *object,
     }
 }
 
+/* With "run in background" chosen, closing the window while signed in
+ * hides it: the alerts keep coming; the app menu's Quit ends it. */
+static gboolean
+scim_window_close_request (GtkWindow *window)
+{
+  ScimWindow *self = SCIM_WINDOW (window);
+
+  if (g_settings_get_boolean (self->settings, "run-in-background") && self->user != NULL &&
+      g_strcmp0 (scim_window_get_state (self), "work") == 0)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (window), FALSE);
+      return TRUE;
+    }
+  return GTK_WINDOW_CLASS (scim_window_parent_class)->close_request (window);
+}
+
 static void
 scim_window_class_init (ScimWindowClass *klass)
 {
@@ -710,6 +731,7 @@ scim_window_class_init (ScimWindowClass *klass)
   object_class->dispose = scim_window_dispose;
   object_class->finalize = scim_window_finalize;
   object_class->get_property = scim_window_get_property;
+  GTK_WINDOW_CLASS (klass)->close_request = scim_window_close_request;
 
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "welcome",
@@ -723,8 +745,10 @@ scim_window_class_init (ScimWindowClass *klass)
   g_type_ensure (SCIM_TYPE_BOOK_PAGE);
   g_type_ensure (SCIM_TYPE_LEADS_PAGE);
   g_type_ensure (SCIM_TYPE_SETTINGS_PAGE);
+  g_type_ensure (SCIM_TYPE_ALERTS_BUTTON);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, alerts_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, book_page);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, control_page);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, funnel_page);
@@ -974,4 +998,34 @@ scim_window_get_sign_in (ScimWindow *self)
 {
   g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
   return GTK_WIDGET (self->sign_in);
+}
+
+/**
+ * scim_window_get_alerts_button:
+ * @self: a #ScimWindow
+ *
+ * Returns: (transfer none): the header's alerts button
+ */
+ScimAlertsButton *
+scim_window_get_alerts_button (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
+  return self->alerts_button;
+}
+
+/**
+ * scim_window_open_sale:
+ * @self: a #ScimWindow, signed in
+ * @sale_id: a sale
+ *
+ * Brings the window up and opens the sale, as a notification's Open does.
+ */
+void
+scim_window_open_sale (ScimWindow *self,
+                       gint64      sale_id)
+{
+  g_return_if_fail (SCIM_IS_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (self));
+  if (self->store != NULL && self->user != NULL)
+    scim_sale_window_open (GTK_WINDOW (self), self->store, sale_id);
 }

@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "scim-core.h"
+#include "scim-alerts-button.h"
 
 G_BEGIN_DECLS
 
@@ -31,5 +32,8 @@ const char *scim_window_get_read_only_reason (ScimWindow *self);
 gboolean    scim_window_get_keyring_busy (ScimWindow     *self);
 GtkWidget  *scim_window_get_welcome      (ScimWindow     *self);
 GtkWidget  *scim_window_get_sign_in      (ScimWindow     *self);
+ScimAlertsButton *scim_window_get_alerts_button (ScimWindow *self);
+void        scim_window_open_sale        (ScimWindow     *self,
+                                          gint64          sale_id);
 
 G_END_DECLS

@@ -15,6 +15,7 @@
 #include "scim-sign-in.h"
 #include "scim-welcome.h"
 #include "scim-window.h"
+#include "scim-alerts-button.h"
 #include "scim-funnel-editor.h"
 #include "scim-product-dialog.h"
 #include "scim-edit-dialog.h"
@@ -2037,6 +2038,223 @@ test_others_changes_appear (void)
   destroy_window (window);
 }
 
+/* Desktop notifications: a real notification server on the private bus,
+ * python3-dbusmock's notification_daemon, started for the whole run when
+ * the session has none, so that GNotification has someone to talk to. */
+static GSubprocess *notification_server;
+
+static gboolean
+bus_name_has_owner (const char *name)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  gboolean owned = FALSE;
+
+  if (bus == NULL)
+    return FALSE;
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.DBus", "/org/freedesktop/DBus", "org.freedesktop.DBus",
+                                       "NameHasOwner", g_variant_new ("(s)", name), G_VARIANT_TYPE ("(b)"),
+                                       G_DBUS_CALL_FLAGS_NONE, -1, NULL, NULL);
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  return owned;
+}
+
+static gboolean
+notification_server_up (gpointer data)
+{
+  return bus_name_has_owner ("org.freedesktop.Notifications");
+}
+
+static gboolean
+ensure_notification_server (void)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (bus_name_has_owner ("org.freedesktop.Notifications"))
+    return TRUE;
+  if (!g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE))
+    return FALSE;
+  notification_server = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                          &error, "/usr/bin/python3", "-m", "dbusmock", "--template",
+                                          "notification_daemon", NULL);
+  if (notification_server == NULL)
+    return FALSE;
+  {
+    gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+    while (!notification_server_up (NULL) && g_get_monotonic_time () < deadline &&
+           g_subprocess_get_identifier (notification_server) != NULL)
+      g_usleep (50 * 1000);   /* before the main loop exists; a bounded poll of the bus */
+  }
+  return notification_server_up (NULL);
+}
+
+/* The Notify calls the mock server received: (summary, body, actions). */
+static GPtrArray *
+notify_calls (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+  g_autoptr(GVariant) calls = NULL;
+  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
+  GVariantIter iter;
+  GVariant *args;
+  guint64 when;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                       "org.freedesktop.DBus.Mock", "GetMethodCalls", g_variant_new ("(s)", "Notify"),
+                                       NULL, G_DBUS_CALL_FLAGS_NONE, 10000, NULL, NULL);
+  if (reply == NULL)
+    return found;
+  calls = g_variant_get_child_value (reply, 0);
+  g_variant_iter_init (&iter, calls);
+  while (g_variant_iter_next (&iter, "(t@av)", &when, &args))
+    {
+      g_autoptr(GVariant) owned = args;
+      g_autoptr(GVariant) summary = NULL;
+      g_autoptr(GVariant) body = NULL;
+      g_autoptr(GVariant) actions = NULL;
+      g_autofree char *action_text = NULL;
+      g_autofree const char **action_list = NULL;
+
+      if (g_variant_n_children (args) < 7)
+        continue;
+      summary = g_variant_get_variant (g_variant_get_child_value (args, 3));
+      body = g_variant_get_variant (g_variant_get_child_value (args, 4));
+      actions = g_variant_get_variant (g_variant_get_child_value (args, 5));
+      action_list = g_variant_get_strv (actions, NULL);
+      action_text = g_strjoinv ("|", (char **) action_list);
+      g_ptr_array_add (found, g_strdup_printf ("%s\n%s\n%s", g_variant_get_string (summary, NULL),
+                                               g_variant_get_string (body, NULL), action_text));
+    }
+  return found;
+}
+
+static void
+clear_notify_calls (void)
+{
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, NULL);
+  g_autoptr(GVariant) reply = NULL;
+
+  reply = g_dbus_connection_call_sync (bus, "org.freedesktop.Notifications", "/org/freedesktop/Notifications",
+                                       "org.freedesktop.DBus.Mock", "ClearCalls", NULL, NULL, G_DBUS_CALL_FLAGS_NONE,
+                                       10000, NULL, NULL);
+}
+
+typedef struct
+{
+  ScimAlertsButton *button;
+  guint             refreshes;
+} RefreshWait;
+
+static gboolean
+alerts_refreshed (gpointer data)
+{
+  RefreshWait *wait = data;
+
+  return scim_alerts_button_get_refreshes (wait->button) > wait->refreshes;
+}
+
+static gboolean
+notify_calls_at_least (gpointer data)
+{
+  g_autoptr(GPtrArray) calls = notify_calls ();
+
+  return calls->len >= GPOINTER_TO_UINT (data);
+}
+
+static gboolean
+alert_marks_written (gpointer data)
+{
+  const char *path = data;
+
+  return raw_count (path, "SELECT count(*) FROM alert_marks WHERE delivered_at IS NOT NULL") > 0;
+}
+
+/* Started on a file with overdue tasks, the app sends one summary
+ * notification with the right text and actions in its first minute (the
+ * first check runs at sign-in), marks what it showed in the file, and
+ * started again does not repeat it; the header counts the unread ones and
+ * Mark All Read reads them everywhere. */
+static void
+test_alerts_notify_once (void)
+{
+  g_autofree char *demo = demo_database ();
+  g_autofree char *path = g_build_filename (tmpdir, "alerts.db", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) calls = NULL;
+  g_autoptr(GPtrArray) again = NULL;
+  ScimWindow *window;
+  ScimAlertsButton *button;
+  RefreshWait wait;
+  GPtrArray *alerts;
+  guint overdue = 0;
+  g_autofree char *expected = NULL;
+  gint64 marked;
+
+  if (!have_tool (notification_server_up (NULL), "a notification server (python3-dbusmock)"))
+    return;
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  clear_notify_calls ();
+
+  window = new_window ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "sales1");
+  wait_state (window, "work");
+  button = scim_window_get_alerts_button (window);
+  wait = (RefreshWait) { button, 0 };
+  wait_for (alerts_refreshed, &wait, "the first check of the alerts");
+  alerts = scim_alerts_button_get_alerts (button);
+  g_assert_cmpuint (alerts->len, >, 3);
+  for (guint i = 0; i < alerts->len; i++)
+    overdue += ((ScimAlert *) g_ptr_array_index (alerts, i))->kind == SCIM_ALERT_TASK_OVERDUE;
+  g_assert_cmpuint (overdue, >, 0);
+  g_assert_cmpuint (scim_alerts_button_get_unread (button), ==, alerts->len);
+
+  /* One summary, never a flood. */
+  wait_for (notify_calls_at_least, GUINT_TO_POINTER (1), "the summary notification");
+  wait_for (alert_marks_written, path, "the delivery marks in the file");
+  calls = notify_calls ();
+  g_assert_cmpuint (calls->len, ==, 1);
+  expected = g_strdup_printf ("%u tasks overdue", overdue);
+  g_test_message ("Notify: %s", (char *) g_ptr_array_index (calls, 0));
+  g_assert_nonnull (strstr (g_ptr_array_index (calls, 0), expected));
+  g_assert_nonnull (strstr (g_ptr_array_index (calls, 0), "Show Alerts"));
+  marked = raw_count (path, "SELECT count(*) FROM alert_marks WHERE delivered_at IS NOT NULL");
+  g_assert_cmpint (marked, ==, alerts->len);
+
+  /* The header and its list. */
+  wait_drawn (scim_window_get_page_widget (window, scim_window_get_page (window)), "the page under the alerts");
+  scim_alerts_button_popup (button);
+  g_object_unref (save_png (scim_alerts_button_get_popover (button), "alerts.png"));
+  destroy_window (window);
+
+  /* Started again: nothing new, nothing shown. */
+  window = new_window ();
+  scim_window_open_file (window, path, "sales1");
+  wait_state (window, "work");
+  button = scim_window_get_alerts_button (window);
+  wait = (RefreshWait) { button, 0 };
+  wait_for (alerts_refreshed, &wait, "the check after the restart");
+  g_assert_cmpuint (scim_alerts_button_get_notified (button), ==, 0);
+  again = notify_calls ();
+  g_assert_cmpuint (again->len, ==, 1);
+  g_assert_cmpuint (scim_alerts_button_get_unread (button), >, 0);
+
+  /* Mark All Read: read in the file, and the count goes. */
+  wait = (RefreshWait) { button, scim_alerts_button_get_refreshes (button) };
+  scim_alerts_button_mark_all_read (button);
+  wait_for (alerts_refreshed, &wait, "the alerts after Mark All Read");
+  g_assert_cmpuint (scim_alerts_button_get_unread (button), ==, 0);
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM alert_marks WHERE read_at IS NOT NULL"), ==,
+                   scim_alerts_button_get_alerts (button)->len);
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2056,6 +2274,7 @@ main (int    argc,
   tmpdir = g_dir_make_tmp ("scim-gui-XXXXXX", &error);
   g_assert_no_error (error);
 
+  ensure_notification_server ();
   app = scim_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
@@ -2089,11 +2308,14 @@ main (int    argc,
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
       g_test_add_func ("/gui/leads/import-asks-about-owners", test_import_owners_step);
       g_test_add_func ("/gui/leads/card-merges-duplicate", test_lead_card_merges_duplicate);
+      g_test_add_func ("/gui/alerts/notify-once", test_alerts_notify_once);
     }
 
   ret = g_test_run ();
 
   g_application_release (G_APPLICATION (app));
+  if (notification_server != NULL)
+    g_subprocess_force_exit (notification_server);
   {
     g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
     if (system (cmd) != 0)
