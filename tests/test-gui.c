@@ -2191,14 +2191,26 @@ test_alerts_notify_once (void)
   ScimAlertsButton *button;
   RefreshWait wait;
   GPtrArray *alerts;
-  guint overdue = 0;
+  guint overdue = 0, n_first;
   g_autofree char *expected = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GString) keys = g_string_new (NULL);
   gint64 marked;
 
   if (!have_tool (notification_server_up (NULL), "a notification server (python3-dbusmock)"))
     return;
   g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
   g_assert_no_error (error);
+  /* Nothing on the edge of a change while the test runs: tasks due within
+   * two hours of now, events planned within them and sales about to turn
+   * idle are moved away, so the alerts stay the same for minutes. */
+  raw_exec (path, "UPDATE tasks SET due_at = unixepoch() - 3 * 3600 WHERE due_has_time = 1 "
+                  "AND due_at BETWEEN unixepoch() - 2 * 3600 AND unixepoch() + 2 * 3600; "
+                  "UPDATE events SET at = unixepoch() + 3 * 3600 WHERE at BETWEEN unixepoch() - 60 AND unixepoch() + 2 * 3600; "
+                  "UPDATE sales SET last_activity_at = unixepoch() - 15 * 86400 WHERE closed_at IS NULL "
+                  "AND last_activity_at BETWEEN unixepoch() - 14 * 86400 - 7200 AND unixepoch() - 14 * 86400 + 7200; "
+                  /* and one change that always happens, for raw_exec's check */
+                  "UPDATE users SET version = version WHERE login = 'sales1'");
   clear_notify_calls ();
 
   window = new_window ();
@@ -2211,7 +2223,13 @@ test_alerts_notify_once (void)
   alerts = scim_alerts_button_get_alerts (button);
   g_assert_cmpuint (alerts->len, >, 3);
   for (guint i = 0; i < alerts->len; i++)
-    overdue += ((ScimAlert *) g_ptr_array_index (alerts, i))->kind == SCIM_ALERT_TASK_OVERDUE;
+    {
+      ScimAlert *alert = g_ptr_array_index (alerts, i);
+
+      overdue += alert->kind == SCIM_ALERT_TASK_OVERDUE;
+      g_string_append_printf (keys, "%s'%s'", i > 0 ? ", " : "", alert->key);
+    }
+  n_first = alerts->len;
   g_assert_cmpuint (overdue, >, 0);
   g_assert_cmpuint (scim_alerts_button_get_unread (button), ==, alerts->len);
 
@@ -2224,8 +2242,12 @@ test_alerts_notify_once (void)
   g_test_message ("Notify: %s", (char *) g_ptr_array_index (calls, 0));
   g_assert_nonnull (strstr (g_ptr_array_index (calls, 0), expected));
   g_assert_nonnull (strstr (g_ptr_array_index (calls, 0), "Show Alerts"));
-  marked = raw_count (path, "SELECT count(*) FROM alert_marks WHERE delivered_at IS NOT NULL");
-  g_assert_cmpint (marked, ==, alerts->len);
+  /* Every alert of the first check is marked shown (a later check may
+   * find one more as the clock moves on). */
+  sql = g_strdup_printf ("SELECT count(*) FROM alert_marks WHERE delivered_at IS NOT NULL AND alert_key IN (%s)",
+                         keys->str);
+  marked = raw_count (path, sql);
+  g_assert_cmpint (marked, ==, n_first);
 
   /* The header and its list. */
   wait_drawn (scim_window_get_page_widget (window, scim_window_get_page (window)), "the page under the alerts");
