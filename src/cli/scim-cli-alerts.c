@@ -19,6 +19,13 @@ static gboolean opt_mark_read;
 static gboolean opt_unread;
 static int opt_idle_days;
 static int opt_lead_minutes;
+static gboolean opt_email;
+static gboolean opt_digest;
+static char *opt_smtp;
+static char *opt_smtp_user;
+static char *opt_smtp_ca;
+static char *opt_mail_from;
+static char *opt_mail_to;
 
 static const GOptionEntry entries[] = {
   { "format", 0, 0, G_OPTION_ARG_STRING, &opt_format, N_("text (default), csv or json"), N_("FORMAT") },
@@ -31,6 +38,21 @@ static const GOptionEntry entries[] = {
   { "lead-minutes", 0, 0, G_OPTION_ARG_INT, &opt_lead_minutes,
     N_("Alert a planned event this many minutes ahead (default 15)"), N_("MINUTES") },
   { "mark-read", 0, 0, G_OPTION_ARG_NONE, &opt_mark_read, N_("Mark the alerts listed as read, everywhere"), NULL },
+  { "email", 0, 0, G_OPTION_ARG_NONE, &opt_email,
+    N_("Mail the unread alerts not mailed yet (with --digest: every unread alert) and mark them mailed once the "
+       "server has accepted the mail"), NULL },
+  { "digest", 0, 0, G_OPTION_ARG_NONE, &opt_digest, N_("With --email: the daily digest of every unread alert"), NULL },
+  { "smtp", 0, 0, G_OPTION_ARG_STRING, &opt_smtp,
+    N_("The mail server: smtp://HOST[:PORT] (STARTTLS required), smtps://HOST[:PORT] (TLS) or "
+       "smtp+plain://HOST[:PORT] (no encryption, for a server on this machine)"), N_("URL") },
+  { "smtp-user", 0, 0, G_OPTION_ARG_STRING, &opt_smtp_user,
+    N_("The login at the mail server; the password comes from SCIM_SMTP_PASSWORD or the keyring"), N_("LOGIN") },
+  { "smtp-ca", 0, 0, G_OPTION_ARG_FILENAME, &opt_smtp_ca,
+    N_("Trust the mail server's certificate from this file besides the system's authorities"), N_("FILE") },
+  { "mail-from", 0, 0, G_OPTION_ARG_STRING, &opt_mail_from, N_("The sender's address (default: the recipient)"),
+    N_("ADDRESS") },
+  { "mail-to", 0, 0, G_OPTION_ARG_STRING, &opt_mail_to, N_("Where to mail (default: the user's e-mail)"),
+    N_("ADDRESS") },
   { NULL }
 };
 
@@ -148,6 +170,131 @@ print_alerts (GPtrArray     *alerts,
   fputs (out->str, stdout);
 }
 
+/* smtp://host:587, smtps://host, smtp+plain://host:8025 */
+static gboolean
+parse_smtp (const char       *url,
+            char            **host,
+            guint            *port,
+            ScimMailSecurity *security,
+            int              *code)
+{
+  const char *rest;
+  const char *colon;
+  guint64 number = 0;
+
+  if (g_str_has_prefix (url, "smtp://"))
+    *security = SCIM_MAIL_STARTTLS, rest = url + 7;
+  else if (g_str_has_prefix (url, "smtps://"))
+    *security = SCIM_MAIL_TLS, rest = url + 8;
+  else if (g_str_has_prefix (url, "smtp+plain://"))
+    *security = SCIM_MAIL_PLAIN, rest = url + 13;
+  else
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--smtp: write smtp://HOST[:PORT], smtps://HOST[:PORT] or "
+                                               "smtp+plain://HOST[:PORT]; “%s” is none of them."), url);
+      return FALSE;
+    }
+  colon = strrchr (rest, ':');
+  if (colon != NULL && !g_ascii_string_to_unsigned (colon + 1, 10, 1, 65535, &number, NULL))
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--smtp: “%s” is not a port."), colon + 1);
+      return FALSE;
+    }
+  *host = colon != NULL ? g_strndup (rest, (gsize) (colon - rest)) : g_strdup (rest);
+  g_strdelimit (*host, "/", '\0');
+  *port = (guint) number;
+  if ((*host)[0] == '\0')
+    {
+      *code = scim_cli_fail (SCIM_CLI_USAGE, _("--smtp: the server’s name is missing."));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* --email: one mail of the alerts; marked mailed only once accepted. */
+static int
+mail_alerts (ScimStore *store,
+             GPtrArray *alerts)
+{
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimUser) user = NULL;
+  g_autofree char *host = NULL;
+  g_autofree char *password = NULL;
+  g_autofree char *subject = NULL;
+  g_autofree char *body = NULL;
+  const char *to = opt_mail_to;
+  ScimMailAccount account = { 0 };
+  ScimMailSecurity security = SCIM_MAIL_STARTTLS;
+  guint port = 0;
+  int code = SCIM_CLI_OK;
+
+  if (opt_smtp == NULL)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("--email needs the mail server: --smtp smtp://HOST[:PORT]."));
+  if (!parse_smtp (opt_smtp, &host, &port, &security, &code))
+    return code;
+  user = scim_store_get_user (store, scim_store_get_user_id (store), &error);
+  if (user == NULL)
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  if (to == NULL || to[0] == '\0')
+    to = scim_record_get_string (SCIM_RECORD (user), "email");
+  if (to == NULL || to[0] == '\0')
+    return scim_cli_fail (SCIM_CLI_USAGE, _("The user has no e-mail: give one with --mail-to, or set it in "
+                                            "Settings → Users."));
+
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      ScimAlert *alert = g_ptr_array_index (alerts, i);
+
+      if (alert->read_at != 0 || (!opt_digest && alert->mailed_at != 0))
+        continue;
+      g_ptr_array_add (chosen, alert);
+      g_ptr_array_add (keys, alert->key);
+    }
+  if (chosen->len == 0)
+    {
+      g_print ("%s\n", _("Nothing to mail."));
+      return SCIM_CLI_OK;
+    }
+  g_ptr_array_add (keys, NULL);
+
+  if (opt_smtp_user != NULL && opt_smtp_user[0] != '\0')
+    {
+      const char *env = g_getenv ("SCIM_SMTP_PASSWORD");
+
+      if (env != NULL)
+        password = g_strdup (env);
+      else
+        {
+          g_autoptr(GError) local = NULL;
+
+          password = scim_mail_lookup_password (host, opt_smtp_user, NULL, &local);
+          if (password == NULL)
+            return scim_cli_fail (SCIM_CLI_USAGE, _("No password for %s at %s: set SCIM_SMTP_PASSWORD, or save it "
+                                                    "in the app’s Preferences (it goes to the keyring)%s%s"),
+                                  opt_smtp_user, host, local != NULL ? ": " : ".",
+                                  local != NULL ? local->message : "");
+        }
+    }
+  account = (ScimMailAccount) { host, port, security, opt_smtp_user, password,
+                                opt_mail_from != NULL ? opt_mail_from : to, opt_smtp_ca, 0 };
+  body = scim_alerts_compose_mail (chosen, opt_digest, &subject);
+  if (!scim_mail_send (&account, to, subject, body, NULL, &error))
+    {
+      if (password != NULL)
+        memset (password, 0, strlen (password));
+      return scim_cli_fail (SCIM_CLI_USAGE, "%s", error->message);
+    }
+  if (password != NULL)
+    memset (password, 0, strlen (password));
+  if (!scim_store_mark_alerts (store, (const char * const *) keys->pdata, SCIM_ALERT_MARK_MAILED, &error))
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Mailed %u alert to %s.\n", "Mailed %u alerts to %s.\n", chosen->len),
+           chosen->len, to);
+  return SCIM_CLI_OK;
+}
+
 static int
 cmd_alerts (ScimCliGlobals  *g,
             int              argc,
@@ -193,7 +340,14 @@ cmd_alerts (ScimCliGlobals  *g,
       if (((ScimAlert *) g_ptr_array_index (alerts, i - 1))->read_at != 0)
         g_ptr_array_remove_index (alerts, i - 1);
 
-  print_alerts (alerts, format);
+  if (opt_email)
+    {
+      code = mail_alerts (store, alerts);
+      if (code != SCIM_CLI_OK)
+        return code;
+    }
+  else
+    print_alerts (alerts, format);
   if (opt_mark_read && alerts->len > 0)
     {
       g_autoptr(GPtrArray) keys = g_ptr_array_new ();

@@ -90,6 +90,11 @@ gboolean    scim_store_snooze_alert      (ScimStore          *store,
 /* One line for many alerts at once: "7 tasks overdue", "12 new alerts". */
 char       *scim_alerts_summarize        (GPtrArray          *alerts);
 
+/* A mail of alerts: the subject and the text, grouped by kind. */
+char       *scim_alerts_compose_mail     (GPtrArray          *alerts,
+                                          gboolean            digest,
+                                          char              **subject);
+
 /* Whether @now falls in the quiet hours from @start_minute to
  * @end_minute of the local day (across midnight when end < start; none
  * when equal). */

@@ -15,6 +15,7 @@
 #include "scim-records.h"
 #include "scim-secrets.h"
 #include "scim-leads.h"
+#include "scim-mail.h"
 #include "scim-sales.h"
 #include "scim-settings.h"
 #include "scim-store.h"

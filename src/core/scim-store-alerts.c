@@ -834,3 +834,40 @@ scim_alerts_quiet (gint64 now,
     return minute >= start_minute && minute < end_minute;
   return minute >= start_minute || minute < end_minute;
 }
+
+/**
+ * scim_alerts_compose_mail:
+ * @alerts: (element-type ScimAlert): the alerts to mail
+ * @digest: whether this is the daily digest (else: new alerts)
+ * @subject: (out) (transfer full): the subject
+ *
+ * Returns: (transfer full): the text of the mail, the alerts by kind
+ */
+char *
+scim_alerts_compose_mail (GPtrArray  *alerts,
+                          gboolean    digest,
+                          char      **subject)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  g_autofree char *summary = scim_alerts_summarize (alerts);
+  int kind = -1;
+
+  g_return_val_if_fail (alerts != NULL && subject != NULL, NULL);
+  /* Translators: the subject of an alerts mail: "SCIM Sales: 7 tasks overdue". */
+  *subject = g_strdup_printf (digest ? _("SCIM Sales, today: %s") : _("SCIM Sales: %s"), summary);
+  g_string_append_printf (body, "%s\n", digest ? _("Your alerts today:") : _("New alerts:"));
+  for (guint i = 0; i < alerts->len; i++)
+    {
+      ScimAlert *alert = g_ptr_array_index (alerts, i);
+
+      if ((int) alert->kind != kind)
+        {
+          kind = (int) alert->kind;
+          g_string_append_printf (body, "\n%s\n", scim_alert_kind_get_label (alert->kind));
+        }
+      g_string_append_printf (body, "  • %s\n    %s\n", alert->title, alert->body);
+    }
+  g_string_append_printf (body, "\n-- \n%s\n", _("SCIM Sales. Open the app to act on them; what you read there is "
+                                                   "read here too."));
+  return g_string_free (g_steal_pointer (&body), FALSE);
+}
