@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <string.h>
 
 #include "scim-alerts-button.h"
 #include "scim-sale-window.h"
@@ -42,6 +43,13 @@ struct _ScimAlertsButton
   gboolean       again;
   guint          refreshes;
   guint          notified;
+
+  /* Mail: one at a time; after a failure, again after a growing pause. */
+  gboolean       mailing;
+  gint64         next_mail_at;
+  guint          backoff;
+  gboolean       mail_failed;
+  guint          mails_sent;
 };
 
 G_DEFINE_FINAL_TYPE (ScimAlertsButton, scim_alerts_button, GTK_TYPE_WIDGET)
@@ -259,6 +267,219 @@ on_row_activated_cb (GtkListBox       *list,
     open_alert (self, alert);
 }
 
+/* Mail */
+
+#define MAX_BACKOFF (30 * 60)
+
+typedef struct
+{
+  char             *host;
+  guint             port;
+  ScimMailSecurity  security;
+  char             *user;
+  char             *from;
+  char             *ca_file;
+  char             *digest_key;   /* claim before a digest; NULL: new alerts */
+  char             *subject;
+  char             *body;
+  char            **keys;         /* marked mailed once sent */
+  char             *to;           /* from the user, on the worker */
+} MailJob;
+
+static void
+mail_job_free (gpointer data)
+{
+  MailJob *job = data;
+
+  g_free (job->host);
+  g_free (job->user);
+  g_free (job->from);
+  g_free (job->ca_file);
+  g_free (job->digest_key);
+  g_free (job->subject);
+  g_free (job->body);
+  g_strfreev (job->keys);
+  g_free (job->to);
+  g_free (job);
+}
+
+static gpointer
+mail_thread (ScimStore     *store,
+             gpointer       data,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  MailJob *job = data;
+  g_autoptr(ScimUser) user = scim_store_get_user (store, scim_store_get_user_id (store), error);
+  g_autofree char *password = NULL;
+  ScimMailAccount account = { 0 };
+  const char *to;
+  gboolean claimed = TRUE;
+  gboolean sent;
+
+  if (user == NULL)
+    return NULL;
+  to = scim_record_get_string (SCIM_RECORD (user), "email");
+  if (to == NULL || to[0] == '\0')
+    {
+      g_set_error_literal (error, SCIM_MAIL_ERROR, SCIM_MAIL_ERROR_INVALID,
+                           _("Alerts are not mailed: your user has no e-mail. Ask an administrator to set it in "
+                             "Settings → Users."));
+      return NULL;
+    }
+  if (job->user != NULL && job->user[0] != '\0')
+    {
+      GError *local = NULL;
+
+      password = scim_mail_lookup_password (job->host, job->user, cancellable, &local);
+      if (password == NULL)
+        {
+          if (local == NULL)
+            g_set_error (error, SCIM_MAIL_ERROR, SCIM_MAIL_ERROR_LOGIN,
+                         _("Alerts are not mailed: no password for %s at %s. Save it in Preferences → E-mail."),
+                         job->user, job->host);
+          else
+            g_propagate_error (error, local);
+          return NULL;
+        }
+    }
+  /* One digest a day, whichever machine sends it. */
+  if (job->digest_key != NULL && !scim_store_claim_alert (store, job->digest_key, &claimed, error))
+    return NULL;
+  if (!claimed)
+    return GINT_TO_POINTER (TRUE);
+  account = (ScimMailAccount) { job->host, job->port, job->security, job->user, password,
+                                job->from != NULL && job->from[0] != '\0' ? job->from : to, job->ca_file, 0 };
+  sent = scim_mail_send (&account, to, job->subject, job->body, cancellable, error);
+  if (password != NULL)
+    explicit_bzero (password, strlen (password));
+  if (!sent)
+    {
+      if (job->digest_key != NULL)
+        scim_store_release_alert (store, job->digest_key, NULL);
+      return NULL;
+    }
+  /* Sent: only now is it marked. */
+  if (job->keys != NULL && job->keys[0] != NULL &&
+      !scim_store_mark_alerts (store, (const char * const *) job->keys, SCIM_ALERT_MARK_MAILED, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+static void
+toast (ScimAlertsButton *self,
+       const char       *text)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *overlay = root != NULL ? gtk_widget_get_first_child (GTK_WIDGET (root)) : NULL;
+
+  while (overlay != NULL && !ADW_IS_TOAST_OVERLAY (overlay))
+    overlay = gtk_widget_get_first_child (overlay);
+  if (overlay != NULL)
+    adw_toast_overlay_add_toast (ADW_TOAST_OVERLAY (overlay), adw_toast_new (text));
+}
+
+static void
+on_mailed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ScimAlertsButton) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  self->mailing = FALSE;
+  if (scim_store_run_finish (SCIM_STORE (source), result, &error) != NULL)
+    {
+      self->backoff = 0;
+      self->next_mail_at = 0;
+      self->mail_failed = FALSE;
+      self->mails_sent++;
+      scim_alerts_button_refresh (self);
+      return;
+    }
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_object_set_data (G_OBJECT (self), "digest-done", NULL);
+  /* Shown once; tried again later, more and more seldom; nothing marked. */
+  if (!self->mail_failed)
+    toast (self, error->message);
+  self->mail_failed = TRUE;
+  self->backoff = self->backoff == 0 ? 60 : MIN (self->backoff * 2, MAX_BACKOFF);
+  self->next_mail_at = now + self->backoff;
+  g_debug ("Mail failed (%s); next try in %u s", error->message, self->backoff);
+}
+
+static void
+maybe_mail (ScimAlertsButton *self)
+{
+  g_auto(GStrv) kinds = NULL;
+  g_autoptr(GPtrArray) chosen = g_ptr_array_new ();
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+  g_autofree char *host = NULL;
+  g_autofree char *security = NULL;
+  g_autofree char *digest_key = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (now);
+  int digest_at = g_settings_get_int (self->settings, "digest-time");
+  int minute = g_date_time_get_hour (local) * 60 + g_date_time_get_minute (local);
+  gboolean digest = FALSE;
+  MailJob *job;
+
+  if (self->alerts == NULL || self->mailing || now < self->next_mail_at ||
+      !g_settings_get_boolean (self->settings, "mail-enabled"))
+    return;
+  host = g_settings_get_string (self->settings, "smtp-host");
+  if (host[0] == '\0')
+    return;
+  kinds = g_settings_get_strv (self->settings, "mail-kinds");
+
+  /* The daily digest once its time has come, else what mails at once. */
+  if (digest_at >= 0 && minute >= digest_at)
+    {
+      g_autofree char *day = g_date_time_format (local, "%Y-%m-%d");
+      gboolean done = FALSE;
+
+      digest_key = g_strdup_printf ("digest:%s", day);
+      done = g_strcmp0 (g_object_get_data (G_OBJECT (self), "digest-done"), digest_key) == 0;
+      digest = !done;
+    }
+  for (guint i = 0; i < self->alerts->len; i++)
+    {
+      ScimAlert *alert = g_ptr_array_index (self->alerts, i);
+
+      if (alert->read_at != 0)
+        continue;
+      if (digest || (alert->mailed_at == 0 &&
+                     g_strv_contains ((const char * const *) kinds, scim_alert_kind_to_string (alert->kind))))
+        {
+          g_ptr_array_add (chosen, alert);
+          if (alert->mailed_at == 0)
+            g_ptr_array_add (keys, g_strdup (alert->key));
+        }
+    }
+  if (digest)
+    g_object_set_data_full (G_OBJECT (self), "digest-done", g_strdup (digest_key), g_free);
+  if (chosen->len == 0)
+    return;
+
+  job = g_new0 (MailJob, 1);
+  job->host = g_steal_pointer (&host);
+  job->port = (guint) g_settings_get_int (self->settings, "smtp-port");
+  security = g_settings_get_string (self->settings, "smtp-security");
+  scim_mail_security_from_string (security, &job->security);
+  job->user = g_settings_get_string (self->settings, "smtp-user");
+  job->from = g_settings_get_string (self->settings, "mail-from");
+  job->ca_file = g_strdup (g_getenv ("SCIM_SMTP_CA_FILE"));
+  job->digest_key = digest ? g_steal_pointer (&digest_key) : NULL;
+  job->body = scim_alerts_compose_mail (chosen, digest, &job->subject);
+  g_ptr_array_add (keys, NULL);
+  job->keys = (char **) g_ptr_array_free (g_steal_pointer (&keys), FALSE);
+  self->mailing = TRUE;
+  scim_store_run_async (self->store, mail_thread, job, mail_job_free, self->cancellable, on_mailed_cb,
+                        g_object_ref (self));
+}
+
 /* Desktop notifications */
 
 static gboolean
@@ -378,6 +599,7 @@ on_alerts_loaded_cb (GObject      *source,
   self->refreshes++;
   rebuild_list (self);
   deliver (self);
+  maybe_mail (self);
   if (self->again)
     {
       self->again = FALSE;
@@ -450,6 +672,7 @@ scim_alerts_button_set_store (ScimAlertsButton *self,
   g_clear_pointer (&self->alerts, g_ptr_array_unref);
   self->loading = FALSE;
   self->again = FALSE;
+  self->mailing = FALSE;
   rebuild_list (self);
   if (store == NULL)
     return;
@@ -660,4 +883,27 @@ scim_alerts_button_get_popover (ScimAlertsButton *self)
 {
   g_return_val_if_fail (SCIM_IS_ALERTS_BUTTON (self), NULL);
   return self->popover;
+}
+
+guint
+scim_alerts_button_get_mails_sent (ScimAlertsButton *self)
+{
+  g_return_val_if_fail (SCIM_IS_ALERTS_BUTTON (self), 0);
+  return self->mails_sent;
+}
+
+gboolean
+scim_alerts_button_get_mail_failed (ScimAlertsButton *self)
+{
+  g_return_val_if_fail (SCIM_IS_ALERTS_BUTTON (self), FALSE);
+  return self->mail_failed;
+}
+
+/* For tests: try the mail now, not after the pause. */
+void
+scim_alerts_button_retry_mail (ScimAlertsButton *self)
+{
+  g_return_if_fail (SCIM_IS_ALERTS_BUTTON (self));
+  self->next_mail_at = 0;
+  scim_alerts_button_refresh (self);
 }

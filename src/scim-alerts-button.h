@@ -24,5 +24,8 @@ guint      scim_alerts_button_get_unread   (ScimAlertsButton *self);
 guint      scim_alerts_button_get_refreshes (ScimAlertsButton *self);
 guint      scim_alerts_button_get_notified (ScimAlertsButton *self);
 GtkWidget *scim_alerts_button_get_popover  (ScimAlertsButton *self);
+guint      scim_alerts_button_get_mails_sent (ScimAlertsButton *self);
+gboolean   scim_alerts_button_get_mail_failed (ScimAlertsButton *self);
+void       scim_alerts_button_retry_mail   (ScimAlertsButton *self);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 
 #include "scim-application-private.h"
 #include "scim-window.h"
+#include "scim-preferences.h"
 
 static void
 about_action (GSimpleAction *action,
@@ -112,8 +113,17 @@ snooze_alert_action (GSimpleAction *action,
                                g_get_real_time () / G_USEC_PER_SEC + 15 * 60);
 }
 
+static void
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  scim_preferences_new (gtk_application_get_active_window (GTK_APPLICATION (user_data)));
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
+  { "preferences", preferences_action },
   { "show-alerts", show_alerts_action },
   { "open-sale", open_sale_action, "x" },
   { "snooze-alert", snooze_alert_action, "s" },
@@ -127,6 +137,7 @@ _scim_application_install_actions (ScimApplication *self)
   GtkApplication *app = GTK_APPLICATION (self);
   static const struct { const char *action; const char *accels[2]; } accels[] = {
     { "app.quit", { "<Control>q", NULL } },
+    { "app.preferences", { "<Control>comma", NULL } },
     { "app.new-window", { "<Control>n", NULL } },
     { "win.switch-file", { "<Control>o", NULL } },
     { "win.page::funnel", { "<Control>1", NULL } },

@@ -16,6 +16,8 @@
 #include "scim-welcome.h"
 #include "scim-window.h"
 #include "scim-alerts-button.h"
+#include "scim-preferences.h"
+#include "smtp-sink.h"
 #include "scim-funnel-editor.h"
 #include "scim-product-dialog.h"
 #include "scim-edit-dialog.h"
@@ -2277,6 +2279,139 @@ test_alerts_notify_once (void)
   destroy_window (window);
 }
 
+typedef struct
+{
+  ScimAlertsButton *button;
+  guint             sent;
+} MailWait;
+
+static gboolean
+mail_failed (gpointer data)
+{
+  return scim_alerts_button_get_mail_failed (data);
+}
+
+static gboolean
+mail_sent (gpointer data)
+{
+  MailWait *wait = data;
+
+  return scim_alerts_button_get_mails_sent (wait->button) > wait->sent;
+}
+
+/* Alerts mailed from the app: the server is down at first (shown once,
+ * nothing marked mailed), then up: the same alerts arrive, marked mailed
+ * only then; the next check mails nothing twice. */
+static void
+test_alerts_mail (void)
+{
+  g_autofree char *demo = demo_database ();
+  g_autofree char *path = g_build_filename (tmpdir, "alerts-mail.db", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) got = NULL;
+  ScimWindow *window;
+  ScimAlertsButton *button;
+  Server server = { 0 };
+  MailWait wait;
+  RefreshWait refreshed;
+  guint port;
+
+  if (!have_tool (have_aiosmtpd (), "python3-aiosmtpd"))
+    return;
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  port = free_port ();
+  g_settings_set_boolean (settings, "mail-enabled", TRUE);
+  g_settings_set_string (settings, "smtp-host", "127.0.0.1");
+  g_settings_set_int (settings, "smtp-port", (int) port);
+  g_settings_set_string (settings, "smtp-security", "plain");
+  g_settings_set_string (settings, "smtp-user", "");
+  g_settings_set_int (settings, "digest-time", -60);
+
+  window = new_window ();
+  scim_window_open_file (window, path, "sales1");
+  wait_state (window, "work");
+  button = scim_window_get_alerts_button (window);
+  wait_for (mail_failed, button, "the first mail to fail: no server yet");
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM alert_marks WHERE mailed_at IS NOT NULL"), ==, 0);
+
+  g_assert_true (server_start (&server, tmpdir, port, NULL, NULL));
+  wait = (MailWait) { button, scim_alerts_button_get_mails_sent (button) };
+  scim_alerts_button_retry_mail (button);
+  wait_for (mail_sent, &wait, "the mail once the server is up");
+  got = messages (&server);
+  g_assert_cmpuint (got->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (got, 0), "X-RcptTo: r.hall@example.com"));
+  g_assert_nonnull (strstr (g_ptr_array_index (got, 0), "Subject: SCIM Sales: "));
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM alert_marks WHERE mailed_at IS NOT NULL"), >, 0);
+
+  /* Checked again: nothing new, nothing mailed twice. */
+  refreshed = (RefreshWait) { button, scim_alerts_button_get_refreshes (button) };
+  scim_alerts_button_refresh (button);
+  wait_for (alerts_refreshed, &refreshed, "another check");
+  g_clear_pointer (&got, g_ptr_array_unref);
+  got = messages (&server);
+  g_assert_cmpuint (got->len, ==, 1);
+
+  g_settings_reset (settings, "mail-enabled");
+  g_settings_reset (settings, "smtp-host");
+  g_settings_reset (settings, "smtp-port");
+  g_settings_reset (settings, "smtp-security");
+  g_settings_reset (settings, "digest-time");
+  destroy_window (window);
+  server_stop (&server);
+}
+
+static gboolean
+preferences_keyring_idle (gpointer data)
+{
+  return !scim_preferences_get_keyring_busy (data);
+}
+
+/* The SMTP password typed in Preferences goes to the keyring, and nowhere
+ * in GSettings. */
+static void
+test_preferences_password (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettingsSchema) schema = NULL;
+  g_auto(GStrv) keys = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *found = NULL;
+  ScimPreferences *preferences;
+
+  if (!have_tool (g_getenv ("SCIM_TEST_KEYRING") != NULL, "an unlocked gnome-keyring (run under the suite's session)"))
+    return;
+  g_settings_set_string (settings, "smtp-host", "smtp.firm.ru");
+  g_settings_set_string (settings, "smtp-user", "sales1");
+  preferences = scim_preferences_new (NULL);
+  wait_drawn (GTK_WIDGET (preferences), "the preferences");
+  g_object_unref (save_png (GTK_WIDGET (preferences), "preferences.png"));
+  scim_preferences_set_password_text (preferences, "Mail-Секрет-42");
+  scim_preferences_save_password (preferences);
+  wait_for (preferences_keyring_idle, preferences, "the keyring to take the password");
+  found = scim_mail_lookup_password ("smtp.firm.ru", "sales1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (found, ==, "Mail-Секрет-42");
+
+  g_object_get (settings, "settings-schema", &schema, NULL);
+  keys = g_settings_schema_list_keys (schema);
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      g_autoptr(GVariant) value = g_settings_get_value (settings, keys[i]);
+      g_autofree char *text = g_variant_print (value, FALSE);
+
+      g_assert_null (strstr (text, "Секрет"));
+    }
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  g_assert_true (scim_mail_store_password ("smtp.firm.ru", "sales1", "", NULL, &error));
+  g_settings_reset (settings, "smtp-host");
+  g_settings_reset (settings, "smtp-user");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2331,6 +2466,8 @@ main (int    argc,
       g_test_add_func ("/gui/leads/import-asks-about-owners", test_import_owners_step);
       g_test_add_func ("/gui/leads/card-merges-duplicate", test_lead_card_merges_duplicate);
       g_test_add_func ("/gui/alerts/notify-once", test_alerts_notify_once);
+      g_test_add_func ("/gui/alerts/mail", test_alerts_mail);
+      g_test_add_func ("/gui/preferences/password-in-keyring", test_preferences_password);
     }
 
   ret = g_test_run ();

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include "scim-core.h"
+#include "smtp-sink.h"
 
 /* Mail of alerts against a real SMTP server on this machine
  * (python3-aiosmtpd, writing a Maildir): plain, STARTTLS with a test
@@ -28,121 +29,6 @@ have_tool (gboolean    present,
   else
     g_test_skip_printf ("%s is missing", what);
   return FALSE;
-}
-
-static guint
-free_port (void)
-{
-  g_autoptr(GSocket) socket = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL);
-  g_autoptr(GInetAddress) loopback = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
-  g_autoptr(GSocketAddress) any = g_inet_socket_address_new (loopback, 0);
-  g_autoptr(GSocketAddress) bound = NULL;
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_socket_bind (socket, any, FALSE, &error));
-  g_assert_no_error (error);
-  bound = g_socket_get_local_address (socket, &error);
-  g_assert_no_error (error);
-  return g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (bound));
-}
-
-static gboolean
-port_open (guint port)
-{
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) connection = NULL;
-
-  connection = g_socket_client_connect_to_host (client, "127.0.0.1", (guint16) port, NULL, NULL);
-  return connection != NULL;
-}
-
-typedef struct
-{
-  GSubprocess *process;
-  char        *maildir;
-  guint        port;
-} Server;
-
-/* aiosmtpd with a Maildir handler on @port; TLS when @cert is given. */
-static gboolean
-server_start (Server     *server,
-              guint       port,
-              const char *cert,
-              const char *key)
-{
-  static int n;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
-  g_autofree char *listen = g_strdup_printf ("127.0.0.1:%u", port);
-  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
-
-  server->port = port;
-  server->maildir = g_strdup_printf ("%s/maildir-%d", tmpdir, ++n);
-  g_ptr_array_add (argv, g_strdup ("/usr/bin/python3"));
-  g_ptr_array_add (argv, g_strdup ("-m"));
-  g_ptr_array_add (argv, g_strdup ("aiosmtpd"));
-  g_ptr_array_add (argv, g_strdup ("-n"));
-  g_ptr_array_add (argv, g_strdup ("-l"));
-  g_ptr_array_add (argv, g_strdup (listen));
-  if (cert != NULL)
-    {
-      g_ptr_array_add (argv, g_strdup ("--tlscert"));
-      g_ptr_array_add (argv, g_strdup (cert));
-      g_ptr_array_add (argv, g_strdup ("--tlskey"));
-      g_ptr_array_add (argv, g_strdup (key));
-    }
-  g_ptr_array_add (argv, g_strdup ("-c"));
-  g_ptr_array_add (argv, g_strdup ("aiosmtpd.handlers.Mailbox"));
-  g_ptr_array_add (argv, g_strdup (server->maildir));
-  g_ptr_array_add (argv, NULL);
-  server->process = g_subprocess_newv ((const char * const *) argv->pdata,
-                                       G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE, &error);
-  if (server->process == NULL)
-    return FALSE;
-  /* Up when it takes connections; a bounded wait on that condition. */
-  while (!port_open (port) && g_get_monotonic_time () < deadline &&
-         g_subprocess_get_identifier (server->process) != NULL)
-    g_usleep (50 * 1000);
-  return port_open (port);
-}
-
-static void
-server_stop (Server *server)
-{
-  if (server->process != NULL)
-    {
-      g_subprocess_force_exit (server->process);
-      g_subprocess_wait (server->process, NULL, NULL);
-    }
-  g_clear_object (&server->process);
-  g_clear_pointer (&server->maildir, g_free);
-}
-
-static gboolean
-have_aiosmtpd (void)
-{
-  return g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE) &&
-         system ("/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null") == 0;
-}
-
-/* The messages the server stored, oldest first. */
-static GPtrArray *
-messages (Server *server)
-{
-  g_autofree char *dir = g_build_filename (server->maildir, "new", NULL);
-  g_autoptr(GDir) folder = g_dir_open (dir, 0, NULL);
-  GPtrArray *found = g_ptr_array_new_with_free_func (g_free);
-  const char *name;
-
-  while (folder != NULL && (name = g_dir_read_name (folder)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      char *text = NULL;
-
-      if (g_file_get_contents (path, &text, NULL, NULL))
-        g_ptr_array_add (found, text);
-    }
-  return found;
 }
 
 /* The decoded body of a message we composed (base64 after the headers). */
@@ -197,7 +83,7 @@ test_plain (void)
 
   if (!have_tool (have_aiosmtpd (), "python3-aiosmtpd"))
     return;
-  g_assert_true (server_start (&server, free_port (), NULL, NULL));
+  g_assert_true (server_start (&server, tmpdir, free_port (), NULL, NULL));
   account.port = server.port;
   g_assert_true (scim_mail_send (&account, "anna@firm.ru", "Оповещения", "Позвонить бухгалтеру\nСрок сегодня", NULL,
                                  &error));
@@ -236,7 +122,7 @@ test_starttls (void)
   g_assert_no_error (error);
   g_assert_true (g_spawn_check_wait_status (status, NULL));
 
-  g_assert_true (server_start (&server, free_port (), cert, key));
+  g_assert_true (server_start (&server, tmpdir, free_port (), cert, key));
   account.port = server.port;
   /* The test certificate is no authority's: refused, nothing sent. */
   g_assert_false (scim_mail_send (&account, "anna@firm.ru", "Оповещения", "Текст", NULL, &error));
@@ -362,7 +248,7 @@ test_cli_retry (void)
   g_assert_cmpint (status, ==, 2);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM alert_marks WHERE mailed_at IS NOT NULL"), ==, 0);
 
-  g_assert_true (server_start (&server, port, NULL, NULL));
+  g_assert_true (server_start (&server, tmpdir, port, NULL, NULL));
   up = run_cli (&status, "--db", path, "--user", "anna", "alerts", "--email", "--smtp", url, NULL);
   g_assert_cmpint (status, ==, 0);
   g_assert_nonnull (strstr (up, "Mailed 1 alert to anna@firm.ru."));

@@ -87,6 +87,15 @@ gboolean    scim_store_snooze_alert      (ScimStore          *store,
                                           gint64              until,
                                           GError            **error);
 
+/* Once per user across every machine on the file: the daily digest. */
+gboolean    scim_store_claim_alert       (ScimStore          *store,
+                                          const char         *key,
+                                          gboolean           *claimed,
+                                          GError            **error);
+gboolean    scim_store_release_alert     (ScimStore          *store,
+                                          const char         *key,
+                                          GError            **error);
+
 /* One line for many alerts at once: "7 tasks overdue", "12 new alerts". */
 char       *scim_alerts_summarize        (GPtrArray          *alerts);
 

@@ -871,3 +871,75 @@ scim_alerts_compose_mail (GPtrArray  *alerts,
                                                    "read here too."));
   return g_string_free (g_steal_pointer (&body), FALSE);
 }
+
+/* Claims */
+
+typedef struct
+{
+  const char *key;
+  gboolean    release;
+  gboolean    claimed;
+} ClaimOp;
+
+static gboolean
+claim_cb (ScimTx    *tx,
+          gpointer   user_data,
+          GError   **error)
+{
+  ClaimOp *op = user_data;
+
+  if (tx->user_id == 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_PERMISSION, _("Sign in first: alerts are a user’s."));
+      return FALSE;
+    }
+  if (op->release)
+    return _scim_store_exec (tx->store, error, "DELETE FROM alert_marks WHERE user_id = ? AND alert_key = ?", "Is",
+                             tx->user_id, op->key);
+  if (!_scim_store_exec (tx->store, error,
+                         "INSERT INTO alert_marks (user_id, alert_key, mailed_at) VALUES (?, ?, ?) "
+                         "ON CONFLICT (user_id, alert_key) DO NOTHING",
+                         "IsI", tx->user_id, op->key, tx->now))
+    return FALSE;
+  op->claimed = sqlite3_changes (tx->db) > 0;
+  return TRUE;
+}
+
+/**
+ * scim_store_claim_alert:
+ * @store: a #ScimStore, signed in
+ * @key: a key of something done once per user, such as "digest:2026-12-06"
+ * @claimed: (out): whether this call claimed it (no other machine had)
+ * @error: return location for an error
+ *
+ * Claims @key for the signed-in user in the file, so that of all machines
+ * sharing the file one does it (the daily digest).  Give it back with
+ * scim_store_release_alert() when doing it failed.
+ *
+ * Returns: %TRUE unless the file could not be written
+ */
+gboolean
+scim_store_claim_alert (ScimStore   *store,
+                        const char  *key,
+                        gboolean    *claimed,
+                        GError     **error)
+{
+  ClaimOp op = { key, FALSE, FALSE };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  if (!scim_store_write (store, claim_cb, &op, error))
+    return FALSE;
+  *claimed = op.claimed;
+  return TRUE;
+}
+
+gboolean
+scim_store_release_alert (ScimStore   *store,
+                          const char  *key,
+                          GError     **error)
+{
+  ClaimOp op = { key, TRUE, FALSE };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  return scim_store_write (store, claim_cb, &op, error);
+}
