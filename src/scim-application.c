@@ -8,9 +8,11 @@
 #include "scim-application-private.h"
 #include "scim-window.h"
 
-/* `scim-sales [--user LOGIN] [FILE]`: opens FILE (or the last file, or the
- * welcome page) in a window and signs in as LOGIN when no password is
- * needed or the keyring remembers it. */
+/* `scim-sales [--user LOGIN] [--background] [FILE]`: opens FILE (or the
+ * last file, or the welcome page) in a window and signs in as LOGIN when no
+ * password is needed or the keyring remembers it.  With --background (the
+ * start at login) the window stays hidden once signed in and only alerts
+ * show; it comes up when it needs the user (a password, an error). */
 
 struct _ScimApplication
 {
@@ -18,6 +20,19 @@ struct _ScimApplication
 };
 
 G_DEFINE_FINAL_TYPE (ScimApplication, scim_application, ADW_TYPE_APPLICATION)
+
+/* A window running in the background comes back as it was. */
+static gboolean
+present_hidden (ScimApplication *self)
+{
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (!gtk_widget_get_visible (l->data))
+      {
+        gtk_window_present (l->data);
+        return TRUE;
+      }
+  return FALSE;
+}
 
 static int
 scim_application_command_line (GApplication            *application,
@@ -28,10 +43,12 @@ scim_application_command_line (GApplication            *application,
   g_auto(GStrv) arguments = NULL;
   g_autofree char *path = NULL;
   const char *login = NULL;
+  gboolean background = FALSE;
   int argc;
 
   arguments = g_application_command_line_get_arguments (command_line, &argc);
   g_variant_dict_lookup (options, "user", "&s", &login);
+  g_variant_dict_lookup (options, "background", "b", &background);
 
   if (argc > 2)
     {
@@ -45,6 +62,16 @@ scim_application_command_line (GApplication            *application,
       path = g_file_get_path (file);
     }
 
+  if (background)
+    {
+      /* A second start at login while one runs changes nothing. */
+      if (gtk_application_get_windows (GTK_APPLICATION (self)) == NULL)
+        scim_application_open_hidden (self, path, login);
+      return 0;
+    }
+  /* Launched again while hidden in the background: the window comes up. */
+  if (path == NULL && login == NULL && present_hidden (self))
+    return 0;
   scim_application_open_window (self, path, login);
   return 0;
 }
@@ -52,15 +79,8 @@ scim_application_command_line (GApplication            *application,
 static void
 scim_application_activate (GApplication *application)
 {
-  GList *windows = gtk_application_get_windows (GTK_APPLICATION (application));
-
-  /* A window running in the background comes back as it was. */
-  for (GList *l = windows; l != NULL; l = l->next)
-    if (!gtk_widget_get_visible (l->data))
-      {
-        gtk_window_present (l->data);
-        return;
-      }
+  if (present_hidden (SCIM_APPLICATION (application)))
+    return;
   scim_application_open_window (SCIM_APPLICATION (application), NULL, NULL);
 }
 
@@ -88,6 +108,8 @@ scim_application_init (ScimApplication *self)
 {
   static const GOptionEntry entries[] = {
     { "user", 'u', 0, G_OPTION_ARG_STRING, NULL, N_("Sign in as this user"), N_("LOGIN") },
+    { "background", 'b', 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start hidden, only for the alerts (as at login)"), NULL },
     { NULL }
   };
 
@@ -107,6 +129,26 @@ scim_application_new (GApplicationFlags flags)
                        NULL);
 }
 
+/* Opens @path, or the last file as the last user; FALSE when there is
+ * nothing to open (the welcome page stays). */
+static gboolean
+open_in (ScimWindow *window,
+         const char *path,
+         const char *login)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autofree char *last_file = g_settings_get_string (settings, "last-file");
+  g_autofree char *last_user = g_settings_get_string (settings, "last-user");
+
+  if (path != NULL)
+    scim_window_open_file (window, path, login);
+  else if (last_file[0] != '\0' && g_file_test (last_file, G_FILE_TEST_EXISTS))
+    scim_window_open_file (window, last_file, login != NULL ? login : (last_user[0] != '\0' ? last_user : NULL));
+  else
+    return FALSE;
+  return TRUE;
+}
+
 /**
  * scim_application_open_window:
  * @self: the application
@@ -121,15 +163,48 @@ scim_application_open_window (ScimApplication *self,
                               const char      *login)
 {
   ScimWindow *window = scim_window_new (GTK_APPLICATION (self));
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
-  g_autofree char *last_file = g_settings_get_string (settings, "last-file");
-  g_autofree char *last_user = g_settings_get_string (settings, "last-user");
 
-  if (path != NULL)
-    scim_window_open_file (window, path, login);
-  else if (last_file[0] != '\0' && g_file_test (last_file, G_FILE_TEST_EXISTS))
-    scim_window_open_file (window, last_file, login != NULL ? login : (last_user[0] != '\0' ? last_user : NULL));
-
+  open_in (window, path, login);
   gtk_window_present (GTK_WINDOW (window));
+  return GTK_WINDOW (window);
+}
+
+/* A hidden window shows itself when it waits for the person (a password,
+ * an error, no file); once at work it stays hidden. */
+static void
+on_hidden_state_cb (ScimWindow *window,
+                    GParamSpec *pspec,
+                    gpointer    user_data)
+{
+  if (g_str_equal (scim_window_get_state (window), "work"))
+    g_signal_handlers_disconnect_by_func (window, on_hidden_state_cb, user_data);
+  else if (scim_window_get_needs_user (window))
+    {
+      g_signal_handlers_disconnect_by_func (window, on_hidden_state_cb, user_data);
+      gtk_window_present (GTK_WINDOW (window));
+    }
+}
+
+/**
+ * scim_application_open_hidden:
+ * @self: the application
+ * @path: (nullable): a database file; %NULL for the last one used
+ * @login: (nullable): who signs in
+ *
+ * Opens a window that stays hidden once signed in, so only the alerts
+ * show; it is presented when it needs the user (sign-in, an error, no file).
+ *
+ * Returns: (transfer none): the new window
+ */
+GtkWindow *
+scim_application_open_hidden (ScimApplication *self,
+                              const char      *path,
+                              const char      *login)
+{
+  ScimWindow *window = scim_window_new (GTK_APPLICATION (self));
+
+  g_signal_connect (window, "notify::needs-user", G_CALLBACK (on_hidden_state_cb), NULL);
+  if (!open_in (window, path, login))
+    on_hidden_state_cb (window, NULL, NULL);
   return GTK_WINDOW (window);
 }

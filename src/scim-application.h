@@ -12,5 +12,8 @@ ScimApplication *scim_application_new         (GApplicationFlags  flags);
 GtkWindow       *scim_application_open_window (ScimApplication   *self,
                                                const char        *path,
                                                const char        *login);
+GtkWindow       *scim_application_open_hidden (ScimApplication   *self,
+                                               const char        *path,
+                                               const char        *login);
 
 G_END_DECLS

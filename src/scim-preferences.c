@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "scim-autostart.h"
 #include "scim-preferences.h"
 
 /* Preferences: which alerts pop up on the desktop, how early a planned
@@ -24,8 +25,12 @@ struct _ScimPreferences
   AdwEntryRow         *user_row;
   AdwPasswordEntryRow *password_row;
   GtkWidget           *password_status;
+  AdwActionRow        *autostart_row;
+  GtkSwitch           *autostart_switch;
   GCancellable        *cancellable;
   guint                keyring_jobs;
+  guint                autostart_jobs;
+  gboolean             autostart_syncing;
 };
 
 G_DEFINE_FINAL_TYPE (ScimPreferences, scim_preferences, ADW_TYPE_PREFERENCES_WINDOW)
@@ -282,6 +287,111 @@ scim_preferences_get_keyring_busy (ScimPreferences *self)
   return self->keyring_jobs > 0;
 }
 
+/* For tests: flip the start at login as a person would. */
+void
+scim_preferences_set_autostart (ScimPreferences *self,
+                                gboolean         enable)
+{
+  g_return_if_fail (SCIM_IS_PREFERENCES (self));
+  gtk_switch_set_active (self->autostart_switch, enable);
+}
+
+gboolean
+scim_preferences_get_autostart (ScimPreferences *self)
+{
+  g_return_val_if_fail (SCIM_IS_PREFERENCES (self), FALSE);
+  return gtk_switch_get_active (self->autostart_switch);
+}
+
+gboolean
+scim_preferences_get_autostart_busy (ScimPreferences *self)
+{
+  g_return_val_if_fail (SCIM_IS_PREFERENCES (self), FALSE);
+  return self->autostart_jobs > 0;
+}
+
+const char *
+scim_preferences_get_autostart_status (ScimPreferences *self)
+{
+  g_return_val_if_fail (SCIM_IS_PREFERENCES (self), NULL);
+  return adw_action_row_get_subtitle (self->autostart_row);
+}
+
+/* Start at login: the autostart entry or the Background portal */
+
+#define AUTOSTART_SUBTITLE _("Hidden, for the alerts; it keeps running in the background")
+
+static void
+set_autostart_switch (ScimPreferences *self,
+                      gboolean         active)
+{
+  self->autostart_syncing = TRUE;
+  gtk_switch_set_active (self->autostart_switch, active);
+  self->autostart_syncing = FALSE;
+}
+
+static void
+on_autostart_set_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(ScimPreferences) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean wanted;
+
+  self->autostart_jobs--;
+  if (self->cancellable == NULL || g_cancellable_is_cancelled (self->cancellable))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->autostart_switch), TRUE);
+  wanted = gtk_switch_get_active (self->autostart_switch);
+  if (scim_autostart_set_finish (result, &error))
+    {
+      g_settings_set_boolean (self->settings, "autostart", wanted);
+      if (wanted)
+        g_settings_set_boolean (self->settings, "run-in-background", TRUE);
+      adw_action_row_set_subtitle (self->autostart_row, AUTOSTART_SUBTITLE);
+    }
+  else
+    {
+      set_autostart_switch (self, !wanted);
+      adw_action_row_set_subtitle (self->autostart_row, error->message);
+    }
+}
+
+static void
+on_autostart_toggled_cb (GtkSwitch       *toggle,
+                         GParamSpec      *pspec,
+                         ScimPreferences *self)
+{
+  if (self->autostart_syncing)
+    return;
+  self->autostart_jobs++;
+  gtk_widget_set_sensitive (GTK_WIDGET (toggle), FALSE);
+  adw_action_row_set_subtitle (self->autostart_row, scim_autostart_uses_portal () ? _("Asking the desktop…")
+                                                                                   : _("Saving…"));
+  scim_autostart_set_async (gtk_switch_get_active (toggle), self->cancellable, on_autostart_set_cb,
+                            g_object_ref (self));
+}
+
+static GtkWidget *
+autostart_row (ScimPreferences *self)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *toggle = gtk_switch_new ();
+
+  self->autostart_row = ADW_ACTION_ROW (row);
+  self->autostart_switch = GTK_SWITCH (toggle);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Start at _login"));
+  adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (row), TRUE);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), AUTOSTART_SUBTITLE);
+  gtk_widget_set_valign (toggle, GTK_ALIGN_CENTER);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), toggle);
+  adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), toggle);
+  set_autostart_switch (self, scim_autostart_get_enabled (g_settings_get_boolean (self->settings, "autostart")));
+  g_signal_connect_object (toggle, "notify::active", G_CALLBACK (on_autostart_toggled_cb), self, G_CONNECT_DEFAULT);
+  return row;
+}
+
 /* The window */
 
 static void
@@ -332,6 +442,7 @@ scim_preferences_init (ScimPreferences *self)
   adw_preferences_group_add (timing, switch_row (self->settings, "run-in-background", _("Run in the _background"),
                                                  _("Closing the window keeps alerts coming; Quit in the main menu "
                                                    "ends the app")));
+  adw_preferences_group_add (timing, autostart_row (self));
   adw_preferences_page_add (alerts, timing);
   adw_preferences_group_set_title (desktop, _("Desktop Notifications"));
   adw_preferences_group_set_description (desktop, _("The kinds that pop up; all are in the alerts list"));

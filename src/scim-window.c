@@ -28,6 +28,7 @@ struct _ScimWindow
   AdwApplicationWindow parent_instance;
 
   ScimAlertsButton    *alerts_button;
+  gboolean             auto_sign_in;
   AdwToastOverlay     *toast_overlay;
   GtkStack            *stack;
   GtkSpinner          *loading_spinner;
@@ -54,6 +55,7 @@ struct _ScimWindow
 enum {
   PROP_0,
   PROP_STATE,
+  PROP_NEEDS_USER,
   N_PROPS
 };
 
@@ -74,6 +76,19 @@ set_state (ScimWindow *self,
   gtk_stack_set_visible_child_name (self->stack, state);
   gtk_spinner_set_spinning (self->loading_spinner, g_str_equal (state, "loading"));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_USER]);
+}
+
+/* Signing in by itself (no password, or one from the keyring) is under
+ * way: the sign-in page shows but does not wait for anyone yet. */
+static void
+set_auto_sign_in (ScimWindow *self,
+                  gboolean    active)
+{
+  if (self->auto_sign_in == active)
+    return;
+  self->auto_sign_in = active;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEEDS_USER]);
 }
 
 static void
@@ -267,6 +282,7 @@ on_signed_in_cb (GObject      *source,
           show_sign_in (self);
           scim_sign_in_set_error (self->sign_in, error->message);
         }
+      set_auto_sign_in (self, FALSE);
       return;
     }
 
@@ -281,6 +297,7 @@ on_signed_in_cb (GObject      *source,
   if (password != NULL)
     explicit_bzero (password, strlen (password));
   enter_work (self);
+  set_auto_sign_in (self, FALSE);
 }
 
 static void
@@ -334,6 +351,7 @@ on_password_looked_up_cb (GObject      *source,
       if (error != NULL)
         g_debug ("No keyring: %s", error->message);
       scim_sign_in_select (self->sign_in, login);
+      set_auto_sign_in (self, FALSE);
     }
 }
 
@@ -384,9 +402,12 @@ on_users_listed_cb (GObject      *source,
     }
 
   scim_sign_in_set_users (self->sign_in, scim_store_get_path (self->store), users);
+  if (self->wanted_login != NULL)
+    wanted = find_user (users, self->wanted_login);
+  self->auto_sign_in = wanted != NULL;
   set_state (self, "sign-in");
 
-  if (self->wanted_login != NULL && (wanted = find_user (users, self->wanted_login)) != NULL)
+  if (wanted != NULL)
     {
       if (!scim_record_get_bool (SCIM_RECORD (wanted), "has-password"))
         {
@@ -701,6 +722,9 @@ scim_window_get_property (GObject    *object,
     case PROP_STATE:
       g_value_set_string (value, scim_window_get_state (self));
       break;
+    case PROP_NEEDS_USER:
+      g_value_set_boolean (value, scim_window_get_needs_user (self));
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -736,6 +760,9 @@ scim_window_class_init (ScimWindowClass *klass)
   properties[PROP_STATE] =
     g_param_spec_string ("state", NULL, NULL, "welcome",
                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEEDS_USER] =
+    g_param_spec_boolean ("needs-user", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_type_ensure (SCIM_TYPE_WELCOME);
@@ -885,6 +912,23 @@ scim_window_get_state (ScimWindow *self)
 {
   g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
   return gtk_stack_get_visible_child_name (self->stack);
+}
+
+/**
+ * scim_window_get_needs_user:
+ * @self: a #ScimWindow
+ *
+ * Returns: whether the window waits for the person: the welcome page, or
+ *   the sign-in page with no sign-in of its own under way
+ */
+gboolean
+scim_window_get_needs_user (ScimWindow *self)
+{
+  const char *state;
+
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), FALSE);
+  state = scim_window_get_state (self);
+  return g_strcmp0 (state, "welcome") == 0 || (g_strcmp0 (state, "sign-in") == 0 && !self->auto_sign_in);
 }
 
 const char *

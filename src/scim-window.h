@@ -21,6 +21,7 @@ void        scim_window_create_file      (ScimWindow     *self,
                                           const char     *full_name);
 void        scim_window_show_welcome     (ScimWindow     *self);
 const char *scim_window_get_state        (ScimWindow     *self);
+gboolean    scim_window_get_needs_user   (ScimWindow     *self);
 const char *scim_window_get_page         (ScimWindow     *self);
 void        scim_window_set_page         (ScimWindow     *self,
                                           const char     *page);

@@ -16,6 +16,7 @@
 #include "scim-welcome.h"
 #include "scim-window.h"
 #include "scim-alerts-button.h"
+#include "scim-autostart.h"
 #include "scim-preferences.h"
 #include "smtp-sink.h"
 #include "scim-funnel-editor.h"
@@ -2412,6 +2413,170 @@ test_preferences_password (void)
   g_settings_reset (settings, "smtp-user");
 }
 
+/* Start at login */
+
+static char *config_dir;
+
+static gboolean
+autostart_idle (gpointer data)
+{
+  return !scim_preferences_get_autostart_busy (data);
+}
+
+static gboolean
+portal_up (gpointer data)
+{
+  return bus_name_has_owner ("org.freedesktop.portal.Desktop");
+}
+
+static gboolean
+portal_down (gpointer data)
+{
+  return !portal_up (NULL);
+}
+
+static void
+flip_autostart (ScimPreferences *preferences,
+                gboolean         enable)
+{
+  scim_preferences_set_autostart (preferences, enable);
+  wait_for (autostart_idle, preferences, "the start at login to be set");
+}
+
+static void
+test_preferences_autostart (void)
+{
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autofree char *entry_path = NULL;
+  g_autofree char *record = g_build_filename (tmpdir, "portal", "calls.jsonl", NULL);
+  g_autofree char *deny = g_build_filename (tmpdir, "portal", "DENY", NULL);
+  g_autofree char *calls = NULL;
+  g_autofree char *script = g_test_build_filename (G_TEST_DIST, "portal-background.py", NULL);
+  g_autoptr(GKeyFile) entry = g_key_file_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) portal = NULL;
+  g_autofree char *exec = NULL;
+  g_auto(GStrv) argv = NULL;
+  ScimPreferences *preferences;
+
+  /* Outside a sandbox: an XDG autostart entry in the config folder. */
+  g_unsetenv ("SCIM_AUTOSTART_PORTAL");
+  entry_path = scim_autostart_get_desktop_path ();
+  g_assert_true (g_str_has_prefix (entry_path, g_get_user_config_dir ()));
+  g_assert_false (g_file_test (entry_path, G_FILE_TEST_EXISTS));
+  g_settings_set_boolean (settings, "run-in-background", FALSE);
+  preferences = scim_preferences_new (NULL);
+  wait_drawn (GTK_WIDGET (preferences), "the preferences");
+  g_assert_false (scim_preferences_get_autostart (preferences));
+  flip_autostart (preferences, TRUE);
+  g_assert_true (scim_preferences_get_autostart (preferences));
+  g_assert_true (g_key_file_load_from_file (entry, entry_path, G_KEY_FILE_NONE, &error));
+  g_assert_no_error (error);
+  exec = g_key_file_get_string (entry, G_KEY_FILE_DESKTOP_GROUP, G_KEY_FILE_DESKTOP_KEY_EXEC, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_shell_parse_argv (exec, NULL, &argv, &error));
+  g_assert_cmpuint (g_strv_length (argv), ==, 2);
+  g_assert_true (g_file_test (argv[0], G_FILE_TEST_IS_EXECUTABLE) || g_find_program_in_path (argv[0]) != NULL);
+  g_assert_cmpstr (argv[1], ==, "--background");
+  g_assert_true (g_settings_get_boolean (settings, "autostart"));
+  g_assert_true (g_settings_get_boolean (settings, "run-in-background"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* Read back from the file, and turned off: the entry goes. */
+  preferences = scim_preferences_new (NULL);
+  wait_drawn (GTK_WIDGET (preferences), "the preferences again");
+  g_assert_true (scim_preferences_get_autostart (preferences));
+  flip_autostart (preferences, FALSE);
+  g_assert_false (g_file_test (entry_path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_settings_get_boolean (settings, "autostart"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  /* Inside Flatpak: the Background portal, which may refuse. */
+  if (!have_tool (g_file_test ("/usr/bin/python3", G_FILE_TEST_IS_EXECUTABLE), "python3 with python3-dbus"))
+    return;
+  g_setenv ("SCIM_AUTOSTART_PORTAL", "1", TRUE);
+  {
+    g_autofree char *folder = g_path_get_dirname (record);
+    g_assert_cmpint (g_mkdir_with_parents (folder, 0700), ==, 0);
+  }
+  portal = g_subprocess_new (G_SUBPROCESS_FLAGS_NONE, &error, "/usr/bin/python3", script, record, NULL);
+  g_assert_no_error (error);
+  wait_for (portal_up, NULL, "the background portal stand-in on the bus");
+  preferences = scim_preferences_new (NULL);
+  wait_drawn (GTK_WIDGET (preferences), "the preferences, sandboxed");
+  g_assert_false (scim_preferences_get_autostart (preferences));
+  flip_autostart (preferences, TRUE);
+  g_assert_true (scim_preferences_get_autostart (preferences));
+  g_assert_true (g_settings_get_boolean (settings, "autostart"));
+  g_assert_false (g_file_test (entry_path, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_get_contents (record, &calls, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (calls, "\"autostart\": true"));
+  g_assert_nonnull (strstr (calls, "\"commandline\": [\"scim-sales\", \"--background\"]"));
+  g_assert_nonnull (strstr (calls, "\"reason\": \""));
+
+  /* The user says no: the switch goes back and says why. */
+  flip_autostart (preferences, FALSE);
+  g_assert_false (g_settings_get_boolean (settings, "autostart"));
+  g_assert_true (g_file_set_contents (deny, "", 0, &error));
+  flip_autostart (preferences, TRUE);
+  g_assert_false (scim_preferences_get_autostart (preferences));
+  g_assert_false (g_settings_get_boolean (settings, "autostart"));
+  g_assert_nonnull (strstr (scim_preferences_get_autostart_status (preferences), "Settings → Apps"));
+
+  /* No portal at all: a clear message, nothing set. */
+  g_subprocess_force_exit (portal);
+  g_subprocess_wait (portal, NULL, NULL);
+  wait_for (portal_down, NULL, "the portal stand-in to leave the bus");
+  flip_autostart (preferences, TRUE);
+  g_assert_false (scim_preferences_get_autostart (preferences));
+  g_assert_nonnull (strstr (scim_preferences_get_autostart_status (preferences), "no background portal"));
+  gtk_window_destroy (GTK_WINDOW (preferences));
+
+  g_unsetenv ("SCIM_AUTOSTART_PORTAL");
+  g_settings_reset (settings, "autostart");
+  g_settings_reset (settings, "run-in-background");
+}
+
+static gboolean
+window_visible (gpointer data)
+{
+  return gtk_widget_get_visible (data);
+}
+
+/* Started at login: hidden once signed in, the alerts checked; brought up
+ * by a launch; shown at once when it needs the user. */
+static void
+test_background_start (void)
+{
+  g_autofree char *demo = demo_database ();
+  g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", "gone.db", NULL);
+  g_autofree char *path = g_build_filename (tmpdir, "background.db", NULL);
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+  GtkWindow *window;
+  ScimAlertsButton *button;
+  RefreshWait wait;
+
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  window = scim_application_open_hidden (app, path, "sales1");
+  wait_state (SCIM_WINDOW (window), "work");
+  button = scim_window_get_alerts_button (SCIM_WINDOW (window));
+  wait = (RefreshWait) { button, 0 };
+  wait_for (alerts_refreshed, &wait, "the alerts checked while hidden");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (window)));
+  g_application_activate (G_APPLICATION (app));
+  wait_for (window_visible, window, "the hidden window to come up on a launch");
+  gtk_window_destroy (window);
+
+  window = scim_application_open_hidden (app, missing, NULL);
+  wait_for (window_visible, window, "the window to come up when the file is missing");
+  g_assert_cmpstr (scim_window_get_state (SCIM_WINDOW (window)), !=, "work");
+  gtk_window_destroy (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2421,6 +2586,12 @@ main (int    argc,
   int ret;
 
   setlocale (LC_ALL, "");
+  {
+    /* The start at login writes to the config folder: a private one. */
+    config_dir = g_dir_make_tmp ("scim-gui-config-XXXXXX", NULL);
+    g_assert_nonnull (config_dir);
+    g_setenv ("XDG_CONFIG_HOME", config_dir, TRUE);
+  }
   bindtextdomain (GETTEXT_PACKAGE, localedir != NULL ? localedir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
@@ -2468,6 +2639,8 @@ main (int    argc,
       g_test_add_func ("/gui/alerts/notify-once", test_alerts_notify_once);
       g_test_add_func ("/gui/alerts/mail", test_alerts_mail);
       g_test_add_func ("/gui/preferences/password-in-keyring", test_preferences_password);
+      g_test_add_func ("/gui/preferences/autostart", test_preferences_autostart);
+      g_test_add_func ("/gui/background/start-hidden", test_background_start);
     }
 
   ret = g_test_run ();
@@ -2476,7 +2649,7 @@ main (int    argc,
   if (notification_server != NULL)
     g_subprocess_force_exit (notification_server);
   {
-    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s'", tmpdir);
+    g_autofree char *cmd = g_strdup_printf ("rm -rf '%s' '%s'", tmpdir, config_dir);
     if (system (cmd) != 0)
       g_printerr ("could not remove %s\n", tmpdir);
   }
