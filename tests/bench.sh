@@ -34,6 +34,10 @@ if [ -x "$build/tests/bench-events" ]; then
   "$build/tests/bench-events" "$db"
 fi
 
+if [ -x "$build/tests/bench-alerts" ]; then
+  "$build/tests/bench-alerts" "$db"
+fi
+
 if [ -x "$build/tests/bench-funnel" ]; then
   "$build/tests/bench-funnel" "$db"
 fi

@@ -1566,6 +1566,32 @@ scim_store_get_path (ScimStore *self)
   return self->path;
 }
 
+/**
+ * scim_store_get_vm_steps:
+ * @self: a #ScimStore
+ *
+ * For tests and benchmarks: the virtual-machine steps the store's prepared
+ * statements have run since they were prepared.  A query whose steps do
+ * not grow with rows it does not return reads no whole table.
+ *
+ * Returns: the sum of SQLITE_STMTSTATUS_VM_STEP over the statements
+ */
+guint64
+scim_store_get_vm_steps (ScimStore *self)
+{
+  GHashTableIter iter;
+  gpointer stmt;
+  guint64 steps = 0;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), 0);
+  _scim_store_lock (self);
+  g_hash_table_iter_init (&iter, self->statements);
+  while (g_hash_table_iter_next (&iter, NULL, &stmt))
+    steps += (guint64) sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+  _scim_store_unlock (self);
+  return steps;
+}
+
 gboolean
 scim_store_is_read_only (ScimStore *self)
 {

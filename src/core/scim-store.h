@@ -152,6 +152,7 @@ ScimStore  *scim_store_open_finish        (GAsyncResult         *result,
 void        scim_store_close              (ScimStore            *self);
 
 const char *scim_store_get_path           (ScimStore            *self);
+guint64     scim_store_get_vm_steps       (ScimStore            *self);
 gboolean    scim_store_is_read_only       (ScimStore            *self);
 const char *scim_store_get_read_only_reason (ScimStore          *self);
 ScimFsKind  scim_store_get_fs_kind        (ScimStore            *self);
