@@ -202,17 +202,33 @@ rebuild_list (ScimAlertsButton *self)
       GtkWidget *row = adw_action_row_new ();
       g_autoptr(GMenuModel) menu = snooze_menu (alert->key);
       GtkWidget *snooze = gtk_menu_button_new ();
-      GtkWidget *mark = gtk_image_new_from_icon_name (alert->read_at == 0 ? "mail-unread-symbolic"
-                                                                          : "mail-read-symbolic");
+      GtkWidget *mark;
 
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), alert->title);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), alert->body);
       adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 2);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_widget_set_opacity (mark, alert->read_at == 0 ? 1.0 : 0.4);
-      gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      alert->read_at == 0 ? _("Unread") : _("Read"), -1);
+      if (alert->read_at == 0)
+        {
+          /* The unread dot marks it read without opening it, as in mail. */
+          mark = gtk_button_new_from_icon_name ("mail-unread-symbolic");
+          gtk_widget_add_css_class (mark, "flat");
+          gtk_widget_set_valign (mark, GTK_ALIGN_CENTER);
+          gtk_actionable_set_action_name (GTK_ACTIONABLE (mark), "alerts.mark-read");
+          gtk_actionable_set_action_target_value (GTK_ACTIONABLE (mark), g_variant_new_string (alert->key));
+          gtk_widget_set_tooltip_text (mark, _("Mark as Read"));
+          gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Mark as Read"),
+                                          -1);
+        }
+      else
+        {
+          mark = gtk_image_new_from_icon_name ("mail-read-symbolic");
+          gtk_widget_set_opacity (mark, 0.4);
+          gtk_widget_set_margin_start (mark, 9);
+          gtk_widget_set_margin_end (mark, 9);
+          gtk_accessible_update_property (GTK_ACCESSIBLE (mark), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Read"), -1);
+        }
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), mark);
       if (alert->read_at == 0)
         gtk_widget_add_css_class (row, "alert-unread");
@@ -724,6 +740,34 @@ snooze_action_cb (GtkWidget  *widget,
 }
 
 /**
+ * scim_alerts_button_mark_read:
+ * @self: a #ScimAlertsButton
+ * @key: the alert's key
+ *
+ * Marks one alert read, on every computer that opens the file.
+ */
+void
+scim_alerts_button_mark_read (ScimAlertsButton *self,
+                              const char       *key)
+{
+  g_autoptr(GPtrArray) keys = g_ptr_array_new ();
+
+  g_return_if_fail (SCIM_IS_ALERTS_BUTTON (self));
+  g_ptr_array_add (keys, (gpointer) key);
+  run_mark (self, keys, SCIM_ALERT_MARK_READ, 0, TRUE);
+  if (g_application_get_default () != NULL)
+    g_application_withdraw_notification (g_application_get_default (), key);
+}
+
+static void
+mark_read_action_cb (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  scim_alerts_button_mark_read (SCIM_ALERTS_BUTTON (widget), g_variant_get_string (parameter, NULL));
+}
+
+/**
  * scim_alerts_button_mark_all_read:
  * @self: a #ScimAlertsButton
  */
@@ -777,6 +821,7 @@ scim_alerts_button_class_init (ScimAlertsButtonClass *klass)
 
   G_OBJECT_CLASS (klass)->dispose = scim_alerts_button_dispose;
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+  gtk_widget_class_install_action (widget_class, "alerts.mark-read", "s", mark_read_action_cb);
   gtk_widget_class_install_action (widget_class, "alerts.snooze-15", "s", snooze_action_cb);
   gtk_widget_class_install_action (widget_class, "alerts.snooze-60", "s", snooze_action_cb);
   gtk_widget_class_install_action (widget_class, "alerts.snooze-tomorrow", "s", snooze_action_cb);

@@ -19,6 +19,8 @@ void       scim_alerts_button_snooze       (ScimAlertsButton *self,
                                             const char       *key,
                                             gint64            until);
 void       scim_alerts_button_mark_all_read (ScimAlertsButton *self);
+void       scim_alerts_button_mark_read    (ScimAlertsButton *self,
+                                            const char       *key);
 GPtrArray *scim_alerts_button_get_alerts   (ScimAlertsButton *self);
 guint      scim_alerts_button_get_unread   (ScimAlertsButton *self);
 guint      scim_alerts_button_get_refreshes (ScimAlertsButton *self);

@@ -2270,6 +2270,25 @@ test_alerts_notify_once (void)
   g_assert_cmpuint (again->len, ==, 1);
   g_assert_cmpuint (scim_alerts_button_get_unread (button), >, 0);
 
+  /* One marked read by its dot in the list: one less, read in the file. */
+  {
+    guint unread = scim_alerts_button_get_unread (button);
+    ScimAlert *first = g_ptr_array_index (scim_alerts_button_get_alerts (button), 0);
+    g_autofree char *key = g_strdup (first->key);
+    g_autofree char *one = g_strdup_printf ("SELECT count(*) FROM alert_marks WHERE read_at IS NOT NULL "
+                                            "AND alert_key = '%s'", key);
+
+    g_assert_cmpint (first->read_at, ==, 0);
+    scim_alerts_button_popup (button);
+    wait_drawn (scim_alerts_button_get_popover (button), "the alerts list");
+    wait = (RefreshWait) { button, scim_alerts_button_get_refreshes (button) };
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (button), "alerts.mark-read", "s", key));
+    wait_for (alerts_refreshed, &wait, "the alerts after one is marked read");
+    g_assert_cmpuint (scim_alerts_button_get_unread (button), ==, unread - 1);
+    g_assert_cmpint (raw_count (path, one), ==, 1);
+    gtk_popover_popdown (GTK_POPOVER (scim_alerts_button_get_popover (button)));
+  }
+
   /* Mark All Read: read in the file, and the count goes. */
   wait = (RefreshWait) { button, scim_alerts_button_get_refreshes (button) };
   scim_alerts_button_mark_all_read (button);
