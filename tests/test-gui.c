@@ -220,6 +220,21 @@ demo_database (void)
   return g_strdup (path);
 }
 
+/* A private copy of the demo database for a test that writes to it. */
+static char *
+demo_copy (const char *name)
+{
+  g_autofree char *demo = demo_database ();
+  g_autoptr(GFile) source = g_file_new_for_path (demo);
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
 static ScimWindow *
 new_window (void)
 {
@@ -1843,13 +1858,10 @@ import_finished (gpointer data)
 static void
 test_import_owners_step (void)
 {
-  g_autofree char *demo = demo_database ();
-  g_autofree char *path = g_build_filename (tmpdir, "import-owners.db", NULL);
+  g_autofree char *path = demo_copy ("import-owners.db");
   g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "fixtures", "crm", "bitrix24-leads.csv", NULL);
   g_autofree char *refused_path = g_build_filename (tmpdir, "bitrix24-refused.csv", NULL);
   g_autofree char *refused = NULL;
-  g_autoptr(GFile) source = g_file_new_for_path (demo);
-  g_autoptr(GFile) copy = g_file_new_for_path (path);
   g_autoptr(GFile) file = g_file_new_for_path (csv);
   g_autoptr(GFile) refused_file = g_file_new_for_path (refused_path);
   g_autoptr(GError) error = NULL;
@@ -1863,8 +1875,6 @@ test_import_owners_step (void)
   gint64 chosen;
   g_autofree char *sql = NULL;
 
-  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
   window = new_window ();
   scim_window_open_file (window, path, "admin");
   wait_state (window, "work");
@@ -1934,11 +1944,7 @@ duplicates_loaded (gpointer data)
 static void
 test_lead_card_merges_duplicate (void)
 {
-  g_autofree char *demo = demo_database ();
-  g_autofree char *path = g_build_filename (tmpdir, "merge.db", NULL);
-  g_autoptr(GFile) source = g_file_new_for_path (demo);
-  g_autoptr(GFile) copy = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = demo_copy ("merge.db");
   g_autoptr(ScimRecord) first = NULL;
   g_autoptr(ScimRecord) second = NULL;
   g_autoptr(ScimRecord) other = NULL;
@@ -1950,8 +1956,6 @@ test_lead_card_merges_duplicate (void)
   g_autofree char *sql = NULL;
   gint64 keep, drop;
 
-  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
   /* Newest first: these two head the table. */
   raw_exec (path, "INSERT INTO leads (name, phone, received_at, created_at) VALUES "
                   "('Дубль Первый', '+7 (911) 222-33-44', unixepoch() + 86400, unixepoch()), "
@@ -2183,11 +2187,7 @@ alert_marks_written (gpointer data)
 static void
 test_alerts_notify_once (void)
 {
-  g_autofree char *demo = demo_database ();
-  g_autofree char *path = g_build_filename (tmpdir, "alerts.db", NULL);
-  g_autoptr(GFile) source = g_file_new_for_path (demo);
-  g_autoptr(GFile) copy = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = demo_copy ("alerts.db");
   g_autoptr(GPtrArray) calls = NULL;
   g_autoptr(GPtrArray) again = NULL;
   ScimWindow *window;
@@ -2202,8 +2202,6 @@ test_alerts_notify_once (void)
 
   if (!have_tool (notification_server_up (NULL), "a notification server (python3-dbusmock)"))
     return;
-  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
   /* Nothing on the edge of a change while the test runs: tasks due within
    * two hours of now, events planned within them and sales about to turn
    * idle are moved away, so the alerts stay the same for minutes. */
@@ -2325,12 +2323,8 @@ mail_sent (gpointer data)
 static void
 test_alerts_mail (void)
 {
-  g_autofree char *demo = demo_database ();
-  g_autofree char *path = g_build_filename (tmpdir, "alerts-mail.db", NULL);
-  g_autoptr(GFile) source = g_file_new_for_path (demo);
-  g_autoptr(GFile) copy = g_file_new_for_path (path);
+  g_autofree char *path = demo_copy ("alerts-mail.db");
   g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
-  g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) got = NULL;
   ScimWindow *window;
   ScimAlertsButton *button;
@@ -2341,8 +2335,6 @@ test_alerts_mail (void)
 
   if (!have_tool (have_aiosmtpd (), "python3-aiosmtpd"))
     return;
-  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
   port = free_port ();
   g_settings_set_boolean (settings, "mail-enabled", TRUE);
   g_settings_set_string (settings, "smtp-host", "127.0.0.1");
@@ -2568,18 +2560,12 @@ window_visible (gpointer data)
 static void
 test_background_start (void)
 {
-  g_autofree char *demo = demo_database ();
   g_autofree char *missing = g_build_filename (tmpdir, "no-such-folder", "gone.db", NULL);
-  g_autofree char *path = g_build_filename (tmpdir, "background.db", NULL);
-  g_autoptr(GFile) source = g_file_new_for_path (demo);
-  g_autoptr(GFile) copy = g_file_new_for_path (path);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *path = demo_copy ("background.db");
   GtkWindow *window;
   ScimAlertsButton *button;
   RefreshWait wait;
 
-  g_assert_true (g_file_copy (source, copy, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &error));
-  g_assert_no_error (error);
   window = scim_application_open_hidden (app, path, "sales1");
   wait_state (SCIM_WINDOW (window), "work");
   button = scim_window_get_alerts_button (SCIM_WINDOW (window));
