@@ -760,6 +760,51 @@ test_migrate_from_v8 (void)
   g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
 }
 
+/* Version 10: the feed of colleagues' events is filled from the last
+ * month's events and kept by a trigger; leads_owner and sales_stuck serve
+ * the alerts without a scan. */
+static void
+test_migrate_from_v9 (void)
+{
+  g_autofree char *path = load_fixture ("v9.db", "schema-v9.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 9);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_cmpint (raw_int (scim_store_get_migration_backup (store), "PRAGMA user_version"), ==, 9);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+  scim_store_close (store);
+  /* Ivanov's two events reach the head, who manages the product; the
+   * head's own event reaches Ivanov, who owns the sale; nobody gets their
+   * own. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE user_id = 2"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE user_id = 3 AND event_id = 3"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news"), ==, 3);
+  /* New events go to the feed too, and deleted ones leave it. */
+  raw_exec (path, "PRAGMA foreign_keys = ON;"
+                  "INSERT INTO events (sale_id, kind, title, text, at, planned, author_id, created_at) "
+                  "VALUES (2, 'call', 'Звонок', '', 1770000000, 0, 3, 1770000000);"
+                  "DELETE FROM events WHERE id = 1;");
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE user_id = 2"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE event_id = 1"), ==, 0);
+  /* An event forty days on prunes the feeds of the sale's owner and its
+   * product's manager of what is over a month older. */
+  raw_exec (path, "INSERT INTO events (sale_id, kind, title, text, at, planned, author_id, created_at) "
+                  "VALUES (2, 'call', 'Звонок', '', 1773456000, 0, 3, 1773456000);");
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE user_id = 2"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM event_news WHERE user_id = 3"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sqlite_schema WHERE name = 'sales_stuck'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM pragma_index_info ('leads_owner')"), ==, 3);
+  g_assert_cmpint (raw_int (path, "SELECT snoozed_until FROM alert_marks WHERE user_id = 3"), ==, 1769600000);
+  g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
+}
+
 static void
 test_migrate_refused_while_others_open (void)
 {
@@ -1445,6 +1490,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v6", test_migrate_from_v6);
   g_test_add_func ("/store/migrate/from-v7", test_migrate_from_v7);
   g_test_add_func ("/store/migrate/from-v8", test_migrate_from_v8);
+  g_test_add_func ("/store/migrate/from-v9", test_migrate_from_v9);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);

@@ -286,16 +286,18 @@ events_new (ScimTx    *tx,
   int rc;
 
   /* Unread events by others in sales I own or whose product I manage,
-   * written in the last days: a range of events_created. */
+   * written in the last days: a range of my feed, event_news (schema
+   * version 10), checked against the sale's owner and manager of now. */
   stmt = _scim_store_prepare (tx->store,
                               "SELECT t.id, t.title, t.created_at, t.sale_id, c.name, p.name, "
-                              "coalesce(nullif(u.full_name, ''), u.login, '') FROM events t" SALE_JOIN
+                              "coalesce(nullif(u.full_name, ''), u.login, '') FROM event_news n "
+                              "JOIN events t ON t.id = n.event_id" SALE_JOIN
                               "LEFT JOIN users u ON u.id = t.author_id "
-                              "WHERE t.created_at >= max(?2, coalesce((SELECT created_at FROM event_read_upto "
-                              "  WHERE user_id = ?1), 0)) "
+                              "WHERE n.user_id = ?1 AND n.created_at >= max(?2, coalesce((SELECT created_at "
+                              "  FROM event_read_upto WHERE user_id = ?1), 0)) "
                               "AND t.author_id IS NOT ?1 AND (s.owner_id = ?1 OR p.manager_id = ?1) "
                               "AND NOT EXISTS (SELECT 1 FROM event_reads r WHERE r.user_id = ?1 AND r.event_id = t.id) "
-                              "ORDER BY t.created_at DESC LIMIT ?3",
+                              "ORDER BY n.created_at DESC, n.event_id DESC LIMIT ?3",
                               error);
   if (stmt == NULL)
     return FALSE;
@@ -440,17 +442,22 @@ leads_waiting (ScimTx    *tx,
 
   if (!op->may_accept)
     return TRUE;
-  /* New leads nobody has taken, or given to me: a range of leads_state. */
+  /* New leads nobody has taken, or given to me: two ranges of
+   * leads_owner (owner, state, received_at), counted without the rows. */
   n = _scim_store_query_int (tx->store, error,
-                             "SELECT count(*) FROM leads WHERE state = 'new' AND (owner_id IS NULL OR owner_id = ?)",
+                             "SELECT (SELECT count(*) FROM leads WHERE owner_id IS NULL AND state = 'new') "
+                             "+ (SELECT count(*) FROM leads WHERE owner_id = ? AND state = 'new')",
                              "I", op->user_id);
   if (n < 0)
     return FALSE;
   if (n == 0)
     return TRUE;
   oldest = _scim_store_query_int (tx->store, error,
-                                  "SELECT min(received_at) FROM leads WHERE state = 'new' "
-                                  "AND (owner_id IS NULL OR owner_id = ?)", "I", op->user_id);
+                                  "SELECT min(coalesce((SELECT min(received_at) FROM leads "
+                                  "  WHERE owner_id IS NULL AND state = 'new'), 9223372036854775807), "
+                                  "coalesce((SELECT min(received_at) FROM leads "
+                                  "  WHERE owner_id = ?1 AND state = 'new'), 9223372036854775807))",
+                                  "I", op->user_id);
   if (oldest < 0)
     return FALSE;
   /* One alert a day, however many wait. */
@@ -511,7 +518,8 @@ sales_stuck (ScimTx    *tx,
   int rc;
 
   stmt = _scim_store_prepare (tx->store,
-                              "SELECT t.id, t.stage_entered_at, c.name, p.name, st.name, st.stuck_days FROM sales t "
+                              "SELECT t.id, t.stage_entered_at, c.name, p.name, st.name, st.stuck_days "
+                              "FROM sales t "
                               "JOIN stages st ON st.id = t.stage_id JOIN clients c ON c.id = t.client_id "
                               "JOIN products p ON p.id = t.product_id "
                               "WHERE t.owner_id = ?1 AND t.closed_at IS NULL AND st.kind = 'open' "

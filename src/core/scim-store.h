@@ -66,7 +66,7 @@ typedef enum
 } ScimStoreFlags;
 
 /* The schema version this build writes. */
-#define SCIM_SCHEMA_VERSION 9
+#define SCIM_SCHEMA_VERSION 10
 /* "SCIM" in ASCII: PRAGMA application_id of our files. */
 #define SCIM_APPLICATION_ID 0x5343494D
 
