@@ -213,13 +213,38 @@ cmd_check (ScimCliGlobals  *g,
 
 /* backup */
 
-static int backup_keep;
+static int backup_keep = -1;
+static char *backup_folder;
 
 static const GOptionEntry backup_entries[] = {
   { "keep", 0, 0, G_OPTION_ARG_INT, &backup_keep,
-    N_("Keep this many earlier backups as DEST.1, DEST.2, …"), N_("N") },
+    N_("With DEST: keep this many earlier backups as DEST.1, DEST.2, …; without: keep this many "
+       "generations (default 7)"), N_("N") },
+  { "folder", 0, 0, G_OPTION_ARG_FILENAME, &backup_folder,
+    N_("Without DEST: the backups’ folder (default: NAME-backups beside the database)"), N_("DIR") },
   { NULL }
 };
+
+/* A new generation in the backups' folder, as the app makes them. */
+static int
+backup_generation (ScimCliGlobals *g)
+{
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = scim_cli_db_path (g);
+  g_autofree char *folder = scim_backups_get_folder (path, backup_folder);
+  g_autofree char *made = NULL;
+
+  store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK, &error);
+  if (store == NULL)
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  made = scim_backups_make (store, folder, backup_keep > 0 ? (guint) backup_keep : SCIM_BACKUPS_DEFAULT_KEEP,
+                            NULL, &error);
+  if (made == NULL)
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  g_print (_("Backup written to %s\n"), made);
+  return SCIM_CLI_OK;
+}
 
 static void
 rotate (const char *dest,
@@ -247,16 +272,23 @@ cmd_backup (ScimCliGlobals  *g,
   int code = SCIM_CLI_OK;
   int last = -1;
 
-  context = scim_cli_context ("backup", "DEST",
+  context = scim_cli_context ("backup", "[DEST]",
                              _("Copy the database to DEST with SQLite’s backup API; the copy is checked "
-                               "before it replaces DEST."),
+                               "before it replaces DEST. Without DEST, add a generation to the backups’ "
+                               "folder and delete the oldest beyond --keep, as the app does."),
                              backup_entries);
   if (!scim_cli_parse (context, &argc, &argv, &code))
     return code;
-  if (argc != 2)
-    return scim_cli_fail (SCIM_CLI_USAGE, _("backup needs one argument: the file to write."));
-  if (backup_keep < 0)
+  if (argc > 2)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("backup takes at most one argument: the file to write."));
+  if (backup_keep < -1)
     return scim_cli_fail (SCIM_CLI_USAGE, _("--keep: use a number of 0 or more."));
+  if (argc == 1)
+    return backup_generation (g);
+  if (backup_folder != NULL)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("--folder is for backups without DEST."));
+  if (backup_keep < 0)
+    backup_keep = 0;
 
   path = scim_cli_db_path (g);
   store = scim_store_open (path, SCIM_STORE_INSPECT, &error);
@@ -286,10 +318,126 @@ cmd_backup (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
+/* backups */
+
+static char *backups_folder;
+
+static const GOptionEntry backups_entries[] = {
+  { "folder", 0, 0, G_OPTION_ARG_FILENAME, &backups_folder,
+    N_("The backups’ folder (default: NAME-backups beside the database)"), N_("DIR") },
+  { NULL }
+};
+
+static int
+cmd_backups (ScimCliGlobals  *g,
+             int              argc,
+             char           **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  int code = SCIM_CLI_OK;
+
+  context = scim_cli_context ("backups", NULL,
+                             _("List the generations of automatic backups of the database, newest first: "
+                               "when each was made, its size and its file."),
+                             backups_entries);
+  if (!scim_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("backups takes no arguments; name the file with --db FILE."));
+  path = scim_cli_db_path (g);
+  folder = scim_backups_get_folder (path, backups_folder);
+  backups = scim_backups_list (folder, path, &error);
+  if (backups == NULL)
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  if (backups->len == 0)
+    g_print (_("No backups in %s yet.\n"), folder);
+  for (guint i = 0; i < backups->len; i++)
+    {
+      const ScimBackup *backup = g_ptr_array_index (backups, i);
+      g_autofree char *when = scim_format_date_time (backup->made_at);
+      g_autofree char *size = g_format_size (backup->size);
+
+      g_print ("%s\t%s\t%s\n", when, size, backup->path);
+    }
+  return SCIM_CLI_OK;
+}
+
+/* restore */
+
+static char *restore_folder;
+static gboolean restore_latest;
+
+static const GOptionEntry restore_entries[] = {
+  { "latest", 0, 0, G_OPTION_ARG_NONE, &restore_latest,
+    N_("Restore the newest automatic backup"), NULL },
+  { "folder", 0, 0, G_OPTION_ARG_FILENAME, &restore_folder,
+    N_("The backups’ folder (default: NAME-backups beside the database)"), N_("DIR") },
+  { NULL }
+};
+
+static int
+cmd_restore (ScimCliGlobals  *g,
+             int              argc,
+             char           **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *folder = NULL;
+  g_autofree char *backup = NULL;
+  g_autofree char *aside = NULL;
+  int code = SCIM_CLI_OK;
+
+  context = scim_cli_context ("restore", "[BACKUP]",
+                             _("Replace the database with BACKUP (or with the newest automatic backup, "
+                               "--latest). The current file is kept aside in the backups’ folder first. "
+                               "Refused while others have the database open."),
+                             restore_entries);
+  if (!scim_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if ((argc == 2) == restore_latest || argc > 2)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("restore needs a backup file, or --latest."));
+  path = scim_cli_db_path (g);
+  folder = scim_backups_get_folder (path, restore_folder);
+  if (restore_latest)
+    {
+      backups = scim_backups_list (folder, path, &error);
+      if (backups == NULL)
+        return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+      if (backups->len == 0)
+        return scim_cli_fail (SCIM_CLI_USAGE, _("There are no backups in %s to restore."), folder);
+      backup = g_strdup (((const ScimBackup *) g_ptr_array_index (backups, 0))->path);
+    }
+  else
+    backup = g_strdup (argv[1]);
+
+  /* Open without the full check: a damaged file is what a restore is for. */
+  store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  if (store == NULL)
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  if (g_mkdir_with_parents (folder, 0700) != 0)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("Cannot make the backups’ folder “%s”: %s."), folder,
+                          g_strerror (errno));
+  aside = scim_backups_aside_path (folder, path, g_get_real_time () / G_USEC_PER_SEC);
+  if (!scim_store_restore (store, backup, aside, NULL, &error))
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  scim_store_close (store);
+  g_print (_("Restored %s from %s; the file it replaced is kept as %s\n"), path, backup, aside);
+  return SCIM_CLI_OK;
+}
+
 const ScimCliCommand scim_cli_db_commands[] = {
   { "init", N_("Create a new database"), cmd_init },
   { "demo", N_("Fill a database with demo data"), cmd_demo },
   { "check", N_("Check a database"), cmd_check },
   { "backup", N_("Copy a database, verified"), cmd_backup },
+  { "backups", N_("List the automatic backups"), cmd_backups },
+  { "restore", N_("Restore a database from a backup"), cmd_restore },
   { NULL }
 };

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "scim-alerts.h"
+#include "scim-backups.h"
 #include "scim-demo.h"
 #include "scim-format.h"
 #include "scim-events.h"

@@ -2105,3 +2105,259 @@ scim_store_backup (ScimStore         *self,
   _scim_store_unlock (self);
   return ret;
 }
+
+/* Restore */
+
+/* Who else has the file open, for a refusal: "Olga Smirnova on pc-2". */
+static char *
+dup_other_sessions (ScimStore *self,
+                    guint     *n_others)
+{
+  g_autoptr(GString) names = g_string_new (NULL);
+  sqlite3_stmt *stmt;
+
+  *n_others = scim_store_count_other_sessions (self, NULL);
+  if (*n_others == 0 || *n_others == G_MAXUINT)
+    return NULL;
+  _scim_store_lock (self);
+  stmt = _scim_store_prepare (self,
+                              "SELECT coalesce(nullif(u.full_name, ''), u.login), s.host FROM sessions s "
+                              "LEFT JOIN users u ON u.id = s.user_id "
+                              "WHERE s.heartbeat_at >= ? AND s.id != ? AND NOT (s.host = ? AND s.pid = ?) "
+                              "ORDER BY s.started_at LIMIT 5",
+                              NULL);
+  if (stmt != NULL)
+    {
+      _scim_stmt_bind (stmt, "IIsi", now_seconds () - SESSION_STALE_SECONDS, self->session_id,
+                       g_get_host_name (), (int) getpid ());
+      while (sqlite3_step (stmt) == SQLITE_ROW)
+        {
+          const char *who = (const char *) sqlite3_column_text (stmt, 0);
+          const char *host = (const char *) sqlite3_column_text (stmt, 1);
+
+          if (names->len > 0)
+            g_string_append (names, ", ");
+          /* Translators: who has the file open: "Olga Smirnova on pc-2". */
+          g_string_append_printf (names, _("%s on %s"), who != NULL ? who : _("someone"), host);
+        }
+      sqlite3_reset (stmt);
+    }
+  _scim_store_unlock (self);
+  return g_string_free (g_steal_pointer (&names), FALSE);
+}
+
+/* A backup is restored only when it is one of ours, no newer than this
+ * build and whole. */
+static gboolean
+check_backup_file (const char  *backup,
+                   GError     **error)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  int app_id = -1, version = -1;
+  gboolean sound = FALSE;
+
+  if (!g_file_test (backup, G_FILE_TEST_IS_REGULAR))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_FOUND,
+                   _("The backup “%s” does not exist. Choose another one."), backup);
+      return FALSE;
+    }
+  if (sqlite3_open_v2 (backup, &db, SQLITE_OPEN_READONLY, "unix") != SQLITE_OK)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_DATABASE,
+                   _("“%s” cannot be read as a backup: %s. Choose another one."), backup, sqlite3_errmsg (db));
+      sqlite3_close_v2 (db);
+      return FALSE;
+    }
+  if (sqlite3_prepare_v2 (db, "PRAGMA application_id", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    app_id = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (sqlite3_prepare_v2 (db, "PRAGMA user_version", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    version = sqlite3_column_int (stmt, 0);
+  sqlite3_finalize (stmt);
+  stmt = NULL;
+  if (app_id != SCIM_APPLICATION_ID || version < 1)
+    {
+      sqlite3_close_v2 (db);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN,
+                   _("“%s” is not a backup of a SCIM Sales database. Choose another one."), backup);
+      return FALSE;
+    }
+  if (version > SCIM_SCHEMA_VERSION)
+    {
+      sqlite3_close_v2 (db);
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NEWER,
+                   _("The backup “%s” was made by a newer version of SCIM Sales. Update SCIM Sales to restore it."),
+                   backup);
+      return FALSE;
+    }
+  if (sqlite3_prepare_v2 (db, "PRAGMA integrity_check(1)", -1, &stmt, NULL) == SQLITE_OK &&
+      sqlite3_step (stmt) == SQLITE_ROW)
+    sound = g_strcmp0 ((const char *) sqlite3_column_text (stmt, 0), "ok") == 0;
+  sqlite3_finalize (stmt);
+  sqlite3_close_v2 (db);
+  if (!sound)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT,
+                   _("The backup “%s” is damaged. Choose an earlier one."), backup);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The file as it is, bytes and all, when it is too damaged to copy
+ * through SQLite. */
+static gboolean
+copy_raw (const char  *path,
+          const char  *dest,
+          GError     **error)
+{
+  g_autoptr(GFile) from = g_file_new_for_path (path);
+  g_autoptr(GFile) to = g_file_new_for_path (dest);
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GError) local = NULL;
+
+  if (!g_file_copy (from, to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, &local))
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Cannot keep the current file aside as “%s”: %s. Nothing was restored."), dest,
+                   local->message);
+      return FALSE;
+    }
+  if (g_file_test (wal, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *dest_wal = g_strconcat (dest, "-wal", NULL);
+      g_autoptr(GFile) wal_from = g_file_new_for_path (wal);
+      g_autoptr(GFile) wal_to = g_file_new_for_path (dest_wal);
+
+      g_file_copy (wal_from, wal_to, G_FILE_COPY_OVERWRITE, NULL, NULL, NULL, NULL);
+    }
+  return TRUE;
+}
+
+/**
+ * scim_store_restore:
+ * @self: a #ScimStore on the database to replace
+ * @backup: a backup of it (see scim_store_backup())
+ * @aside: the file to keep the current database in first
+ * @cancellable: (nullable): cancels before anything is replaced
+ * @error: return location for an error
+ *
+ * Replaces the database's content with @backup's, in one step of SQLite's
+ * backup API, so other processes see the old file or the new one, never
+ * half.  Refused while others have the file open (it names them), when
+ * the file is read-only for another reason than damage, and when @backup
+ * is not a sound backup of ours no newer than this build.  The current
+ * file is first copied to @aside (verified, or byte for byte when it is
+ * damaged).  Close the store and open the file again afterwards: an older
+ * backup is then upgraded as any older file.
+ *
+ * Returns: %TRUE when restored
+ */
+gboolean
+scim_store_restore (ScimStore     *self,
+                    const char    *backup,
+                    const char    *aside,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  g_autofree char *others = NULL;
+  g_autofree char *canonical = NULL;
+  g_autoptr(GError) aside_error = NULL;
+  sqlite3 *src = NULL, *dst = NULL;
+  sqlite3_backup *step;
+  gint64 deadline;
+  guint n_others = 0;
+  int rc;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  g_return_val_if_fail (backup != NULL && aside != NULL, FALSE);
+
+  canonical = g_canonicalize_filename (backup, NULL);
+  if (g_strcmp0 (canonical, self->path) == 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID,
+                   _("A database cannot be restored from itself. Choose a backup."));
+      return FALSE;
+    }
+  if (self->read_only && !self->corrupt)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY,
+                   _("Nothing was restored: %s"), self->read_only_reason);
+      return FALSE;
+    }
+  others = dup_other_sessions (self, &n_others);
+  if (n_others > 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "Nothing was restored: %u other person has the database open (%s). "
+                                "Ask them to close SCIM Sales, then restore again.",
+                                "Nothing was restored: %u other people have the database open (%s). "
+                                "Ask them to close SCIM Sales, then restore again.",
+                                n_others),
+                   n_others, others != NULL ? others : "");
+      return FALSE;
+    }
+  if (!check_backup_file (canonical, error))
+    return FALSE;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  _scim_store_lock (self);
+  if (!backup_to (self->db, aside, NULL, NULL, NULL, &aside_error) && !copy_raw (self->path, aside, error))
+    {
+      _scim_store_unlock (self);
+      return FALSE;
+    }
+
+  rc = sqlite3_open_v2 (canonical, &src, SQLITE_OPEN_READONLY, "unix");
+  if (rc == SQLITE_OK)
+    rc = sqlite3_open_v2 (self->path, &dst, SQLITE_OPEN_READWRITE, "unix");
+  if (rc != SQLITE_OK)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
+                   _("Cannot restore: %s. The database was left as it was."),
+                   sqlite3_errmsg (dst != NULL ? dst : src));
+      sqlite3_close_v2 (src);
+      sqlite3_close_v2 (dst);
+      _scim_store_unlock (self);
+      return FALSE;
+    }
+  step = sqlite3_backup_init (dst, "main", src, "main");
+  if (step == NULL)
+    {
+      rc = sqlite3_errcode (dst);
+    }
+  else
+    {
+      /* All pages in one step: the destination is written in a single
+       * transaction, or not at all. */
+      deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+      while ((rc = sqlite3_backup_step (step, -1)) == SQLITE_BUSY || rc == SQLITE_LOCKED)
+        {
+          if (g_get_monotonic_time () > deadline)
+            break;
+          g_usleep (50 * 1000);
+        }
+      sqlite3_backup_finish (step);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      set_error_for_code (rc, sqlite3_errmsg (dst), error);
+      g_prefix_error (error, _("Nothing was restored: "));
+    }
+  sqlite3_close_v2 (src);
+  sqlite3_close_v2 (dst);
+  if (rc == SQLITE_DONE)
+    {
+      /* Sound again: what the store knew of the old file is void. */
+      self->corrupt = FALSE;
+    }
+  _scim_store_unlock (self);
+  return rc == SQLITE_DONE;
+}

@@ -198,6 +198,11 @@ gboolean    scim_store_backup             (ScimStore            *self,
                                            ScimProgressFunc      progress,
                                            gpointer              progress_data,
                                            GError              **error);
+gboolean    scim_store_restore            (ScimStore            *self,
+                                           const char           *backup,
+                                           const char           *aside,
+                                           GCancellable         *cancellable,
+                                           GError              **error);
 guint       scim_store_count_other_sessions (ScimStore          *self,
                                            GError              **error);
 
