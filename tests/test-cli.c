@@ -78,7 +78,7 @@ assert_one_line_reason (Run *run)
 static void
 test_help (void)
 {
-  static const char *commands[] = { "init", "demo", "check", "backup" };
+  static const char *commands[] = { "init", "demo", "check", "backup", "backups", "restore" };
 
   {
     g_auto(Run) run = { 0 };
@@ -384,6 +384,97 @@ test_demo_rules (void)
   }
 }
 
+static gint64
+sql_int (const char *path,
+         const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+/* backup without DEST adds a generation; backups lists them; restore
+ * brings one back, keeps the replaced file aside, and refuses while
+ * another computer has the file open. */
+static void
+test_backups_restore (void)
+{
+  g_autofree char *db = path_in_tmp ("team.scim");
+  g_autofree char *folder = g_build_filename (tmpdir, "team-backups", NULL);
+  g_autofree char *sql = NULL;
+  gint64 tasks, now = g_get_real_time () / G_USEC_PER_SEC;
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "small", "--seed", "5", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  tasks = sql_int (db, "SELECT count(*) FROM tasks");
+  g_assert_cmpint (tasks, >, 0);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "backups", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "team-backups"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "backup", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, folder));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "backups", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "team-backups/team-"));
+    g_assert_cmpint (strlen (run.out) > 0 && strchr (run.out, '\n') == run.out + strlen (run.out) - 1, ==, TRUE);
+  }
+  {
+    sqlite3 *raw = NULL;
+    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+    sql = g_strdup_printf ("DELETE FROM tasks; INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                           "VALUES (NULL, 'pc-2', 4242, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", now, now);
+    g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (raw);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "restore", "--latest", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "pc-2"));
+    g_assert_cmpint (sql_int (db, "SELECT count(*) FROM tasks"), ==, 0);
+  }
+  g_assert_cmpint (sql_int (db, "UPDATE sessions SET heartbeat_at = 0 RETURNING 0"), ==, 0);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "restore", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "restore", "--latest", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_nonnull (strstr (run.out, "before-restore"));
+  }
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM tasks"), ==, tasks);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "check", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -399,6 +490,7 @@ main (int    argc,
   g_test_add_func ("/cli/help-and-usage", test_help);
   g_test_add_func ("/cli/init-check-backup", test_init_check_backup);
   g_test_add_func ("/cli/bad-files", test_bad_files);
+  g_test_add_func ("/cli/backups-restore", test_backups_restore);
   g_test_add_func ("/cli/demo-rules", test_demo_rules);
 
   ret = g_test_run ();

@@ -836,6 +836,154 @@ test_migrate_refused_while_others_open (void)
 }
 
 static void
+add_user (ScimStore  *store,
+          const char *login)
+{
+  g_autofree char *sql = g_strdup_printf ("INSERT INTO users (login, role, created_at) VALUES ('%s', 'sales', 1800000000)",
+                                          login);
+
+  raw_exec (scim_store_get_path (store), sql);
+}
+
+/* Generations: each backup is a verified copy named by its moment, the
+ * newest N are kept, and a new one is due when the newest is N hours old. */
+static void
+test_backups_generations (void)
+{
+  g_autofree char *path = fresh_path ("generations.scim");
+  g_autofree char *folder = scim_backups_get_folder (path, NULL);
+  g_autofree char *first = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) backups = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_suffix (folder, "/generations-backups"));
+  g_assert_true (scim_backups_due (folder, path, 24, now));
+  g_assert_false (scim_backups_due (folder, path, 0, now));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *made = NULL;
+      g_autofree char *login = g_strdup_printf ("user%u", i);
+
+      add_user (store, login);
+      made = scim_backups_make (store, folder, 3, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_file_test (made, G_FILE_TEST_IS_REGULAR));
+      if (i == 0)
+        first = g_strdup (made);
+    }
+  backups = scim_backups_list (folder, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backups->len, ==, 3);
+  /* Newest first, the oldest pruned; each one a sound copy of its moment. */
+  g_assert_false (g_file_test (first, G_FILE_TEST_EXISTS));
+  for (guint i = 0; i < backups->len; i++)
+    {
+      const ScimBackup *backup = g_ptr_array_index (backups, i);
+
+      g_assert_cmpint (backup->size, >, 0);
+      g_assert_cmpint (raw_int (backup->path, "SELECT count(*) FROM users WHERE login LIKE 'user%'"), ==, 4 - (int) i);
+      if (i > 0)
+        g_assert_cmpint (backup->made_at, <, ((const ScimBackup *) g_ptr_array_index (backups, i - 1))->made_at);
+    }
+  g_assert_false (scim_backups_due (folder, path, 24, now));
+  g_assert_true (scim_backups_due (folder, path, 24, now + 25 * 3600));
+  /* Files that are not generations of this database are left alone. */
+  {
+    g_autofree char *other = g_build_filename (folder, "notes.txt", NULL);
+    g_autofree char *stranger = g_build_filename (folder, "other-20261207-041233.scim", NULL);
+    g_autoptr(GPtrArray) again = NULL;
+
+    g_assert_true (g_file_set_contents (other, "x", -1, NULL));
+    g_assert_true (g_file_set_contents (stranger, "x", -1, NULL));
+    again = scim_backups_list (folder, path, &error);
+    g_assert_cmpuint (again->len, ==, 3);
+  }
+}
+
+/* Restore: the content comes back from the backup in one step, the
+ * current file is kept aside, and it is refused while someone else has the
+ * file open, or from a damaged or foreign backup. */
+static void
+test_backups_restore (void)
+{
+  g_autofree char *path = fresh_path ("restore.scim");
+  g_autofree char *folder = scim_backups_get_folder (path, NULL);
+  g_autofree char *made = NULL;
+  g_autofree char *aside = NULL;
+  g_autofree char *damaged = NULL;
+  g_autofree char *foreign = fresh_path ("foreign.db");
+  g_autofree char *sql = NULL;
+  g_autofree char *before = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_assert_no_error (error);
+  add_user (store, "kept");
+  made = scim_backups_make (store, folder, 7, NULL, &error);
+  g_assert_no_error (error);
+  add_user (store, "later");
+  aside = scim_backups_aside_path (folder, path, now);
+
+  /* Someone on another computer has it open: refused, named, untouched. */
+  sql = g_strdup_printf ("INSERT INTO users (id, login, full_name, role, created_at) "
+                         "VALUES (77, 'olga', 'Olga Smirnova', 'sales', 0);"
+                         "INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                         "VALUES (77, 'pc-2', 4242, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", now, now);
+  raw_exec (path, sql);
+  before = content_checksum (path);
+  g_assert_false (scim_store_restore (store, made, aside, NULL, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS);
+  g_assert_nonnull (strstr (error->message, "Olga Smirnova on pc-2"));
+  g_clear_error (&error);
+  g_assert_cmpstr (before, ==, content_checksum (path));
+  g_assert_false (g_file_test (aside, G_FILE_TEST_EXISTS));
+  raw_exec (path, "UPDATE sessions SET heartbeat_at = heartbeat_at - 3600");
+  g_free (before);
+  before = content_checksum (path);
+
+  /* A damaged backup and another application's file are refused. */
+  damaged = g_strconcat (made, ".damaged.scim", NULL);
+  {
+    g_autofree char *bytes = NULL;
+    gsize len;
+
+    g_assert_true (g_file_get_contents (made, &bytes, &len, NULL));
+    for (gsize i = 4096 * 2; i < len; i += 97)
+      bytes[i] ^= 0x5A;
+    g_assert_true (g_file_set_contents (damaged, bytes, len, NULL));
+  }
+  g_assert_false (scim_store_restore (store, damaged, aside, NULL, &error));
+  g_assert_true (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT) ||
+                 g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_NOT_DATABASE) ||
+                 g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN));
+  g_clear_error (&error);
+  raw_exec (foreign, "CREATE TABLE t (x); INSERT INTO t VALUES (1)");
+  g_assert_false (scim_store_restore (store, foreign, aside, NULL, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN);
+  g_clear_error (&error);
+  g_assert_cmpstr (before, ==, content_checksum (path));
+
+  /* Restored: "later" is gone from the file and kept in the aside copy. */
+  g_assert_true (scim_store_restore (store, made, aside, NULL, &error));
+  g_assert_no_error (error);
+  scim_store_close (store);
+  g_clear_object (&store);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users WHERE login = 'kept'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users WHERE login = 'later'"), ==, 0);
+  g_assert_cmpint (raw_int (aside, "SELECT count(*) FROM users WHERE login = 'later'"), ==, 1);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+}
+
+static void
 assert_refused_untouched (const char     *path,
                           ScimStoreFlags  flags,
                           int             code)
@@ -1491,6 +1639,8 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v7", test_migrate_from_v7);
   g_test_add_func ("/store/migrate/from-v8", test_migrate_from_v8);
   g_test_add_func ("/store/migrate/from-v9", test_migrate_from_v9);
+  g_test_add_func ("/store/backups/generations", test_backups_generations);
+  g_test_add_func ("/store/backups/restore", test_backups_restore);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);
   g_test_add_func ("/store/bad/files", test_bad_files);
   g_test_add_func ("/store/bad/newer-schema", test_newer_schema);
