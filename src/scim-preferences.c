@@ -489,6 +489,26 @@ scim_preferences_init (ScimPreferences *self)
   add_kind_switches (self, mailed, "mail-kinds");
   adw_preferences_page_add (mail, mailed);
   adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), mail);
+
+  {
+    AdwPreferencesPage *backups = ADW_PREFERENCES_PAGE (adw_preferences_page_new ());
+    AdwPreferencesGroup *automatic = ADW_PREFERENCES_GROUP (adw_preferences_group_new ());
+
+    adw_preferences_page_set_title (backups, _("Backups"));
+    adw_preferences_page_set_icon_name (backups, "document-save-symbolic");
+    adw_preferences_group_set_title (automatic, _("Automatic Backups"));
+    adw_preferences_group_set_description (automatic, _("A verified copy of the open database, made at start when "
+                                                        "the last one is old enough and then on the hour. Restore one "
+                                                        "from Backups in the main menu."));
+    adw_preferences_group_add (automatic, spin_row (self->settings, "backup-hours", _("Every, _hours"),
+                                                    _("0: no automatic backups"), 0, 720, 1));
+    adw_preferences_group_add (automatic, spin_row (self->settings, "backup-keep", _("_Keep"),
+                                                    _("The oldest beyond this many are deleted"), 1, 100, 1));
+    adw_preferences_group_add (automatic, entry_row (self->settings, "backup-folder",
+                                                     _("_Folder (empty: beside the database)")));
+    adw_preferences_page_add (backups, automatic);
+    adw_preferences_window_add (ADW_PREFERENCES_WINDOW (self), backups);
+  }
 }
 
 /**

@@ -17,6 +17,7 @@
 #include "scim-window.h"
 #include "scim-alerts-button.h"
 #include "scim-sale-window.h"
+#include "scim-backups-dialog.h"
 
 /* The main window walks through four states: welcome (no file), loading
  * (opening on a worker thread), sign-in, and work (the five module pages).
@@ -50,6 +51,10 @@ struct _ScimWindow
   ScimUser            *user;
   char                *wanted_login;
   guint                keyring_jobs;  /* lookups, remembers and forgets on their way */
+  guint                backup_timer;
+  gboolean             backing_up;
+  guint                backups_made;
+  char                *backup_error;
 };
 
 enum {
@@ -176,6 +181,106 @@ remember_recent (ScimWindow *self,
   g_settings_set_string (self->settings, "last-file", path);
 }
 
+/* Automatic backups: when the store opens and every ten minutes, a new
+ * generation if the newest is backup-hours old, on the store's worker. */
+
+typedef struct
+{
+  char  *folder;
+  guint  hours;
+  guint  keep;
+} BackupJob;
+
+static void
+backup_job_free (gpointer data)
+{
+  BackupJob *job = data;
+
+  g_free (job->folder);
+  g_free (job);
+}
+
+static gpointer
+auto_backup_thread (ScimStore     *store,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  BackupJob *job = data;
+
+  if (!scim_backups_due (job->folder, scim_store_get_path (store), job->hours, g_get_real_time () / G_USEC_PER_SEC))
+    return g_strdup ("");
+  return scim_backups_make (store, job->folder, job->keep, cancellable, error);
+}
+
+static void
+on_auto_backup_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(ScimWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *made = scim_store_run_finish (SCIM_STORE (source), result, &error);
+
+  self->backing_up = FALSE;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (made == NULL)
+    {
+      /* Said once until a backup succeeds again. */
+      if (g_strcmp0 (self->backup_error, error->message) != 0)
+        {
+          g_autofree char *message = g_strdup_printf (_("No backup was made: %s"), error->message);
+
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+          g_free (self->backup_error);
+          self->backup_error = g_strdup (error->message);
+        }
+      return;
+    }
+  g_clear_pointer (&self->backup_error, g_free);
+  if (*made != '\0')
+    self->backups_made++;
+}
+
+static void
+maybe_back_up (ScimWindow *self)
+{
+  if (self->store == NULL || self->backing_up || g_settings_get_int (self->settings, "backup-hours") == 0)
+    return;
+  {
+    g_autofree char *chosen = g_settings_get_string (self->settings, "backup-folder");
+    BackupJob *job = g_new0 (BackupJob, 1);
+
+    job->folder = scim_backups_get_folder (scim_store_get_path (self->store), chosen);
+    job->hours = (guint) g_settings_get_int (self->settings, "backup-hours");
+    job->keep = (guint) g_settings_get_int (self->settings, "backup-keep");
+    self->backing_up = TRUE;
+    scim_store_run_async (self->store, auto_backup_thread, job, backup_job_free, self->cancellable,
+                          on_auto_backup_cb, g_object_ref (self));
+  }
+}
+
+static gboolean
+backup_tick_cb (gpointer user_data)
+{
+  maybe_back_up (user_data);
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * scim_window_get_backups_made:
+ * @self: a #ScimWindow
+ *
+ * Returns: how many automatic backups this window made
+ */
+guint
+scim_window_get_backups_made (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), 0);
+  return self->backups_made;
+}
+
 /* Work */
 
 static void
@@ -196,6 +301,9 @@ enter_work (ScimWindow *self)
 
   set_pages_store (self, self->store);
   scim_alerts_button_set_store (self->alerts_button, self->store);
+  maybe_back_up (self);
+  if (self->backup_timer == 0)
+    self->backup_timer = g_timeout_add_seconds (600, backup_tick_cb, self);
   g_settings_set_string (self->settings, "last-user", scim_record_get_string (SCIM_RECORD (self->user), "login"));
 
   last_page = g_settings_get_string (self->settings, "last-page");
@@ -666,6 +774,34 @@ sign_out_action (GtkWidget  *widget,
 }
 
 static void
+on_backups_restored_cb (ScimBackupsDialog *dialog,
+                        const char        *aside,
+                        ScimWindow        *self)
+{
+  g_autofree char *path = g_strdup (scim_store_get_path (self->store));
+  g_autofree char *login = g_strdup (scim_record_get_string (SCIM_RECORD (self->user), "login"));
+  g_autofree char *message = g_strdup_printf (_("Restored. The file it replaced is kept as %s"), aside);
+
+  adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (message));
+  scim_window_open_file (self, path, login);
+}
+
+static void
+backups_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+  ScimBackupsDialog *dialog;
+
+  if (self->store == NULL || self->user == NULL)
+    return;
+  dialog = scim_backups_dialog_new (GTK_WINDOW (self), self->store);
+  g_signal_connect_object (dialog, "restored", G_CALLBACK (on_backups_restored_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 switch_file_action (GtkWidget  *widget,
                     const char *action_name,
                     GVariant   *parameter)
@@ -691,6 +827,8 @@ scim_window_dispose (GObject *object)
   ScimWindow *self = (ScimWindow *) object;
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->backup_timer, g_source_remove);
+  g_clear_pointer (&self->backup_error, g_free);
   close_store (self, TRUE);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_WINDOW);
 
@@ -799,6 +937,7 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.switch-file", NULL, switch_file_action);
+  gtk_widget_class_install_action (widget_class, "win.backups", NULL, backups_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
 }
 

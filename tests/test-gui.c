@@ -18,6 +18,7 @@
 #include "scim-alerts-button.h"
 #include "scim-autostart.h"
 #include "scim-preferences.h"
+#include "scim-backups-dialog.h"
 #include "smtp-sink.h"
 #include "scim-funnel-editor.h"
 #include "scim-product-dialog.h"
@@ -2582,6 +2583,99 @@ test_background_start (void)
   gtk_window_destroy (window);
 }
 
+static gboolean
+backup_made (gpointer data)
+{
+  return scim_window_get_backups_made (data) >= 1;
+}
+
+static gboolean
+backups_dialog_idle (gpointer data)
+{
+  return !scim_backups_dialog_get_busy (data);
+}
+
+typedef struct
+{
+  const char *path;
+  gint64      tasks;
+} TasksAre;
+
+static gboolean
+tasks_are (gpointer data)
+{
+  TasksAre *want = data;
+
+  return raw_count (want->path, "SELECT count(*) FROM tasks") == want->tasks;
+}
+
+/* A window that opens a database makes a verified backup in
+ * NAME-backups when none is recent; Backups in the main menu lists them,
+ * makes one more on "Back Up Now", and restores one after asking, keeping
+ * the replaced file aside, then opens the restored file again. */
+static void
+test_backups_auto_and_restore (void)
+{
+  g_autofree char *path = demo_copy ("team.db");
+  g_autofree char *folder = g_build_filename (tmpdir, "team-backups", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GPtrArray) backups = NULL;
+  g_autoptr(GError) error = NULL;
+  ScimWindow *window;
+  ScimBackupsDialog *dialog;
+  AdwMessageDialog *confirm;
+  TasksAre restored;
+  sqlite3 *db = NULL;
+
+  g_settings_set_int (settings, "backup-hours", 24);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_for (backup_made, window, "the automatic backup");
+  backups = scim_backups_list (folder, path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (backups->len, ==, 1);
+  restored.path = path;
+  restored.tasks = raw_count (path, "SELECT count(*) FROM tasks");
+  g_assert_cmpint (restored.tasks, >, 0);
+  g_assert_cmpint (raw_count (((ScimBackup *) g_ptr_array_index (backups, 0))->path, "SELECT count(*) FROM tasks"),
+                   ==, restored.tasks);
+
+  /* Someone deletes every task; the backup still has them. */
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, "DELETE FROM tasks", NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.backups", NULL));
+  dialog = SCIM_BACKUPS_DIALOG (find_toplevel (SCIM_TYPE_BACKUPS_DIALOG));
+  g_assert_nonnull (dialog);
+  g_assert_cmpuint (scim_backups_dialog_get_n_backups (dialog), ==, 1);
+  scim_backups_dialog_back_up (dialog);
+  wait_for (backups_dialog_idle, dialog, "Back Up Now");
+  g_assert_null (scim_backups_dialog_get_error (dialog));
+  g_assert_cmpuint (scim_backups_dialog_get_n_backups (dialog), ==, 2);
+
+  /* The older one, made at open, has the tasks. */
+  scim_backups_dialog_restore (dialog, 1);
+  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (confirm);
+  adw_message_dialog_response (confirm, "restore");
+  wait_for (tasks_are, &restored, "the restored tasks");
+  wait_state (window, "work");
+  g_assert_cmpstr (scim_store_get_path (scim_window_get_store (window)), ==, path);
+  {
+    g_autoptr(GDir) dir = g_dir_open (folder, 0, NULL);
+    const char *name;
+    guint aside = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      aside += g_str_has_prefix (name, "team-before-restore-");
+    g_assert_cmpuint (aside, ==, 1);
+  }
+  g_settings_set_int (settings, "backup-hours", 0);
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2611,6 +2705,11 @@ main (int    argc,
   app = scim_application_new (G_APPLICATION_NON_UNIQUE);
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
   g_assert_no_error (error);
+  /* No automatic backups but where a test asks for them. */
+  {
+    g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+    g_settings_set_int (settings, "backup-hours", 0);
+  }
   /* Startup runs with the first activation; run it now to get the accels. */
   g_application_hold (G_APPLICATION (app));
 
@@ -2646,6 +2745,7 @@ main (int    argc,
       g_test_add_func ("/gui/preferences/password-in-keyring", test_preferences_password);
       g_test_add_func ("/gui/preferences/autostart", test_preferences_autostart);
       g_test_add_func ("/gui/background/start-hidden", test_background_start);
+      g_test_add_func ("/gui/backups/auto-and-restore", test_backups_auto_and_restore);
     }
 
   ret = g_test_run ();
