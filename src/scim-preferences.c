@@ -497,9 +497,10 @@ scim_preferences_init (ScimPreferences *self)
     adw_preferences_page_set_title (backups, _("Backups"));
     adw_preferences_page_set_icon_name (backups, "document-save-symbolic");
     adw_preferences_group_set_title (automatic, _("Automatic Backups"));
-    adw_preferences_group_set_description (automatic, _("A verified copy of the open database, made at start when "
-                                                        "the last one is old enough and then on the hour. Restore one "
-                                                        "from Backups in the main menu."));
+    adw_preferences_group_set_description (automatic, _("A verified copy of the open database, made when it opens "
+                                                        "if the last one is that many hours old, and again each time "
+                                                        "that many hours pass. Restore one from Backups in the main "
+                                                        "menu."));
     adw_preferences_group_add (automatic, spin_row (self->settings, "backup-hours", _("Every, _hours"),
                                                     _("0: no automatic backups"), 0, 720, 1));
     adw_preferences_group_add (automatic, spin_row (self->settings, "backup-keep", _("_Keep"),
