@@ -39,6 +39,7 @@ struct _ScimWindow
   GtkLabel            *user_label;
   GtkRevealer         *read_only_revealer;
   GtkLabel            *read_only_label;
+  GtkWidget           *restore_button;
   ScimFunnelPage      *funnel_page;
   ScimControlPage     *control_page;
   ScimBookPage        *book_page;
@@ -52,6 +53,7 @@ struct _ScimWindow
   char                *wanted_login;
   guint                keyring_jobs;  /* lookups, remembers and forgets on their way */
   guint                backup_timer;
+  gboolean             checked;
   gboolean             backing_up;
   guint                backups_made;
   char                *backup_error;
@@ -181,6 +183,62 @@ remember_recent (ScimWindow *self,
   g_settings_set_string (self->settings, "last-file", path);
 }
 
+/* The banner under the header: why the file is read-only, and for a
+ * damaged one the way back, its backups. */
+static void
+update_banner (ScimWindow *self)
+{
+  gboolean read_only = self->store != NULL && scim_store_is_read_only (self->store);
+
+  if (read_only)
+    gtk_label_set_label (self->read_only_label, scim_store_get_read_only_reason (self->store));
+  gtk_widget_set_visible (self->restore_button, read_only && scim_store_is_damaged (self->store));
+  gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
+}
+
+/* The full quick_check runs after the first frame, on the store's worker;
+ * damage makes the store read-only, and the banner offers the backups. */
+static gpointer
+check_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GPtrArray) problems = NULL;
+
+  if (!scim_store_check (store, FALSE, &problems, error))
+    return NULL;
+  return GUINT_TO_POINTER (problems->len + 1);
+}
+
+static void
+on_checked_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(ScimWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->store != (ScimStore *) source)
+    return;
+  self->checked = TRUE;
+  update_banner (self);
+}
+
+/**
+ * scim_window_get_checked:
+ * @self: a #ScimWindow
+ *
+ * Returns: whether the background check of the open file has finished
+ */
+gboolean
+scim_window_get_checked (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), FALSE);
+  return self->checked;
+}
+
 /* Automatic backups: when the store opens and every ten minutes, a new
  * generation if the newest is backup-hours old, on the store's worker. */
 
@@ -264,7 +322,12 @@ maybe_back_up (ScimWindow *self)
 static gboolean
 backup_tick_cb (gpointer user_data)
 {
-  maybe_back_up (user_data);
+  ScimWindow *self = user_data;
+
+  /* Damage a read ran into since, shown with the way back. */
+  if (self->store != NULL)
+    update_banner (self);
+  maybe_back_up (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -295,12 +358,13 @@ enter_work (ScimWindow *self)
                            scim_role_get_label (role));
   gtk_label_set_label (self->user_label, label);
 
-  if (scim_store_is_read_only (self->store))
-    gtk_label_set_label (self->read_only_label, scim_store_get_read_only_reason (self->store));
-  gtk_revealer_set_reveal_child (self->read_only_revealer, scim_store_is_read_only (self->store));
+  update_banner (self);
 
   set_pages_store (self, self->store);
   scim_alerts_button_set_store (self->alerts_button, self->store);
+  self->checked = FALSE;
+  scim_store_run_async (self->store, check_thread, NULL, NULL, self->cancellable, on_checked_cb,
+                        g_object_ref (self));
   maybe_back_up (self);
   if (self->backup_timer == 0)
     self->backup_timer = g_timeout_add_seconds (600, backup_tick_cb, self);
@@ -925,6 +989,7 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, sign_in);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, restore_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, welcome);
@@ -989,7 +1054,10 @@ scim_window_open_file (ScimWindow *self,
   self->wanted_login = g_strdup (login);
   scim_welcome_set_error (self->welcome, NULL);
   set_state (self, "loading");
-  scim_store_open_async (path, SCIM_STORE_WATCH, self->cancellable, on_store_opened_cb, g_object_ref (self));
+  /* The header and versions are read at open; the page check runs after
+   * the first frame (see check_thread). */
+  scim_store_open_async (path, SCIM_STORE_WATCH | SCIM_STORE_NO_CHECK, self->cancellable, on_store_opened_cb,
+                         g_object_ref (self));
 }
 
 /**

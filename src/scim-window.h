@@ -35,6 +35,7 @@ GtkWidget  *scim_window_get_welcome      (ScimWindow     *self);
 GtkWidget  *scim_window_get_sign_in      (ScimWindow     *self);
 ScimAlertsButton *scim_window_get_alerts_button (ScimWindow *self);
 guint       scim_window_get_backups_made (ScimWindow     *self);
+gboolean    scim_window_get_checked      (ScimWindow     *self);
 void        scim_window_open_sale        (ScimWindow     *self,
                                           gint64          sale_id);
 

@@ -2676,6 +2676,44 @@ test_backups_auto_and_restore (void)
   destroy_window (window);
 }
 
+static gboolean
+window_checked (gpointer data)
+{
+  return scim_window_get_checked (data);
+}
+
+/* A file damaged inside (its header sound) opens at once; the check after
+ * the first frame finds the damage, makes the window read-only and offers
+ * the backups in the banner. */
+static void
+test_damaged_found_after_open (void)
+{
+  g_autofree char *path = demo_copy ("damaged.db");
+  g_autofree char *bytes = NULL;
+  GtkWidget *restore;
+  ScimWindow *window;
+  gsize len;
+
+  g_assert_true (g_file_get_contents (path, &bytes, &len, NULL));
+  /* Scramble the last third of the pages, keep the first ones (the schema
+   * and the users) whole. */
+  for (gsize i = len - len / 3; i < len; i += 13)
+    bytes[i] ^= 0xA5;
+  g_assert_true (g_file_set_contents (path, bytes, len, NULL));
+
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_for (window_checked, window, "the check after open");
+  g_assert_true (scim_store_is_damaged (scim_window_get_store (window)));
+  g_assert_true (scim_store_is_read_only (scim_window_get_store (window)));
+  g_assert_nonnull (strstr (scim_window_get_read_only_reason (window), "damaged"));
+  restore = find_button (GTK_WIDGET (window), "_Restore from a Backup…");
+  g_assert_nonnull (restore);
+  g_assert_true (gtk_widget_get_visible (restore));
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2746,6 +2784,7 @@ main (int    argc,
       g_test_add_func ("/gui/preferences/autostart", test_preferences_autostart);
       g_test_add_func ("/gui/background/start-hidden", test_background_start);
       g_test_add_func ("/gui/backups/auto-and-restore", test_backups_auto_and_restore);
+      g_test_add_func ("/gui/open/damage-found-after-open", test_damaged_found_after_open);
     }
 
   ret = g_test_run ();

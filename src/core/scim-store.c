@@ -1946,9 +1946,21 @@ scim_store_check (ScimStore   *self,
   if (version != SCIM_SCHEMA_VERSION)
     g_ptr_array_add (found, g_strdup_printf (_("schema version is %lld, this build uses %d"),
                                              (long long) version, SCIM_SCHEMA_VERSION));
-  if (!collect_pragma_rows (self, full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
-                            full ? "integrity_check" : "quick_check", TRUE, found, error))
-    goto out;
+  {
+    guint before = found->len;
+
+    if (!collect_pragma_rows (self, full ? "PRAGMA integrity_check" : "PRAGMA quick_check",
+                              full ? "integrity_check" : "quick_check", TRUE, found, error))
+      goto out;
+    /* Damage found: stop writing, keep the file as it is for recovery. */
+    if (found->len > before && !self->corrupt)
+      {
+        self->corrupt = TRUE;
+        self->read_only = TRUE;
+        g_clear_pointer (&self->read_only_reason, g_free);
+        self->read_only_reason = g_strdup (_("The database file is damaged. Restore it from a backup."));
+      }
+  }
   if (!collect_pragma_rows (self, "PRAGMA foreign_key_check", "foreign_key_check", FALSE, found, error))
     goto out;
   ok = TRUE;
@@ -2104,6 +2116,20 @@ scim_store_backup (ScimStore         *self,
   ret = backup_to (self->db, canonical, cancellable, progress, progress_data, error);
   _scim_store_unlock (self);
   return ret;
+}
+
+/**
+ * scim_store_is_damaged:
+ * @self: a #ScimStore
+ *
+ * Returns: whether a check or a read found the file damaged; the store is
+ *   then read-only until it is restored
+ */
+gboolean
+scim_store_is_damaged (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  return self->corrupt;
 }
 
 /* Restore */

@@ -198,6 +198,7 @@ gboolean    scim_store_backup             (ScimStore            *self,
                                            ScimProgressFunc      progress,
                                            gpointer              progress_data,
                                            GError              **error);
+gboolean    scim_store_is_damaged         (ScimStore            *self);
 gboolean    scim_store_restore            (ScimStore            *self,
                                            const char           *backup,
                                            const char           *aside,
