@@ -40,6 +40,9 @@ struct _ScimWindow
   GtkRevealer         *read_only_revealer;
   GtkLabel            *read_only_label;
   GtkWidget           *restore_button;
+  GtkWidget           *online_box;
+  GtkLabel            *online_label;
+  guint                online_timer;
   ScimFunnelPage      *funnel_page;
   ScimControlPage     *control_page;
   ScimBookPage        *book_page;
@@ -146,6 +149,7 @@ close_store (ScimWindow *self,
 {
   set_pages_store (self, NULL);
   scim_alerts_button_set_store (self->alerts_button, NULL);
+  gtk_widget_set_visible (self->online_box, FALSE);
   g_clear_object (&self->user);
   if (self->store == NULL)
     return;
@@ -237,6 +241,68 @@ scim_window_get_checked (ScimWindow *self)
 {
   g_return_val_if_fail (SCIM_IS_WINDOW (self), FALSE);
   return self->checked;
+}
+
+/* Who else is online: the sessions with a fresh heartbeat, read on the
+ * store's worker when the file opens and every 15 seconds. */
+static gpointer
+online_thread (ScimStore     *store,
+               gpointer       data,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  return scim_store_dup_online (store, error);
+}
+
+static void
+on_online_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(ScimWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) online = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  g_autofree char *label = NULL;
+  g_autofree char *tooltip = NULL;
+  guint n;
+
+  if (online == NULL || self->store != (ScimStore *) source)
+    return;
+  n = g_strv_length (online);
+  /* Translators: in the header, how many others have the file open. */
+  label = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u other", "%u others", n), n);
+  tooltip = g_strjoinv ("\n", online);
+  gtk_label_set_label (self->online_label, label);
+  gtk_widget_set_tooltip_text (self->online_box, tooltip);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->online_box), GTK_ACCESSIBLE_PROPERTY_LABEL, tooltip, -1);
+  gtk_widget_set_visible (self->online_box, n > 0);
+}
+
+static gboolean
+online_tick_cb (gpointer user_data)
+{
+  ScimWindow *self = user_data;
+
+  if (self->store != NULL && self->user != NULL)
+    scim_store_run_async (self->store, online_thread, NULL, NULL, self->cancellable, on_online_cb,
+                          g_object_ref (self));
+  return G_SOURCE_CONTINUE;
+}
+
+/**
+ * scim_window_get_online:
+ * @self: a #ScimWindow
+ *
+ * Returns: (nullable): who else has the file open, as the header shows it
+ *   in a tooltip, or %NULL when nobody does
+ */
+const char *
+scim_window_get_online (ScimWindow *self)
+{
+  g_return_val_if_fail (SCIM_IS_WINDOW (self), NULL);
+  if (!gtk_widget_get_visible (self->online_box))
+    return NULL;
+  return gtk_widget_get_tooltip_text (self->online_box);
 }
 
 /* Automatic backups: when the store opens and every ten minutes, a new
@@ -365,6 +431,10 @@ enter_work (ScimWindow *self)
   self->checked = FALSE;
   scim_store_run_async (self->store, check_thread, NULL, NULL, self->cancellable, on_checked_cb,
                         g_object_ref (self));
+  gtk_widget_set_visible (self->online_box, FALSE);
+  online_tick_cb (self);
+  if (self->online_timer == 0)
+    self->online_timer = g_timeout_add_seconds (15, online_tick_cb, self);
   maybe_back_up (self);
   if (self->backup_timer == 0)
     self->backup_timer = g_timeout_add_seconds (600, backup_tick_cb, self);
@@ -892,6 +962,7 @@ scim_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->backup_timer, g_source_remove);
+  g_clear_handle_id (&self->online_timer, g_source_remove);
   g_clear_pointer (&self->backup_error, g_free);
   close_store (self, TRUE);
   gtk_widget_dispose_template (GTK_WIDGET (self), SCIM_TYPE_WINDOW);
@@ -990,6 +1061,8 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, online_box);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, online_label);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, user_label);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, view_stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, welcome);

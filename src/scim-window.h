@@ -36,6 +36,7 @@ GtkWidget  *scim_window_get_sign_in      (ScimWindow     *self);
 ScimAlertsButton *scim_window_get_alerts_button (ScimWindow *self);
 guint       scim_window_get_backups_made (ScimWindow     *self);
 gboolean    scim_window_get_checked      (ScimWindow     *self);
+const char *scim_window_get_online       (ScimWindow     *self);
 void        scim_window_open_sale        (ScimWindow     *self,
                                           gint64          sale_id);
 

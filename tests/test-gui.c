@@ -2714,6 +2714,37 @@ test_damaged_found_after_open (void)
   destroy_window (window);
 }
 
+static gboolean
+someone_online (gpointer data)
+{
+  return scim_window_get_online (data) != NULL;
+}
+
+/* The header says who else has the file open, from their heartbeats. */
+static void
+test_online_in_header (void)
+{
+  g_autofree char *path = demo_copy ("online.db");
+  g_autofree char *sql = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  ScimWindow *window;
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  sql = g_strdup_printf ("INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                         "SELECT id, 'pc-2', 4242, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT " FROM users "
+                         "WHERE login = 'sales1'", now, now);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_for (someone_online, window, "the others online");
+  g_assert_cmpstr (scim_window_get_online (window), ==, "Robert Hall on pc-2");
+  destroy_window (window);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2785,6 +2816,7 @@ main (int    argc,
       g_test_add_func ("/gui/background/start-hidden", test_background_start);
       g_test_add_func ("/gui/backups/auto-and-restore", test_backups_auto_and_restore);
       g_test_add_func ("/gui/open/damage-found-after-open", test_damaged_found_after_open);
+      g_test_add_func ("/gui/header/online", test_online_in_header);
     }
 
   ret = g_test_run ();

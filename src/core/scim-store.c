@@ -2134,42 +2134,66 @@ scim_store_is_damaged (ScimStore *self)
 
 /* Restore */
 
-/* Who else has the file open, for a refusal: "Olga Smirnova on pc-2". */
-static char *
-dup_other_sessions (ScimStore *self,
-                    guint     *n_others)
+/**
+ * scim_store_dup_online:
+ * @self: a #ScimStore
+ * @error: return location for an error
+ *
+ * Who else has the file open now (a session whose heartbeat is fresh),
+ * the earliest first: "Olga Smirnova on pc-2".
+ *
+ * Returns: (transfer full): the names, empty when nobody, or %NULL with
+ *   @error set
+ */
+char **
+scim_store_dup_online (ScimStore  *self,
+                       GError    **error)
 {
-  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr(GStrvBuilder) names = g_strv_builder_new ();
   sqlite3_stmt *stmt;
+  gint64 tables;
+  int rc = SQLITE_DONE;
 
-  *n_others = scim_store_count_other_sessions (self, NULL);
-  if (*n_others == 0 || *n_others == G_MAXUINT)
-    return NULL;
+  g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
+
   _scim_store_lock (self);
-  stmt = _scim_store_prepare (self,
-                              "SELECT coalesce(nullif(u.full_name, ''), u.login), s.host FROM sessions s "
-                              "LEFT JOIN users u ON u.id = s.user_id "
-                              "WHERE s.heartbeat_at >= ? AND s.id != ? AND NOT (s.host = ? AND s.pid = ?) "
-                              "ORDER BY s.started_at LIMIT 5",
-                              NULL);
-  if (stmt != NULL)
+  tables = _scim_store_query_int (self, error,
+                                  "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sessions'", "");
+  if (tables < 0)
     {
+      _scim_store_unlock (self);
+      return NULL;
+    }
+  if (tables > 0)
+    {
+      stmt = _scim_store_prepare (self,
+                                  "SELECT coalesce(nullif(u.full_name, ''), u.login), s.host FROM sessions s "
+                                  "LEFT JOIN users u ON u.id = s.user_id "
+                                  "WHERE s.heartbeat_at >= ? AND s.id != ? AND NOT (s.host = ? AND s.pid = ?) "
+                                  "ORDER BY s.started_at",
+                                  error);
+      if (stmt == NULL)
+        {
+          _scim_store_unlock (self);
+          return NULL;
+        }
       _scim_stmt_bind (stmt, "IIsi", now_seconds () - SESSION_STALE_SECONDS, self->session_id,
                        g_get_host_name (), (int) getpid ());
-      while (sqlite3_step (stmt) == SQLITE_ROW)
+      while ((rc = _scim_store_step (self, stmt, error)) == SQLITE_ROW)
         {
           const char *who = (const char *) sqlite3_column_text (stmt, 0);
           const char *host = (const char *) sqlite3_column_text (stmt, 1);
 
-          if (names->len > 0)
-            g_string_append (names, ", ");
           /* Translators: who has the file open: "Olga Smirnova on pc-2". */
-          g_string_append_printf (names, _("%s on %s"), who != NULL ? who : _("someone"), host);
+          g_autofree char *name = g_strdup_printf (_("%s on %s"), who != NULL ? who : _("someone"), host);
+
+          g_strv_builder_add (names, name);
         }
-      sqlite3_reset (stmt);
     }
   _scim_store_unlock (self);
-  return g_string_free (g_steal_pointer (&names), FALSE);
+  if (rc != SQLITE_DONE)
+    return NULL;
+  return g_strv_builder_end (names);
 }
 
 /* A backup is restored only when it is one of ours, no newer than this
@@ -2292,6 +2316,7 @@ scim_store_restore (ScimStore     *self,
                     GError       **error)
 {
   g_autofree char *others = NULL;
+  g_auto(GStrv) online = NULL;
   g_autofree char *canonical = NULL;
   g_autoptr(GError) aside_error = NULL;
   sqlite3 *src = NULL, *dst = NULL;
@@ -2316,7 +2341,10 @@ scim_store_restore (ScimStore     *self,
                    _("Nothing was restored: %s"), self->read_only_reason);
       return FALSE;
     }
-  others = dup_other_sessions (self, &n_others);
+  online = scim_store_dup_online (self, error);
+  if (online == NULL)
+    return FALSE;
+  n_others = g_strv_length (online);
   if (n_others > 0)
     {
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
@@ -2326,7 +2354,7 @@ scim_store_restore (ScimStore     *self,
                                 "Nothing was restored: %u other people have the database open (%s). "
                                 "Ask them to close SCIM Sales, then restore again.",
                                 n_others),
-                   n_others, others != NULL ? others : "");
+                   n_others, others = g_strjoinv (", ", online));
       return FALSE;
     }
   if (!check_backup_file (canonical, error))

@@ -198,6 +198,8 @@ gboolean    scim_store_backup             (ScimStore            *self,
                                            ScimProgressFunc      progress,
                                            gpointer              progress_data,
                                            GError              **error);
+char      **scim_store_dup_online         (ScimStore            *self,
+                                           GError              **error);
 gboolean    scim_store_is_damaged         (ScimStore            *self);
 gboolean    scim_store_restore            (ScimStore            *self,
                                            const char           *backup,
