@@ -307,6 +307,23 @@ test_bad_files (void)
     cli (&run, "--db", damaged, "check", NULL);
     g_assert_cmpint (run.status, ==, 1);
   }
+  /* A reading command opens without the page check, and the damaged page
+   * it reads says so; a writing command checks first and refuses. */
+  {
+    g_autofree char *was = checksum (damaged);
+    g_auto(Run) reading = { 0 };
+    g_auto(Run) writing = { 0 };
+
+    cli (&reading, "--db", damaged, "products", "list", NULL);
+    g_assert_cmpint (reading.status, ==, 1);
+    assert_one_line_reason (&reading);
+    g_assert_nonnull (strstr (reading.err, "damaged"));
+    cli (&writing, "--db", damaged, "--user", "a", "users", "add", "bob", "--role", "sales", NULL);
+    g_assert_cmpint (writing.status, ==, 1);
+    assert_one_line_reason (&writing);
+    g_assert_nonnull (strstr (writing.err, "damaged"));
+    g_assert_cmpstr (was, ==, checksum (damaged));
+  }
   g_unsetenv ("SCIM_FORCE_FSTYPE");
 }
 

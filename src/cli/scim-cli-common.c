@@ -129,7 +129,10 @@ scim_cli_open_store (ScimCliGlobals  *g,
   g_autoptr(ScimStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  store = scim_store_open (path, flags, &error);
+  /* A command that only reads skips the page check at open (a read of a
+   * damaged page fails with its own clear error); one that writes checks
+   * the file first, so it never writes into a damaged one. */
+  store = scim_store_open (path, needs_user ? flags : flags | SCIM_STORE_NO_CHECK, &error);
   if (store == NULL)
     {
       *code = scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
