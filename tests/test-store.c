@@ -823,6 +823,7 @@ test_migrate_refused_while_others_open (void)
 
   store = scim_store_open (path, SCIM_STORE_NONE, &error);
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS);
+  g_assert_nonnull (strstr (error->message, " on another-pc"));
   g_assert_null (store);
   g_assert_cmpstr (before, ==, file_checksum (path));
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);

@@ -872,14 +872,17 @@ check_alone (ScimStore  *self,
     return FALSE;
   if (others > 0)
     {
+      g_auto(GStrv) online = scim_store_dup_online (self, NULL);
+      g_autofree char *names = online != NULL ? g_strjoinv (", ", online) : g_strdup ("?");
+
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
                    g_dngettext (GETTEXT_PACKAGE,
-                                "The database must be upgraded, but %u other person has it open. "
+                                "The database must be upgraded, but %u other person has it open (%s). "
                                 "Ask them to close SCIM Sales, then open the file again.",
-                                "The database must be upgraded, but %u other people have it open. "
+                                "The database must be upgraded, but %u other people have it open (%s). "
                                 "Ask them to close SCIM Sales, then open the file again.",
                                 others),
-                   others);
+                   others, names);
       return FALSE;
     }
   return TRUE;
