@@ -1110,7 +1110,10 @@ open_internal (ScimStore       *self,
   if (self->read_only)
     exec_simple (self->db, "PRAGMA query_only = 1");
 
-  if (!creating && !(flags & SCIM_STORE_NO_CHECK) && !quick_check (self, error))
+  /* The page check, unless the opener runs it later; an upgrade never
+   * runs on a file nobody has checked. */
+  if (!creating && (!(flags & SCIM_STORE_NO_CHECK) || (user_version < SCIM_SCHEMA_VERSION && !self->read_only)) &&
+      !quick_check (self, error))
     return FALSE;
 
   if (!self->read_only)
