@@ -44,6 +44,7 @@ struct _ScimStore
   gint64        user_id;
   gint64        session_id;
   guint         busy_timeout_ms;
+  gint64        longest_write_us;
 
   ScimWatcher  *watcher;
   GThread      *watch_thread;
@@ -453,7 +454,10 @@ run_transaction (ScimStore   *self,
       ScimTx tx = { self, self->db, now_seconds (), self->user_id };
       int rc;
 
+      gint64 began;
+
       rc = exec_simple (self->db, begin);
+      began = g_get_monotonic_time ();
       if (rc != SQLITE_OK)
         {
           _scim_store_set_error (self, rc, &local_error);
@@ -462,7 +466,11 @@ run_transaction (ScimStore   *self,
         {
           rc = exec_simple (self->db, "COMMIT");
           if (rc == SQLITE_OK)
-            return TRUE;
+            {
+              /* How long the write lock was held, for the benchmarks. */
+              self->longest_write_us = MAX (self->longest_write_us, g_get_monotonic_time () - began);
+              return TRUE;
+            }
           _scim_store_set_error (self, rc, &local_error);
           exec_simple (self->db, "ROLLBACK");
         }
@@ -2122,6 +2130,28 @@ scim_store_backup (ScimStore         *self,
   ret = backup_to (self->db, canonical, cancellable, progress, progress_data, error);
   _scim_store_unlock (self);
   return ret;
+}
+
+/**
+ * scim_store_take_longest_write:
+ * @self: a #ScimStore
+ *
+ * For benchmarks: the longest time a committed write transaction of this
+ * store held the file's write lock since the last call, and starts over.
+ *
+ * Returns: microseconds
+ */
+gint64
+scim_store_take_longest_write (ScimStore *self)
+{
+  gint64 longest;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), 0);
+  _scim_store_lock (self);
+  longest = self->longest_write_us;
+  self->longest_write_us = 0;
+  _scim_store_unlock (self);
+  return longest;
 }
 
 /**

@@ -200,6 +200,7 @@ gboolean    scim_store_backup             (ScimStore            *self,
                                            GError              **error);
 char      **scim_store_dup_online         (ScimStore            *self,
                                            GError              **error);
+gint64      scim_store_take_longest_write (ScimStore            *self);
 gboolean    scim_store_is_damaged         (ScimStore            *self);
 gboolean    scim_store_restore            (ScimStore            *self,
                                            const char           *backup,
