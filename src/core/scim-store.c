@@ -874,15 +874,16 @@ static gboolean
 check_alone (ScimStore  *self,
              GError    **error)
 {
-  guint others = scim_store_count_other_sessions (self, error);
+  g_auto(GStrv) online = scim_store_dup_online (self, error);
+  g_autofree char *names = NULL;
+  guint others;
 
-  if (others == G_MAXUINT)
+  if (online == NULL)
     return FALSE;
+  others = g_strv_length (online);
   if (others > 0)
     {
-      g_auto(GStrv) online = scim_store_dup_online (self, NULL);
-      g_autofree char *names = online != NULL ? g_strjoinv (", ", online) : g_strdup ("?");
-
+      names = g_strjoinv (", ", online);
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The database must be upgraded, but %u other person has it open (%s). "
@@ -1768,21 +1769,13 @@ guint
 scim_store_count_other_sessions (ScimStore  *self,
                                  GError    **error)
 {
-  gint64 n;
+  g_auto(GStrv) online = NULL;
 
   g_return_val_if_fail (SCIM_IS_STORE (self), G_MAXUINT);
 
-  _scim_store_lock (self);
-  n = _scim_store_query_int (self, NULL,
-                             "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'sessions'", "");
-  if (n > 0)
-    n = _scim_store_query_int (self, error,
-                               "SELECT count(*) FROM sessions WHERE heartbeat_at >= ? AND id != ? "
-                               "AND NOT (host = ? AND pid = ?)",
-                               "IIsi", now_seconds () - SESSION_STALE_SECONDS, self->session_id,
-                               g_get_host_name (), (int) getpid ());
-  _scim_store_unlock (self);
-  return n < 0 ? G_MAXUINT : (guint) n;
+  /* The same sessions as the names the header and the refusals show. */
+  online = scim_store_dup_online (self, error);
+  return online != NULL ? g_strv_length (online) : G_MAXUINT;
 }
 
 /* Jobs on worker threads */
