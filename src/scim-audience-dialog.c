@@ -20,7 +20,6 @@ struct _ScimAudienceDialog
   AdwComboRow    *merge_row;
 
   gint64          audience_id;
-  gint64          version;
 };
 
 G_DEFINE_FINAL_TYPE (ScimAudienceDialog, scim_audience_dialog, SCIM_TYPE_EDIT_DIALOG)
@@ -71,7 +70,7 @@ job_from_form (ScimAudienceDialog *self)
   Job *job = g_new0 (Job, 1);
 
   job->audience_id = self->audience_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   job->description = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
   return job;
@@ -150,7 +149,7 @@ scim_audience_dialog_new (GtkWindow  *parent,
 
   scim_edit_dialog_set_store (dialog, store);
   self->audience_id = audience != NULL ? scim_record_get_id (audience) : 0;
-  self->version = audience != NULL ? scim_record_get_version (audience) : 0;
+  scim_edit_dialog_set_record (dialog, audience);
   gtk_window_set_title (GTK_WINDOW (self), audience != NULL ? scim_record_get_string (audience, "name")
                                                             : _("New Target Audience"));
   gtk_window_set_default_size (GTK_WINDOW (self), 520, 420);
@@ -161,6 +160,11 @@ scim_audience_dialog_new (GtkWindow  *parent,
                                                       audience != NULL ? scim_record_get_string (audience, "description")
                                                                        : NULL);
   scim_edit_dialog_add_group (dialog, group);
+  if (audience != NULL)
+    {
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->name_row), "name");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->description_row), "description");
+    }
 
   if (audience != NULL && editable)
     {

@@ -41,7 +41,6 @@ struct _ScimClientDialog
   ScimRecordList      *sales;
 
   gint64               client_id;
-  gint64               version;
   gboolean             editable;
   guint                duplicate_source;
   guint                n_duplicates;
@@ -110,7 +109,7 @@ job_from_form (ScimClientDialog *self)
   SaveJob *job = g_new0 (SaveJob, 1);
 
   job->client_id = self->client_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->kind = g_strdup (kinds[MIN (adw_combo_row_get_selected (self->kind_row), G_N_ELEMENTS (kinds) - 1)]);
   job->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   job->tax_id = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->tax_row)));
@@ -511,7 +510,7 @@ scim_client_dialog_new (GtkWindow  *parent,
   scim_edit_dialog_set_store (dialog, store);
   self->editable = editable;
   self->client_id = client != NULL ? scim_record_get_id (client) : 0;
-  self->version = client != NULL ? scim_record_get_version (client) : 0;
+  scim_edit_dialog_set_record (dialog, client);
   gtk_window_set_title (GTK_WINDOW (self), client != NULL ? FIELD ("name") : _("New Client"));
   gtk_window_set_default_size (GTK_WINDOW (self), 620, 760);
 
@@ -552,6 +551,22 @@ scim_client_dialog_new (GtkWindow  *parent,
                                                        client != NULL && scim_record_get_bool (client, "is-customer"));
   self->notes_view = scim_edit_dialog_add_text (sales, _("N_otes"), FIELD ("notes"));
   scim_edit_dialog_add_group (dialog, sales);
+  if (client != NULL)
+    {
+      const char *kind_values[] = { kinds[0], kinds[1], NULL };
+
+      scim_edit_dialog_track_choice (dialog, self->kind_row, "kind", kind_values);
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->name_row), "name");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->tax_row), "tax-id");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->phones_view), "phones");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->emails_view), "emails");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->address_row), "address");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->website_row), "website");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->audience_row), "audience-id");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->manager_row), "manager-id");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->customer_switch), "is-customer");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->notes_view), "notes");
+    }
 
 #undef FIELD
 

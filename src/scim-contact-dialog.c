@@ -22,7 +22,6 @@ struct _ScimContactDialog
 
   gint64          client_id;
   gint64          contact_id;
-  gint64          version;
 };
 
 G_DEFINE_FINAL_TYPE (ScimContactDialog, scim_contact_dialog, SCIM_TYPE_EDIT_DIALOG)
@@ -76,7 +75,7 @@ scim_contact_dialog_save (ScimEditDialog *dialog)
 
   job->client_id = self->client_id;
   job->contact_id = self->contact_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   job->position = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->position_row)));
   job->phone = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->phone_row)));
@@ -126,7 +125,7 @@ scim_contact_dialog_new (GtkWindow  *parent,
       const char *stored = scim_record_get_string (contact, "role");
 
       self->contact_id = scim_record_get_id (contact);
-      self->version = scim_record_get_version (contact);
+      scim_edit_dialog_set_record (dialog, contact);
       for (guint i = 0; i < G_N_ELEMENTS (roles); i++)
         if (g_strcmp0 (stored, roles[i]) == 0)
           role = i;
@@ -145,6 +144,16 @@ scim_contact_dialog_new (GtkWindow  *parent,
                                                 contact != NULL ? scim_record_get_string (contact, "email") : NULL);
   self->role_row = scim_edit_dialog_add_choice (group, _("_Role in the decision"), labels, role);
   scim_edit_dialog_add_group (dialog, group);
+  if (contact != NULL)
+    {
+      const char *role_values[] = { roles[0], roles[1], roles[2], roles[3], NULL };
+
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->name_row), "name");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->position_row), "position");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->phone_row), "phone");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->email_row), "email");
+      scim_edit_dialog_track_choice (dialog, self->role_row, "role", role_values);
+    }
 
   if (!editable)
     {

@@ -6,10 +6,18 @@
 #include <glib/gi18n.h>
 
 #include "scim-edit-dialog.h"
+#include "scim-field-set.h"
 
 /* The frame of every Settings dialog.  The save runs on a worker thread;
  * the dialog closes on success and shows the refusal otherwise, so nothing
- * is half-written and nothing typed is lost. */
+ * is half-written and nothing typed is lost.  A save that waits for the
+ * file (another process writing) says so after a moment.
+ *
+ * Conflicts: a dialog that edits a stored record gives it with
+ * scim_edit_dialog_set_record() and names the widgets of its fields with
+ * scim_edit_dialog_track*(); a #ScimFieldSet keeps them.  When the store
+ * refuses a save because someone saved the record in between, the set asks
+ * what to keep and the save runs again from their version. */
 
 typedef struct
 {
@@ -19,10 +27,16 @@ typedef struct
   GtkLabel            *error_label;
   GtkButton           *save_button;
   GtkButton           *cancel_button;
+  AdwPreferencesGroup *wait_group;
+  GtkSpinner          *wait_spinner;
 
   ScimStore           *store;
   gboolean             editable;
   gboolean             busy;
+  guint                wait_source;
+
+  ScimFieldSet        *fields;
+  gboolean             based;
 } ScimEditDialogPrivate;
 
 enum {
@@ -59,8 +73,30 @@ scim_edit_dialog_dispose (GObject *object)
    * the instance's own class, which a subclass does not have.  The window
    * destroys its content itself. */
   g_clear_object (&priv->store);
+  g_clear_handle_id (&priv->wait_source, g_source_remove);
 
   G_OBJECT_CLASS (scim_edit_dialog_parent_class)->dispose (object);
+}
+
+static void
+scim_edit_dialog_finalize (GObject *object)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (SCIM_EDIT_DIALOG (object));
+
+  g_object_unref (priv->fields);
+  G_OBJECT_CLASS (scim_edit_dialog_parent_class)->finalize (object);
+}
+
+/* The values as the person first sees them are the base of a merge. */
+static void
+scim_edit_dialog_map (GtkWidget *widget)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (SCIM_EDIT_DIALOG (widget));
+
+  GTK_WIDGET_CLASS (scim_edit_dialog_parent_class)->map (widget);
+  if (!priv->based)
+    scim_field_set_take_base (priv->fields);
+  priv->based = TRUE;
 }
 
 static void
@@ -70,6 +106,8 @@ scim_edit_dialog_class_init (ScimEditDialogClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = scim_edit_dialog_dispose;
+  object_class->finalize = scim_edit_dialog_finalize;
+  widget_class->map = scim_edit_dialog_map;
 
   /**
    * ScimEditDialog::saved:
@@ -86,6 +124,8 @@ scim_edit_dialog_class_init (ScimEditDialogClass *klass)
   gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, page);
   gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, save_button);
   gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, toast_overlay);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, wait_group);
+  gtk_widget_class_bind_template_child_private (widget_class, ScimEditDialog, wait_spinner);
   gtk_widget_class_bind_template_callback (widget_class, on_save_clicked_cb);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
@@ -100,6 +140,7 @@ scim_edit_dialog_init (ScimEditDialog *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   priv->editable = TRUE;
+  priv->fields = scim_field_set_new ();
 }
 
 void
@@ -214,6 +255,34 @@ scim_edit_dialog_save (ScimEditDialog *self)
 }
 
 static void
+show_waiting (ScimEditDialog *self,
+              gboolean        waiting)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  gtk_widget_set_visible (GTK_WIDGET (priv->wait_group), waiting);
+  if (waiting)
+    gtk_spinner_start (priv->wait_spinner);
+  else
+    gtk_spinner_stop (priv->wait_spinner);
+}
+
+static gboolean
+on_wait_timeout_cb (gpointer user_data)
+{
+  ScimEditDialog *self = user_data;
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  priv->wait_source = 0;
+  if (priv->busy)
+    show_waiting (self, TRUE);
+  return G_SOURCE_REMOVE;
+}
+
+static void start_conflict (ScimEditDialog *self,
+                            const char     *message);
+
+static void
 on_saved_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
@@ -223,10 +292,16 @@ on_saved_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   priv->busy = FALSE;
+  g_clear_handle_id (&priv->wait_source, g_source_remove);
+  show_waiting (self, FALSE);
   gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), TRUE);
   if (scim_store_run_finish (SCIM_STORE (source), result, &error) == NULL)
     {
-      scim_edit_dialog_set_error (self, error->message);
+      if (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT) &&
+          scim_field_set_can_resolve (priv->fields))
+        start_conflict (self, error->message);
+      else
+        scim_edit_dialog_set_error (self, error->message);
       return;
     }
   g_signal_emit (self, signals[SAVED], 0);
@@ -241,6 +316,8 @@ on_saved_cb (GObject      *source,
  * @data_destroy: frees @data
  *
  * Runs the write; closes the dialog on success, shows the error otherwise.
+ * After a second of waiting for the file it says so; the fields stay
+ * editable and nothing typed is lost.
  */
 void
 scim_edit_dialog_run_save (ScimEditDialog *self,
@@ -255,7 +332,173 @@ scim_edit_dialog_run_save (ScimEditDialog *self,
   priv->busy = TRUE;
   scim_edit_dialog_set_error (self, NULL);
   gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), FALSE);
+  g_clear_handle_id (&priv->wait_source, g_source_remove);
+  priv->wait_source = g_timeout_add (1000, on_wait_timeout_cb, self);
   scim_store_run_async (priv->store, func, data, data_destroy, NULL, on_saved_cb, g_object_ref (self));
+}
+
+/**
+ * scim_edit_dialog_get_waiting:
+ * @self: a #ScimEditDialog
+ *
+ * Returns: whether the save is shown waiting for the file
+ */
+gboolean
+scim_edit_dialog_get_waiting (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (SCIM_IS_EDIT_DIALOG (self), FALSE);
+  return gtk_widget_get_visible (GTK_WIDGET (priv->wait_group));
+}
+
+/* The record and its fields */
+
+/**
+ * scim_edit_dialog_set_record:
+ * @self: a #ScimEditDialog
+ * @record: (nullable): the stored record being edited; %NULL for a new one
+ *
+ * Remembers its type, id and version: the save starts from that version,
+ * and a conflict reads the record again.
+ */
+void
+scim_edit_dialog_set_record (ScimEditDialog *self,
+                             ScimRecord     *record)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  scim_field_set_set_record (priv->fields, record);
+}
+
+/**
+ * scim_edit_dialog_get_version:
+ * @self: a #ScimEditDialog
+ *
+ * Returns: the version a save starts from (after a conflict, theirs)
+ */
+gint64
+scim_edit_dialog_get_version (ScimEditDialog *self)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_val_if_fail (SCIM_IS_EDIT_DIALOG (self), 0);
+  return scim_field_set_get_version (priv->fields);
+}
+
+/**
+ * scim_edit_dialog_track:
+ * @self: a #ScimEditDialog
+ * @widget: the field: an entry row, a text view of scim_edit_dialog_add_text(),
+ *   a combo row of scim_edit_dialog_add_records() (the id), a switch or a spin
+ *   button
+ * @property: the record's property it shows
+ *
+ * Makes the field part of conflict handling (see the top of this file).
+ */
+void
+scim_edit_dialog_track (ScimEditDialog *self,
+                        GtkWidget      *widget,
+                        const char     *property)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  scim_field_set_track (priv->fields, widget, property, NULL, NULL);
+}
+
+/**
+ * scim_edit_dialog_track_choice:
+ * @self: a #ScimEditDialog
+ * @row: a combo row of scim_edit_dialog_add_choice()
+ * @property: the record's string property it shows
+ * @values: (array zero-terminated=1): the property's value at each position
+ */
+void
+scim_edit_dialog_track_choice (ScimEditDialog     *self,
+                               AdwComboRow        *row,
+                               const char         *property,
+                               const char * const *values)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  scim_field_set_track (priv->fields, GTK_WIDGET (row), property, values, NULL);
+}
+
+/**
+ * scim_edit_dialog_track_format:
+ * @self: a #ScimEditDialog
+ * @row: an entry row whose text is made from the record, as a date
+ * @property: a name for the field
+ * @format: makes the text from a record
+ */
+void
+scim_edit_dialog_track_format (ScimEditDialog     *self,
+                               AdwEntryRow        *row,
+                               const char         *property,
+                               ScimEditFormatFunc  format)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  g_return_if_fail (SCIM_IS_EDIT_DIALOG (self));
+  scim_field_set_track (priv->fields, GTK_WIDGET (row), property, NULL, format);
+}
+
+/* The conflict */
+
+static gboolean
+destroy_idle (gpointer data)
+{
+  gtk_window_destroy (GTK_WINDOW (data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_resolved_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(ScimEditDialog) self = user_data;
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+  g_autoptr(GError) error = NULL;
+  ScimFieldSetOutcome outcome = scim_field_set_resolve_finish (SCIM_FIELD_SET (source), result, &error);
+
+  priv->busy = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), TRUE);
+  if (error != NULL)
+    {
+      scim_edit_dialog_set_error (self, error->message);
+      return;
+    }
+  switch (outcome)
+    {
+    case SCIM_FIELD_SET_SAVE_AGAIN:
+      scim_edit_dialog_save (self);
+      break;
+    case SCIM_FIELD_SET_TOOK_THEIRS:
+      /* Their version is in the file already: nothing to write.  The
+       * question is still closing, so the dialog goes once it has. */
+      g_idle_add_full (G_PRIORITY_DEFAULT_IDLE, destroy_idle, g_object_ref (self), g_object_unref);
+      break;
+    case SCIM_FIELD_SET_BACK:
+    default:
+      scim_edit_dialog_set_error (self, _("Someone else saved this record after you opened it. Save again to "
+                                          "choose between your version and theirs."));
+      break;
+    }
+}
+
+static void
+start_conflict (ScimEditDialog *self,
+                const char     *message)
+{
+  ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
+
+  priv->busy = TRUE;
+  gtk_widget_set_sensitive (GTK_WIDGET (priv->save_button), FALSE);
+  scim_field_set_resolve_async (priv->fields, GTK_WINDOW (self), priv->store, on_resolved_cb, g_object_ref (self));
 }
 
 gboolean

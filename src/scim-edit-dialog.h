@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "scim-core.h"
+#include "scim-field-set.h"
 
 G_BEGIN_DECLS
 
@@ -48,6 +49,23 @@ void       scim_edit_dialog_run_save     (ScimEditDialog *self,
                                           gpointer        data,
                                           GDestroyNotify  data_destroy);
 gboolean   scim_edit_dialog_get_busy     (ScimEditDialog *self);
+gboolean   scim_edit_dialog_get_waiting  (ScimEditDialog *self);
+
+/* The record edited, and its fields for conflict handling. */
+void       scim_edit_dialog_set_record   (ScimEditDialog *self,
+                                          ScimRecord     *record);
+gint64     scim_edit_dialog_get_version  (ScimEditDialog *self);
+void       scim_edit_dialog_track        (ScimEditDialog *self,
+                                          GtkWidget      *widget,
+                                          const char     *property);
+void       scim_edit_dialog_track_choice (ScimEditDialog     *self,
+                                          AdwComboRow        *row,
+                                          const char         *property,
+                                          const char * const *values);
+void       scim_edit_dialog_track_format (ScimEditDialog     *self,
+                                          AdwEntryRow        *row,
+                                          const char         *property,
+                                          ScimEditFormatFunc  format);
 
 /* Row helpers shared by the Settings dialogs. */
 AdwEntryRow *scim_edit_dialog_add_entry  (AdwPreferencesGroup *group,

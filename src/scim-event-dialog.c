@@ -30,7 +30,6 @@ struct _ScimEventDialog
 
   gint64          sale_id;
   gint64          event_id;
-  gint64          version;
   guint           search_source;
   GCancellable   *cancellable;
   GListModel     *sales;
@@ -124,7 +123,7 @@ scim_event_dialog_save (ScimEditDialog *dialog)
       return;
     }
   job->event_id = self->event_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->kind = kinds[MIN (adw_combo_row_get_selected (self->kind_row), G_N_ELEMENTS (kinds) - 1)];
   job->title = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
   job->text = scim_edit_dialog_get_text (self->text_view);
@@ -364,6 +363,12 @@ scim_event_dialog_open_sale (ScimEventDialog *self)
  *
  * Returns: (transfer none): the dialog, shown
  */
+static char *
+format_when (ScimRecord *event)
+{
+  return scim_format_date_time (scim_record_get_int (event, "at"));
+}
+
 ScimEventDialog *
 scim_event_dialog_new (GtkWindow  *parent,
                        ScimStore  *store,
@@ -381,7 +386,7 @@ scim_event_dialog_new (GtkWindow  *parent,
   scim_edit_dialog_set_store (dialog, store);
   self->sale_id = event != NULL ? scim_record_get_int (event, "sale-id") : sale_id;
   self->event_id = event != NULL ? scim_record_get_id (event) : 0;
-  self->version = event != NULL ? scim_record_get_version (event) : 0;
+  scim_edit_dialog_set_record (dialog, event);
   gtk_window_set_title (GTK_WINDOW (self), event != NULL ? _("Event") : _("New Event"));
   gtk_window_set_default_size (GTK_WINDOW (self), 560, 640);
 
@@ -393,7 +398,7 @@ scim_event_dialog_new (GtkWindow  *parent,
     }
   labels[G_N_ELEMENTS (kinds)] = NULL;
   if (event != NULL)
-    when = scim_format_date_time (scim_record_get_int (event, "at"));
+    when = format_when (event);
 
   /* From the sale's own window the sale is already open. */
   if (event != NULL && !SCIM_IS_SALE_WINDOW (parent))
@@ -435,6 +440,17 @@ scim_event_dialog_new (GtkWindow  *parent,
     }
   scim_edit_dialog_add_group (dialog, group);
   load_stages (self);
+  if (event != NULL)
+    {
+      const char *kind_values[G_N_ELEMENTS (kinds) + 1] = { NULL };
+
+      for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+        kind_values[i] = kinds[i];
+      scim_edit_dialog_track_choice (dialog, self->kind_row, "kind", kind_values);
+      scim_edit_dialog_track_format (dialog, self->when_row, "at", format_when);
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->title_row), "title");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->text_view), "text");
+    }
 
   if (event != NULL && editable)
     {

@@ -38,7 +38,6 @@ struct _ScimLeadDialog
   gboolean             may_accept;
 
   gint64               lead_id;
-  gint64               version;
   gint64               received_at;
 };
 
@@ -110,7 +109,7 @@ scim_lead_dialog_save (ScimEditDialog *dialog)
   SaveJob *job = g_new0 (SaveJob, 1);
 
   job->lead_id = self->lead_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->name = entry_text (self->name_row);
   job->company = entry_text (self->company_row);
   job->position = entry_text (self->position_row);
@@ -458,7 +457,7 @@ scim_lead_dialog_new (GtkWindow  *parent,
   scim_edit_dialog_set_store (dialog, store);
   self->may_accept = may_accept;
   self->lead_id = lead != NULL ? scim_record_get_id (lead) : 0;
-  self->version = lead != NULL ? scim_record_get_version (lead) : 0;
+  scim_edit_dialog_set_record (dialog, lead);
   self->received_at = lead != NULL ? scim_record_get_int (lead, "received-at") : 0;
   gtk_window_set_default_size (GTK_WINDOW (self), 600, 760);
   if (lead == NULL)
@@ -506,6 +505,25 @@ scim_lead_dialog_new (GtkWindow  *parent,
                                                   lead != NULL ? scim_record_get_int (lead, "owner-id") : 0, TRUE);
   gtk_widget_set_sensitive (GTK_WIDGET (self->owner_row), may_accept);
   self->notes_view = scim_edit_dialog_add_text (origin, _("N_otes"), FIELD ("notes"));
+  if (lead != NULL)
+    {
+      static const struct { gsize offset; const char *property; } tracked[] = {
+        { G_STRUCT_OFFSET (ScimLeadDialog, name_row), "name" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, company_row), "company" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, position_row), "position" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, phone_row), "phone" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, email_row), "email" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, tax_row), "tax-id" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, source_row), "source" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, channel_row), "channel" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, product_row), "product-id" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, owner_row), "owner-id" },
+        { G_STRUCT_OFFSET (ScimLeadDialog, notes_view), "notes" },
+      };
+
+      for (guint i = 0; i < G_N_ELEMENTS (tracked); i++)
+        scim_edit_dialog_track (dialog, G_STRUCT_MEMBER (GtkWidget *, self, tracked[i].offset), tracked[i].property);
+    }
   /* What the CRM it came from called it: its id, status and owner. */
   if (lead != NULL && (FIELD ("source-id")[0] != '\0' || FIELD ("source-status")[0] != '\0' ||
                        FIELD ("source-owner")[0] != '\0'))

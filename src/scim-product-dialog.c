@@ -28,7 +28,6 @@ struct _ScimProductDialog
   ScimFunnelEditor *funnel_editor;
 
   gint64            product_id;
-  gint64            version;
 };
 
 G_DEFINE_FINAL_TYPE (ScimProductDialog, scim_product_dialog, SCIM_TYPE_EDIT_DIALOG)
@@ -81,7 +80,7 @@ scim_product_dialog_save (ScimEditDialog *dialog)
   SaveJob *job = g_new0 (SaveJob, 1);
 
   job->product_id = self->product_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   job->description = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->description_row)));
   job->audience_id = scim_edit_dialog_get_record_id (self->audience_row);
@@ -141,7 +140,7 @@ scim_product_dialog_new (GtkWindow  *parent,
 
   scim_edit_dialog_set_store (dialog, store);
   self->product_id = product != NULL ? scim_record_get_id (product) : 0;
-  self->version = product != NULL ? scim_record_get_version (product) : 0;
+  scim_edit_dialog_set_record (dialog, product);
   gtk_window_set_title (GTK_WINDOW (self), product != NULL ? scim_record_get_string (product, "name")
                                                            : _("New Product"));
 
@@ -161,6 +160,14 @@ scim_product_dialog_new (GtkWindow  *parent,
                                                        _("Switch off to archive the product; its sales stay"),
                                                        scim_record_get_bool (product, "active"));
   scim_edit_dialog_add_group (dialog, group);
+  if (product != NULL)
+    {
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->name_row), "name");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->description_row), "description");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->audience_row), "audience-id");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->manager_row), "manager-id");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->active_switch), "active");
+    }
 
   if (product == NULL)
     {

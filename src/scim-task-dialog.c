@@ -23,7 +23,6 @@ struct _ScimTaskDialog
 
   gint64          sale_id;
   gint64          task_id;
-  gint64          version;
 };
 
 G_DEFINE_FINAL_TYPE (ScimTaskDialog, scim_task_dialog, SCIM_TYPE_EDIT_DIALOG)
@@ -119,7 +118,7 @@ scim_task_dialog_save (ScimEditDialog *dialog)
     }
   job->sale_id = self->sale_id;
   job->task_id = self->task_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->title = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->title_row)));
   job->notes = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->notes_row)));
   job->owner_id = scim_edit_dialog_get_record_id (self->owner_row);
@@ -151,6 +150,17 @@ scim_task_dialog_init (ScimTaskDialog *self)
  *
  * Returns: (transfer none): the dialog, shown
  */
+/* The due date as the field shows it. */
+static char *
+format_due (ScimRecord *task)
+{
+  if (scim_record_get_int (task, "due-at") == 0)
+    return g_strdup ("");
+  return scim_record_get_bool (task, "due-has-time")
+         ? scim_format_date_time (scim_record_get_int (task, "due-at"))
+         : scim_format_date (scim_record_get_int (task, "due-at"));
+}
+
 ScimTaskDialog *
 scim_task_dialog_new (GtkWindow  *parent,
                       ScimStore  *store,
@@ -169,14 +179,12 @@ scim_task_dialog_new (GtkWindow  *parent,
   scim_edit_dialog_set_store (dialog, store);
   self->sale_id = sale_id;
   self->task_id = task != NULL ? scim_record_get_id (task) : 0;
-  self->version = task != NULL ? scim_record_get_version (task) : 0;
+  scim_edit_dialog_set_record (dialog, task);
   gtk_window_set_title (GTK_WINDOW (self), task != NULL ? _("Task") : _("New Task"));
   gtk_window_set_default_size (GTK_WINDOW (self), 520, 480);
 
-  if (task != NULL && scim_record_get_int (task, "due-at") != 0)
-    due = scim_record_get_bool (task, "due-has-time")
-          ? scim_format_date_time (scim_record_get_int (task, "due-at"))
-          : scim_format_date (scim_record_get_int (task, "due-at"));
+  if (task != NULL)
+    due = format_due (task);
 
   self->title_row = scim_edit_dialog_add_entry (group, _("_What to do"),
                                                 task != NULL ? scim_record_get_string (task, "title") : NULL);
@@ -190,6 +198,14 @@ scim_task_dialog_new (GtkWindow  *parent,
                                                   task != NULL ? scim_record_get_int (task, "target-stage-id") : 0,
                                                   TRUE);
   scim_edit_dialog_add_group (dialog, group);
+  if (task != NULL)
+    {
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->title_row), "title");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->notes_row), "notes");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->owner_row), "owner-id");
+      scim_edit_dialog_track_format (dialog, self->due_row, "due-at", format_due);
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->stage_row), "target-stage-id");
+    }
 
   if (!editable)
     {

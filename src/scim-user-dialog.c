@@ -24,7 +24,6 @@ struct _ScimUserDialog
   AdwEntryRow    *password_row;
 
   gint64          user_id;
-  gint64          version;
 };
 
 G_DEFINE_FINAL_TYPE (ScimUserDialog, scim_user_dialog, SCIM_TYPE_EDIT_DIALOG)
@@ -86,7 +85,7 @@ scim_user_dialog_save (ScimEditDialog *dialog)
   SaveJob *job = g_new0 (SaveJob, 1);
 
   job->user_id = self->user_id;
-  job->version = self->version;
+  job->version = scim_edit_dialog_get_version (SCIM_EDIT_DIALOG (self));
   job->login = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->login_row)));
   job->full_name = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->name_row)));
   job->email = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->email_row)));
@@ -135,7 +134,7 @@ scim_user_dialog_new (GtkWindow  *parent,
   if (user != NULL)
     {
       self->user_id = scim_record_get_id (user);
-      self->version = scim_record_get_version (user);
+      scim_edit_dialog_set_record (dialog, user);
       scim_role_from_string (scim_record_get_string (user, "role"), &role);
     }
   gtk_window_set_title (GTK_WINDOW (self), user != NULL ? scim_record_get_string (user, "display-name")
@@ -166,6 +165,17 @@ scim_user_dialog_new (GtkWindow  *parent,
   adw_preferences_row_set_use_underline (ADW_PREFERENCES_ROW (self->password_row), TRUE);
   adw_preferences_group_add (access, GTK_WIDGET (self->password_row));
   scim_edit_dialog_add_group (dialog, access);
+  if (user != NULL)
+    {
+      const char *role_values[] = { scim_role_to_string (SCIM_ROLE_SALES), scim_role_to_string (SCIM_ROLE_HEAD),
+                                    scim_role_to_string (SCIM_ROLE_ADMIN), NULL };
+
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->name_row), "full-name");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->email_row), "email");
+      scim_edit_dialog_track_choice (dialog, self->role_row, "role", role_values);
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->accept_switch), "may-accept");
+      scim_edit_dialog_track (dialog, GTK_WIDGET (self->active_switch), "active");
+    }
 
   if (!editable)
     {

@@ -23,6 +23,7 @@
 #include "scim-funnel-editor.h"
 #include "scim-product-dialog.h"
 #include "scim-edit-dialog.h"
+#include "scim-conflict-dialog.h"
 #include "scim-accept-dialog.h"
 #include "scim-lead-dialog.h"
 #include "scim-import-dialog.h"
@@ -1047,6 +1048,245 @@ idle_count (const char *path,
                                           " AND coalesce(paused_until, 0) < unixepoch()",
                                           product_id, days);
   return raw_count (path, sql);
+}
+
+/* Conflicts: the card of a lead someone else saved meanwhile */
+
+static GtkWidget *
+find_row_titled (GtkWidget  *widget,
+                 const char *title)
+{
+  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_row_titled (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static gboolean
+conflict_shown (gpointer data)
+{
+  return find_toplevel (SCIM_TYPE_CONFLICT_DIALOG) != NULL;
+}
+
+static gboolean
+lead_dialog_gone (gpointer data)
+{
+  return find_toplevel (SCIM_TYPE_LEAD_DIALOG) == NULL;
+}
+
+static char *
+lead_text (const char *path,
+           gint64      id,
+           const char *column)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  g_autoptr(GPtrArray) rows = NULL;
+  const char *value = NULL;
+
+  g_assert_no_error (error);
+  rows = scim_store_load_rows (store, SCIM_LIST_LEADS, &id, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  g_assert_true (g_variant_lookup (g_ptr_array_index (rows, 0), column, "&s", &value));
+  return g_strdup (value);
+}
+
+/* The head, on another machine, saves the lead with @column set to @value. */
+static void
+theirs_save_lead (ScimStore  *theirs,
+                  gint64      id,
+                  const char *column,
+                  const char *value)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = scim_store_load_rows (theirs, SCIM_LIST_LEADS, &id, 1, &error);
+  GVariant *row;
+  ScimLeadFields fields = { 0 };
+  gint64 version = 0;
+
+  g_assert_no_error (error);
+  row = g_ptr_array_index (rows, 0);
+  g_variant_lookup (row, "name", "&s", &fields.name);
+  g_variant_lookup (row, "company", "&s", &fields.company);
+  g_variant_lookup (row, "position", "&s", &fields.position);
+  g_variant_lookup (row, "phone", "&s", &fields.phone);
+  g_variant_lookup (row, "email", "&s", &fields.email);
+  g_variant_lookup (row, "tax_id", "&s", &fields.tax_id);
+  g_variant_lookup (row, "source", "&s", &fields.source);
+  g_variant_lookup (row, "channel", "&s", &fields.channel);
+  g_variant_lookup (row, "notes", "&s", &fields.notes);
+  g_variant_lookup (row, "product_id", "x", &fields.product_id);
+  g_variant_lookup (row, "owner_id", "x", &fields.owner_id);
+  g_variant_lookup (row, "received_at", "x", &fields.received_at);
+  g_variant_lookup (row, "version", "x", &version);
+  if (g_str_equal (column, "company"))
+    fields.company = value;
+  else if (g_str_equal (column, "phone"))
+    fields.phone = value;
+  else if (g_str_equal (column, "email"))
+    fields.email = value;
+  else
+    g_assert_not_reached ();
+  g_assert_true (scim_store_update_lead (theirs, id, version, &fields, &error));
+  g_assert_no_error (error);
+}
+
+static ScimEditDialog *
+open_first_lead (ScimWindow *window,
+                 gint64     *id)
+{
+  ScimLeadsPage *page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  g_autoptr(ScimRecord) first = NULL;
+
+  scim_window_set_page (window, "leads");
+  wait_for (leads_page_ready, page, "the leads");
+  first = g_list_model_get_item (scim_leads_page_get_model (page), 0);
+  *id = scim_record_get_id (first);
+  scim_record_table_activate (SCIM_RECORD_TABLE (scim_leads_page_get_table (page)), 0);
+  wait_for (lead_dialog_shown, NULL, "the lead card");
+  return SCIM_EDIT_DIALOG (find_toplevel (SCIM_TYPE_LEAD_DIALOG));
+}
+
+static void
+type_into (ScimEditDialog *card,
+           const char     *title,
+           const char     *text)
+{
+  GtkWidget *row = find_row_titled (GTK_WIDGET (card), title);
+
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+}
+
+static void
+test_conflict_lead_card (void)
+{
+  g_autofree char *path = demo_copy ("conflict.db");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) theirs = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  ScimWindow *window = new_window ();
+  ScimEditDialog *card;
+  ScimConflictDialog *conflict;
+  g_autofree char *name = NULL, *company = NULL, *phone = NULL, *email = NULL, *email_before = NULL;
+  gint64 id, changes;
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  theirs = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  g_assert_no_error (error);
+  head = scim_store_sign_in (theirs, "head", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Fields that do not collide: Merge keeps my name and their company. */
+  card = open_first_lead (window, &id);
+  theirs_save_lead (theirs, id, "company", "ООО «Их версия»");
+  type_into (card, "_Name", "Моё имя");
+  scim_edit_dialog_save (card);
+  wait_for (conflict_shown, NULL, "the conflict dialog");
+  conflict = SCIM_CONFLICT_DIALOG (find_toplevel (SCIM_TYPE_CONFLICT_DIALOG));
+  g_assert_cmpuint (scim_conflict_dialog_get_n_fields (conflict), ==, 2);
+  g_assert_cmpuint (scim_conflict_dialog_get_n_collisions (conflict), ==, 0);
+  g_assert_true (scim_conflict_dialog_takes_theirs (conflict, "company"));
+  g_assert_false (scim_conflict_dialog_takes_theirs (conflict, "name"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (conflict)),
+                            scim_record_get_string (SCIM_RECORD (head), "display-name")));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (conflict), SCIM_CONFLICT_MERGE);
+  wait_for (lead_dialog_gone, NULL, "the card saved and closed");
+  name = lead_text (path, id, "name");
+  company = lead_text (path, id, "company");
+  g_assert_cmpstr (name, ==, "Моё имя");
+  g_assert_cmpstr (company, ==, "ООО «Их версия»");
+
+  /* Both change the phone: a collision; Keep Mine writes mine. */
+  card = open_first_lead (window, &id);
+  theirs_save_lead (theirs, id, "phone", "+7 111 111-11-11");
+  type_into (card, "_Phone", "+7 222 222-22-22");
+  scim_edit_dialog_save (card);
+  wait_for (conflict_shown, NULL, "the conflict dialog");
+  conflict = SCIM_CONFLICT_DIALOG (find_toplevel (SCIM_TYPE_CONFLICT_DIALOG));
+  g_assert_cmpuint (scim_conflict_dialog_get_n_collisions (conflict), ==, 1);
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (conflict), SCIM_CONFLICT_MINE);
+  wait_for (lead_dialog_gone, NULL, "the card saved and closed");
+  phone = lead_text (path, id, "phone");
+  g_assert_cmpstr (phone, ==, "+7 222 222-22-22");
+
+  /* Take Theirs drops mine and writes nothing. */
+  card = open_first_lead (window, &id);
+  theirs_save_lead (theirs, id, "email", "their@example.ru");
+  email_before = lead_text (path, id, "email");
+  type_into (card, "_E-mail", "mine@example.ru");
+  changes = raw_count (path, "SELECT count(*) FROM change_log");
+  scim_edit_dialog_save (card);
+  wait_for (conflict_shown, NULL, "the conflict dialog");
+  conflict = SCIM_CONFLICT_DIALOG (find_toplevel (SCIM_TYPE_CONFLICT_DIALOG));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (conflict), SCIM_CONFLICT_THEIRS);
+  wait_for (lead_dialog_gone, NULL, "the card closed");
+  email = lead_text (path, id, "email");
+  g_assert_cmpstr (email, ==, "their@example.ru");
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM change_log"), ==, changes);
+
+  scim_store_close (theirs);
+  destroy_window (window);
+}
+
+static gboolean
+dialog_waiting (gpointer data)
+{
+  return scim_edit_dialog_get_waiting (data);
+}
+
+/* Another process holds the write lock for seconds: the window keeps
+ * drawing and taking input, the save says it waits for the file, then
+ * completes when the lock is free. */
+static void
+test_save_waits_for_file (void)
+{
+  g_autofree char *path = demo_copy ("waiting.db");
+  g_autofree char *helper = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "tests", "scim-test-helper", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) locker = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *name = NULL;
+  ScimWindow *window = new_window ();
+  ScimEditDialog *card;
+  GtkWidget *row;
+  gint64 id;
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  card = open_first_lead (window, &id);
+  type_into (card, "_Name", "Сохранено после ожидания");
+
+  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "lock", path, "6000", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "locked");
+
+  scim_edit_dialog_save (card);
+  wait_for (dialog_waiting, card, "the save to say it waits for the file");
+  /* Input still goes in while it waits. */
+  row = find_row_titled (GTK_WIDGET (card), "_Company");
+  gtk_editable_set_text (GTK_EDITABLE (row), "typed while waiting");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "typed while waiting");
+  g_assert_true (scim_edit_dialog_get_busy (card));
+  wait_for (lead_dialog_gone, NULL, "the save to complete after the lock");
+  name = lead_text (path, id, "name");
+  g_assert_cmpstr (name, ==, "Сохранено после ожидания");
+  g_assert_true (g_subprocess_wait_check (locker, NULL, &error));
+  g_assert_no_error (error);
+  destroy_window (window);
 }
 
 static void
@@ -2796,6 +3036,8 @@ main (int    argc,
       g_test_add_func ("/gui/settings/funnel-editor-reorders", test_funnel_editor_reorders);
       g_test_add_func ("/gui/settings/read-only-for-sales", test_settings_read_only_for_sales);
       g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
+      g_test_add_func ("/gui/conflict/lead-card", test_conflict_lead_card);
+      g_test_add_func ("/gui/conflict/save-waits-for-file", test_save_waits_for_file);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
       g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
       g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);

@@ -480,6 +480,174 @@ test_move_rules (Fixture       *f,
                    ==, 1 + 6);
 }
 
+/* A lead's fields as a merge sees them. */
+static GVariant *
+lead_fields (const char *name,
+             const char *email,
+             const char *phone)
+{
+  GVariantBuilder b;
+
+  g_variant_builder_init (&b, G_VARIANT_TYPE_VARDICT);
+  g_variant_builder_add (&b, "{sv}", "name", g_variant_new_string (name));
+  g_variant_builder_add (&b, "{sv}", "email", g_variant_new_string (email));
+  g_variant_builder_add (&b, "{sv}", "phone", g_variant_new_string (phone));
+  return g_variant_ref_sink (g_variant_builder_end (&b));
+}
+
+static GVariant *
+row_of (ScimStore    *store,
+        ScimListKind  kind,
+        gint64        id)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = scim_store_load_rows (store, kind, &id, 1, &error);
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  return g_variant_ref (g_ptr_array_index (rows, 0));
+}
+
+static const char *
+row_string (GVariant   *row,
+            const char *key)
+{
+  const char *value = NULL;
+
+  g_assert_true (g_variant_lookup (row, key, "&s", &value));
+  return value;
+}
+
+static gint64
+row_int (GVariant   *row,
+         const char *key)
+{
+  gint64 value = 0;
+
+  g_assert_true (g_variant_lookup (row, key, "x", &value));
+  return value;
+}
+
+/* Two people, two connections, one lead and one sale: exactly one save from
+ * the same version wins; the other gets the conflict, reads theirs and who
+ * saved it; a merge of fields that do not collide keeps both changes, a
+ * collision is found as one. */
+static void
+test_conflict_two_connections (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) other = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  g_autoptr(GVariant) base_row = NULL;
+  g_autoptr(GVariant) theirs_row = NULL;
+  g_autoptr(GVariant) after = NULL;
+  g_autoptr(GVariant) base = NULL;
+  g_autoptr(GVariant) mine = NULL;
+  g_autoptr(GVariant) theirs = NULL;
+  g_autoptr(GVariant) merged = NULL;
+  g_auto(GStrv) collisions = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *who = NULL;
+  ScimLeadFields lead = { .name = "Ольга", .email = "olga@example.ru", .phone = "+7 900 000-00-00" };
+  ScimLeadFields edit = lead;
+  ScimLeadFields mine_fields = lead;
+  gint64 lead_id, version, at = 0;
+
+  lead_id = scim_store_add_lead (f->store, &lead, &error);
+  g_assert_no_error (error);
+  base_row = row_of (f->store, SCIM_LIST_LEADS, lead_id);
+  version = row_int (base_row, "version");
+
+  other = scim_store_open (f->path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  head = scim_store_sign_in (other, "head", NULL, &error);
+  g_assert_no_error (error);
+
+  /* They change the e-mail first. */
+  edit.email = "olga@romashka.ru";
+  g_assert_true (scim_store_update_lead (other, lead_id, version, &edit, &error));
+  g_assert_no_error (error);
+
+  /* My change of the name from the same version is refused, nothing written. */
+  mine_fields.name = "Ольга Сергеевна";
+  before = digest (f->path);
+  g_assert_false (scim_store_update_lead (f->store, lead_id, version, &mine_fields, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "Игорь Начальников"));
+  g_clear_error (&error);
+  g_assert_cmpstr (before, ==, digest (f->path));
+
+  /* Both versions: theirs read back, with who and when. */
+  theirs_row = row_of (f->store, SCIM_LIST_LEADS, lead_id);
+  g_assert_cmpstr (row_string (theirs_row, "email"), ==, "olga@romashka.ru");
+  g_assert_cmpstr (row_string (theirs_row, "name"), ==, "Ольга");
+  g_assert_cmpint (row_int (theirs_row, "version"), ==, version + 1);
+  g_assert_true (scim_store_last_change (f->store, SCIM_LIST_LEADS, lead_id, &who, &at, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (who, ==, "Игорь Начальников");
+  g_assert_cmpint (at, >, 0);
+
+  /* The merge takes my name and their e-mail, and no collision. */
+  base = lead_fields ("Ольга", "olga@example.ru", lead.phone);
+  mine = lead_fields ("Ольга Сергеевна", "olga@example.ru", lead.phone);
+  theirs = lead_fields (row_string (theirs_row, "name"), row_string (theirs_row, "email"), lead.phone);
+  merged = scim_merge_fields (base, mine, theirs, &collisions);
+  g_assert_cmpuint (g_strv_length (collisions), ==, 0);
+  g_assert_true (g_variant_lookup (merged, "name", "&s", &mine_fields.name));
+  g_assert_true (g_variant_lookup (merged, "email", "&s", &mine_fields.email));
+  g_assert_true (scim_store_update_lead (f->store, lead_id, version + 1, &mine_fields, &error));
+  g_assert_no_error (error);
+  after = row_of (other, SCIM_LIST_LEADS, lead_id);
+  g_assert_cmpstr (row_string (after, "name"), ==, "Ольга Сергеевна");
+  g_assert_cmpstr (row_string (after, "email"), ==, "olga@romashka.ru");
+
+  /* Both change the phone: a collision, mine kept until a person chooses. */
+  {
+    g_autoptr(GVariant) m = lead_fields ("Ольга Сергеевна", "olga@romashka.ru", "+7 900 111-11-11");
+    g_autoptr(GVariant) t = lead_fields ("Ольга Сергеевна", "olga@romashka.ru", "+7 900 222-22-22");
+    g_autoptr(GVariant) b = lead_fields ("Ольга Сергеевна", "olga@romashka.ru", lead.phone);
+    g_autoptr(GVariant) mm = NULL;
+    g_autoptr(GVariant) name = NULL;
+    g_auto(GStrv) c = NULL;
+    const char *phone = NULL;
+
+    mm = scim_merge_fields (b, m, t, &c);
+    g_assert_cmpuint (g_strv_length (c), ==, 1);
+    g_assert_cmpstr (c[0], ==, "phone");
+    g_assert_true (g_variant_lookup (mm, "phone", "&s", &phone));
+    g_assert_cmpstr (phone, ==, "+7 900 111-11-11");
+    name = g_variant_lookup_value (b, "name", NULL);
+    g_assert_cmpint (scim_merge_field (name, name, NULL), ==, SCIM_MERGE_THEIRS);
+    g_assert_cmpint (scim_merge_field (NULL, NULL, NULL), ==, SCIM_MERGE_SAME);
+  }
+
+  /* The sale: they change the amount, I the close date; one wins, then the merge keeps both. */
+  {
+    g_autoptr(GVariant) sale = row_of (f->store, SCIM_LIST_SALES, f->sale);
+    g_autoptr(GVariant) sale_after = NULL;
+    gint64 v = row_int (sale, "version");
+
+    g_assert_true (scim_store_update_sale (other, f->sale, v, 777700, 0, f->ivan, &error));
+    g_assert_no_error (error);
+    before = (g_free (before), digest (f->path));
+    g_assert_false (scim_store_update_sale (f->store, f->sale, v, row_int (sale, "amount"), 1800000000, f->ivan,
+                                            &error));
+    g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT);
+    g_clear_error (&error);
+    g_assert_cmpstr (before, ==, digest (f->path));
+    sale_after = row_of (f->store, SCIM_LIST_SALES, f->sale);
+    g_assert_cmpint (row_int (sale_after, "amount"), ==, 777700);
+    g_assert_true (scim_store_update_sale (f->store, f->sale, row_int (sale_after, "version"),
+                                           row_int (sale_after, "amount"), 1800000000, f->ivan, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (rawf (f->path, "SELECT amount FROM sales WHERE id = %" G_GINT64_FORMAT, f->sale), ==, 777700);
+    g_assert_cmpint (rawf (f->path, "SELECT expected_close FROM sales WHERE id = %" G_GINT64_FORMAT, f->sale), ==,
+                     1800000000);
+  }
+  scim_store_close (other);
+}
+
 static void
 test_update_sale (Fixture       *f,
                   gconstpointer  data)
@@ -1472,6 +1640,7 @@ main (int    argc,
   ADD ("/sales/move/history", test_move_history);
   ADD ("/sales/move/rules", test_move_rules);
   ADD ("/sales/update", test_update_sale);
+  ADD ("/sales/conflict/two-connections", test_conflict_two_connections);
   ADD ("/sales/roles", test_roles);
   ADD ("/sales/lost-read-only", test_lost_read_only);
   ADD ("/sales/tasks/rules", test_task_rules);

@@ -17,6 +17,7 @@
 #include "scim-secrets.h"
 #include "scim-leads.h"
 #include "scim-mail.h"
+#include "scim-merge.h"
 #include "scim-sales.h"
 #include "scim-settings.h"
 #include "scim-store.h"

@@ -119,6 +119,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (ScimQuery, scim_query_free)
 
 GType       scim_list_kind_get_record_type (ScimListKind kind);
 const char * const *scim_list_kind_get_sorts (ScimListKind kind);
+const char *scim_list_kind_get_table (ScimListKind kind);
 gboolean    scim_list_kind_depends_on (ScimListKind      kind,
                                        const char       *entity);
 

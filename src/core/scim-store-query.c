@@ -8,6 +8,7 @@
 #include "scim-format.h"
 #include "scim-query.h"
 #include "scim-records.h"
+#include "scim-merge.h"
 #include "scim-store-private.h"
 
 /* The list queries of every page.  A list is loaded in two steps: the ids
@@ -707,4 +708,87 @@ scim_store_list (ScimStore        *store,
       g_list_store_append (list, record);
     }
   return G_LIST_MODEL (g_steal_pointer (&list));
+}
+
+/**
+ * scim_list_kind_get_table:
+ * @kind: a list
+ *
+ * Returns: the table its records live in, as a #ScimChange names it
+ */
+const char *
+scim_list_kind_get_table (ScimListKind kind)
+{
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), NULL);
+  return specs[kind].table;
+}
+
+typedef struct
+{
+  ScimListKind kind;
+  gint64       id;
+  char        *who;
+  gint64       at;
+} LastChange;
+
+static gboolean
+last_change_cb (ScimTx    *tx,
+                gpointer   user_data,
+                GError   **error)
+{
+  LastChange *data = user_data;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT c.at, " USER_NAME ("u") " FROM change_log c "
+                              "LEFT JOIN users u ON u.id = c.user_id "
+                              "WHERE c.entity = ? AND c.entity_id = ? ORDER BY c.seq DESC LIMIT 1",
+                              error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "sI", specs[data->kind].table, data->id);
+  rc = _scim_store_step (tx->store, stmt, error);
+  if (rc == SQLITE_ROW)
+    {
+      data->at = sqlite3_column_int64 (stmt, 0);
+      if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+        data->who = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
+      sqlite3_reset (stmt);
+    }
+  return rc == SQLITE_ROW || rc == SQLITE_DONE;
+}
+
+/**
+ * scim_store_last_change:
+ * @store: a #ScimStore
+ * @kind: the record's list
+ * @id: the record
+ * @who: (out) (transfer full) (nullable): who changed it last, as people
+ *   read the name; %NULL when unknown
+ * @at: (out): when, UTC seconds; 0 when unknown
+ * @error: return location for an error
+ *
+ * Returns: %TRUE when read (even if nothing was logged)
+ */
+gboolean
+scim_store_last_change (ScimStore     *store,
+                        ScimListKind   kind,
+                        gint64         id,
+                        char         **who,
+                        gint64        *at,
+                        GError       **error)
+{
+  LastChange data = { kind, id, NULL, 0 };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), FALSE);
+  if (!_scim_store_read (store, last_change_cb, &data, error))
+    {
+      g_free (data.who);
+      return FALSE;
+    }
+  *who = data.who;
+  *at = data.at;
+  return TRUE;
 }
