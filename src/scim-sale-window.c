@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-sale-window.h"
+#include "scim-field-set.h"
 #include "scim-sales.h"
 #include "scim-task-dialog.h"
 #include "scim-timeline.h"
@@ -50,6 +51,7 @@ struct _ScimSaleWindow
   guint                reload_source;
   GCancellable        *cancellable;
   int                  focus_task;
+  ScimFieldSet        *details;   /* amount, close, owner: unsaved input and conflicts */
 };
 
 G_DEFINE_FINAL_TYPE (ScimSaleWindow, scim_sale_window, ADW_TYPE_WINDOW)
@@ -80,12 +82,14 @@ typedef struct
   char           *done;
   GVariant       *undo_row;
   gint64          undo_stage;
+  gboolean        details;   /* the save of the sale's details */
 } WriteRequest;
 
 static void
 on_written_cb (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data);
+static void resolve_details (ScimSaleWindow *self);
 
 static void
 run_write (ScimSaleWindow *self,
@@ -172,13 +176,23 @@ on_written_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   gpointer outcome;
 
+  gboolean details = request->details;
+
   g_free (request);
   self->loading--;
   outcome = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (outcome == NULL && details && g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT))
+    {
+      resolve_details (self);
+      return;
+    }
   if (outcome == NULL)
     say (self, error->message);
   else if (done != NULL)
     say (self, done);
+  /* Saved: what the fields hold is in the file, so the reload may show it. */
+  if (outcome != NULL && details)
+    scim_field_set_take_base (self->details);
   reload (self);
 }
 
@@ -915,10 +929,11 @@ on_save_sale_clicked_cb (GtkButton      *button,
                          ScimSaleWindow *self)
 {
   SaleJob *job = g_new0 (SaleJob, 1);
+  WriteRequest *request;
   gboolean has_time;
 
   job->sale_id = self->sale_id;
-  job->version = scim_record_get_version (SCIM_RECORD (self->sale));
+  job->version = scim_field_set_get_version (self->details);
   job->owner_id = scim_edit_dialog_get_record_id (self->owner_row);
   if (!parse_money (gtk_editable_get_text (GTK_EDITABLE (self->amount_row)), &job->amount))
     {
@@ -932,7 +947,58 @@ on_save_sale_clicked_cb (GtkButton      *button,
       g_free (job);
       return;
     }
-  run_write (self, save_sale_thread, job, g_free, _("Sale saved"));
+  request = g_new0 (WriteRequest, 1);
+  request->self = g_object_ref (self);
+  request->done = g_strdup (_("Sale saved"));
+  request->details = TRUE;
+  self->loading++;
+  scim_store_run_async (self->store, save_sale_thread, job, g_free, NULL, on_written_cb, request);
+}
+
+static void
+on_details_resolved_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(ScimSaleWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  switch (scim_field_set_resolve_finish (SCIM_FIELD_SET (source), result, &error))
+    {
+    case SCIM_FIELD_SET_SAVE_AGAIN:
+      on_save_sale_clicked_cb (NULL, self);
+      return;
+    case SCIM_FIELD_SET_TOOK_THEIRS:
+      say (self, _("Their version is shown; yours was dropped."));
+      break;
+    case SCIM_FIELD_SET_BACK:
+    default:
+      say (self, error != NULL ? error->message
+                               : _("Someone else saved this sale after you opened it. Save again to choose "
+                                   "between your version and theirs."));
+      break;
+    }
+  reload (self);
+}
+
+/* Someone saved the sale since its details were shown: ask what to keep. */
+static void
+resolve_details (ScimSaleWindow *self)
+{
+  scim_field_set_resolve_async (self->details, GTK_WINDOW (self), self->store, on_details_resolved_cb,
+                                g_object_ref (self));
+}
+
+static char *
+format_amount (ScimRecord *sale)
+{
+  return scim_format_money_exact (scim_record_get_int (sale, "amount"));
+}
+
+static char *
+format_close (ScimRecord *sale)
+{
+  return scim_format_date (scim_record_get_int (sale, "expected-close"));
 }
 
 /* Loading */
@@ -1011,8 +1077,6 @@ show_loaded (ScimSaleWindow *self,
   g_autofree char *money = scim_format_money (scim_record_get_int (sale, "amount"));
   g_autofree char *subtitle = g_strdup_printf ("%s · %s · %s", scim_record_get_string (sale, "owner"),
                                                scim_record_get_string (sale, "stage"), money);
-  g_autofree char *close = scim_format_date (scim_record_get_int (sale, "expected-close"));
-  g_autofree char *exact = scim_format_money_exact (scim_record_get_int (sale, "amount"));
   guint n;
 
   g_set_object (&self->sale, loaded->sale);
@@ -1023,15 +1087,26 @@ show_loaded (ScimSaleWindow *self,
   gtk_window_set_title (GTK_WINDOW (self), title);
   adw_window_title_set_title (self->title, title);
   adw_window_title_set_subtitle (self->title, subtitle);
-  gtk_editable_set_text (GTK_EDITABLE (self->amount_row), exact);
-  gtk_editable_set_text (GTK_EDITABLE (self->close_row), close);
-  if (adw_combo_row_get_model (self->owner_row) != loaded->users)
-    adw_combo_row_set_model (self->owner_row, loaded->users);
-  for (guint i = 0; i < g_list_model_get_n_items (loaded->users); i++)
+  /* The details show the stored values unless the person is changing them:
+   * then the input stays, and so does the version it started from, so that
+   * a save over someone else's change asks instead of overwriting it. */
+  if (self->details == NULL)
     {
-      g_autoptr(ScimRecord) user = g_list_model_get_item (loaded->users, i);
-      if (scim_record_get_id (user) == scim_record_get_int (sale, "owner-id"))
-        adw_combo_row_set_selected (self->owner_row, i);
+      g_autoptr(GListModel) users = g_object_ref (loaded->users);
+
+      adw_combo_row_set_model (self->owner_row, users);
+      self->details = scim_field_set_new ();
+      scim_field_set_track (self->details, GTK_WIDGET (self->amount_row), "amount", NULL, format_amount);
+      scim_field_set_track (self->details, GTK_WIDGET (self->close_row), "expected-close", NULL, format_close);
+      scim_field_set_track (self->details, GTK_WIDGET (self->owner_row), "owner-id", NULL, NULL);
+      scim_field_set_set_record (self->details, SCIM_RECORD (loaded->sale));
+      scim_field_set_load (self->details, SCIM_RECORD (loaded->sale));
+    }
+  else if (!scim_field_set_is_dirty (self->details))
+    {
+      if (adw_combo_row_get_model (self->owner_row) != loaded->users)
+        adw_combo_row_set_model (self->owner_row, loaded->users);
+      scim_field_set_load (self->details, SCIM_RECORD (loaded->sale));
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->amount_row), self->may_edit);
   gtk_widget_set_sensitive (GTK_WIDGET (self->close_row), self->may_edit);
@@ -1186,6 +1261,7 @@ scim_sale_window_dispose (GObject *object)
   g_clear_object (&self->users);
   g_clear_object (&self->events);
   g_clear_object (&self->store);
+  g_clear_object (&self->details);
 
   G_OBJECT_CLASS (scim_sale_window_parent_class)->dispose (object);
 }

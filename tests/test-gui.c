@@ -1371,6 +1371,87 @@ sale_of_admin (const char *path)
                           "WHERE st.kind = 'open' ORDER BY s.id LIMIT 1");
 }
 
+static GtkWidget *find_button (GtkWidget *widget, const char *label);
+
+static gint64
+sale_int (const char *path,
+          gint64      id,
+          const char *column)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT %s FROM sales WHERE id = %" G_GINT64_FORMAT, column, id);
+  return raw_count (path, sql);
+}
+
+/* Someone else's commits reach an open sale window within the refresh
+ * without touching what the person is typing; a save over their change of
+ * the same sale asks, and Merge keeps both. */
+static void
+test_conflict_sale_window (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "conflict-sale.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) theirs = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  ScimWindow *window;
+  ScimSaleWindow *sale;
+  ScimConflictDialog *conflict;
+  ScimTaskFields task = { .title = "Их задача" };
+  GtkWidget *amount;
+  CountWait wait;
+  gint64 sale_id, version = 0, owner = 0, old_amount = 0;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "31", NULL);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  sale_id = sale_of_admin (path);
+  sale = scim_sale_window_open (GTK_WINDOW (window), scim_window_get_store (window), sale_id);
+  wait_for (sale_window_settled, sale, "the sale window");
+  theirs = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  g_assert_no_error (error);
+  head = scim_store_sign_in (theirs, "head", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Unsaved input stays while their task arrives. */
+  amount = find_row_titled (GTK_WIDGET (sale), "_Amount");
+  g_assert_nonnull (amount);
+  gtk_editable_set_text (GTK_EDITABLE (amount), "123456");
+  wait.model = scim_sale_window_get_tasks (sale);
+  wait.n = g_list_model_get_n_items (wait.model) + 1;
+  task.owner_id = sale_int (path, sale_id, "owner_id");
+  g_assert_cmpint (scim_store_add_task (theirs, sale_id, -1, &task, &error), >, 0);
+  g_assert_no_error (error);
+  wait_for (count_reached, &wait, "their task in the open sale window");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (amount)), ==, "123456");
+
+  /* They change the expected close; my save of the amount asks, Merge keeps both. */
+  rows = scim_store_load_rows (theirs, SCIM_LIST_SALES, &sale_id, 1, &error);
+  g_assert_no_error (error);
+  g_variant_lookup (g_ptr_array_index (rows, 0), "version", "x", &version);
+  g_variant_lookup (g_ptr_array_index (rows, 0), "owner_id", "x", &owner);
+  g_variant_lookup (g_ptr_array_index (rows, 0), "amount", "x", &old_amount);
+  g_assert_true (scim_store_update_sale (theirs, sale_id, version, old_amount, 1893456000, owner, &error));
+  g_assert_no_error (error);
+  gtk_widget_activate (find_button (GTK_WIDGET (sale), "_Save"));
+  wait_for (conflict_shown, NULL, "the conflict dialog");
+  conflict = SCIM_CONFLICT_DIALOG (find_toplevel (SCIM_TYPE_CONFLICT_DIALOG));
+  g_assert_cmpuint (scim_conflict_dialog_get_n_fields (conflict), ==, 2);
+  g_assert_cmpuint (scim_conflict_dialog_get_n_collisions (conflict), ==, 0);
+  g_assert_true (scim_conflict_dialog_takes_theirs (conflict, "expected-close"));
+  g_assert_false (scim_conflict_dialog_takes_theirs (conflict, "amount"));
+  adw_message_dialog_response (ADW_MESSAGE_DIALOG (conflict), SCIM_CONFLICT_MERGE);
+  wait_for (sale_window_settled, sale, "the save");
+  while (sale_int (path, sale_id, "amount") != 12345600)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (sale_int (path, sale_id, "amount"), ==, 12345600);
+  g_assert_cmpint (sale_int (path, sale_id, "expected_close") / 86400, ==, 1893456000 / 86400);
+
+  scim_store_close (theirs);
+  gtk_window_destroy (GTK_WINDOW (sale));
+  destroy_window (window);
+}
+
 static void
 test_plan_in_sale_window (void)
 {
@@ -3038,6 +3119,7 @@ main (int    argc,
       g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
       g_test_add_func ("/gui/conflict/lead-card", test_conflict_lead_card);
       g_test_add_func ("/gui/conflict/save-waits-for-file", test_save_waits_for_file);
+      g_test_add_func ("/gui/conflict/sale-window", test_conflict_sale_window);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
       g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
       g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);
