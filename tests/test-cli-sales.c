@@ -480,8 +480,8 @@ test_tasks (void)
     g_auto(Run) run = { 0 };
     cli (&run, "--db", db, "tasks", "--due", "none", "--format", "csv", NULL);
     assert_ok (&run);
-    g_assert_true (g_str_has_prefix (run.out, "id,sale,client,product,title,owner,due,state,result,closed\r\n"));
-    g_assert_nonnull (strstr (run.out, ",Расчёт,petr,,planned,,\r\n"));
+    g_assert_true (g_str_has_prefix (run.out, "id,sale,client,product,title,owner,due,state,result,closed,version\r\n"));
+    g_assert_nonnull (strstr (run.out, ",Расчёт,petr,,planned,,,1\r\n"));
   }
   {
     g_auto(Run) run = { 0 };
@@ -527,10 +527,32 @@ test_tasks (void)
     cli (&run, "--db", db, "--user", "ivan", "tasks", "done", "9999", "--result", "Сделал", NULL);
     assert_refused (&run, db, before);
   }
+  /* From a version someone changed since: refused with exit code 3, who and when said. */
   {
     g_auto(Run) run = { 0 };
     g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, call);
-    cli (&run, "--db", db, "--user", "ivan", "tasks", "done", id, "--result", "Договорились о встрече", NULL);
+    g_autofree char *stale = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                              rawf (db, "SELECT version FROM tasks WHERE id = %" G_GINT64_FORMAT,
+                                                    call));
+
+    execf (db, "UPDATE tasks SET notes = 'их правка', version = version + 1 WHERE id = %" G_GINT64_FORMAT, call);
+    execf (db, "INSERT INTO change_log (at, user_id, entity, entity_id, action) VALUES "
+               "(unixepoch(), (SELECT id FROM users WHERE login = 'petr'), 'tasks', %" G_GINT64_FORMAT ", 'update')",
+           call);
+    before = (g_free (before), digest (db));
+    cli (&run, "--db", db, "--user", "ivan", "tasks", "done", id, "--if-version", stale, "--result", "Сделал", NULL);
+    g_assert_cmpint (run.status, ==, 3);
+    g_assert_nonnull (strstr (run.err, "Пётр Петров"));
+    g_assert_cmpstr (before, ==, digest (db));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, call);
+    g_autofree char *current = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                rawf (db, "SELECT version FROM tasks WHERE id = %" G_GINT64_FORMAT,
+                                                      call));
+    cli (&run, "--db", db, "--user", "ivan", "tasks", "done", id, "--if-version", current,
+         "--result", "Договорились о встрече", NULL);
     assert_ok (&run);
   }
   {

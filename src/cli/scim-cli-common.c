@@ -88,7 +88,13 @@ scim_cli_parse (GOptionContext  *context,
 int
 scim_cli_error_code (const GError *error)
 {
-  return g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT) ? SCIM_CLI_CHECK_FAILED : SCIM_CLI_USAGE;
+  if (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT))
+    return SCIM_CLI_CHECK_FAILED;
+  if (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT))
+    return SCIM_CLI_CONFLICT;
+  if (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_BUSY))
+    return SCIM_CLI_BUSY;
+  return SCIM_CLI_USAGE;
 }
 
 static char *

@@ -33,6 +33,7 @@ static char *opt_title;
 static char *opt_notes;
 static char *opt_result;
 static gboolean opt_failed;
+static gint64 opt_if_version;
 static char *opt_reason;
 static char *opt_until;
 
@@ -793,6 +794,7 @@ static const Column task_columns[] = {
   { "state", "state", COL_STATE, N_("State") },
   { "result", "result", COL_TEXT, N_("Result") },
   { "closed", "closed_at", COL_TIME, N_("Closed") },
+  { "version", "version", COL_INT, N_("Version") },
 };
 
 static const GOptionEntry tasks_list_entries[] = {
@@ -916,6 +918,9 @@ static const GOptionEntry tasks_done_entries[] = {
   { "result", 0, 0, G_OPTION_ARG_STRING, &opt_result,
     N_("What came of it; required (a negative result is a result too)"), N_("TEXT") },
   { "failed", 0, 0, G_OPTION_ARG_NONE, &opt_failed, N_("The task failed (default: done)"), NULL },
+  { "if-version", 0, 0, G_OPTION_ARG_INT64, &opt_if_version,
+    N_("Only if the task is still at this version (the “version” of “tasks”); exit code 3 if someone changed "
+       "it since"), N_("N") },
   { NULL }
 };
 
@@ -947,6 +952,8 @@ cmd_tasks_done (ScimCliGlobals  *g,
   if (rows->len == 0)
     return scim_cli_fail (SCIM_CLI_USAGE, _("There is no task %lld."), (long long) task_id);
   g_variant_lookup (g_ptr_array_index (rows, 0), "version", "x", &version);
+  if (opt_if_version > 0)
+    version = opt_if_version;
   if (!scim_store_finish_task (store, task_id, version, opt_failed ? "failed" : "done", opt_result, &error))
     return fail_with (error);
   g_print (opt_failed ? _("Task %lld closed as failed.\n") : _("Task %lld closed as done.\n"), (long long) task_id);
@@ -956,7 +963,8 @@ cmd_tasks_done (ScimCliGlobals  *g,
 static const ScimCliSubcommand tasks_subcommands[] = {
   { "add", "add --sale ID --title TEXT [--owner LOGIN] [--due DATE]", N_("Add a task to a sale’s plan"),
     cmd_tasks_add },
-  { "done", "done ID --result TEXT [--failed]", N_("Close a task with its result"), cmd_tasks_done },
+  { "done", "done ID --result TEXT [--failed] [--if-version N]", N_("Close a task with its result"),
+    cmd_tasks_done },
   { NULL }
 };
 

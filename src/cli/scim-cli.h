@@ -8,13 +8,17 @@
 G_BEGIN_DECLS
 
 /* scim-sales-cli: the core for scripts and batch jobs.  Exit codes: 0 done,
- * 1 a check failed, 2 bad usage or a file it cannot use, with a one-line
- * reason on standard error. */
+ * 1 a check failed, 2 bad usage or a file it cannot use, 3 the record was
+ * changed by someone else since the version given (--if-version), 4 another
+ * process held the file's lock too long (try again), with a one-line reason
+ * on standard error. */
 
 enum {
   SCIM_CLI_OK = 0,
   SCIM_CLI_CHECK_FAILED = 1,
   SCIM_CLI_USAGE = 2,
+  SCIM_CLI_CONFLICT = 3,
+  SCIM_CLI_BUSY = 4,
 };
 
 typedef struct
