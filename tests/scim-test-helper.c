@@ -78,6 +78,83 @@ add_user (const char *path,
   return 0;
 }
 
+/* Commits in a loop until killed: each commit adds the task "crash N" to
+ * sale 1, every third one moves the sale to its next open stage too (a
+ * stage_changes row in the same transaction).  N counts on from the tasks
+ * already there; "N" goes to standard output only after the commit
+ * returned, so every number printed must be in the file. */
+static int
+crash_loop (const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(ScimUser) admin = NULL;
+  g_autoptr(GArray) stages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  gint64 n = 0, owner = 0;
+
+  /* Where to count from, read before the store opens. */
+  if (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
+    return 1;
+  sqlite3_busy_timeout (db, 10000);
+  if (sqlite3_prepare_v2 (db, "SELECT count(*), (SELECT owner_id FROM sales WHERE id = 1) FROM tasks "
+                              "WHERE title LIKE 'crash %'", -1, &stmt, NULL) != SQLITE_OK ||
+      sqlite3_step (stmt) != SQLITE_ROW)
+    {
+      fprintf (stderr, "count: %s\n", sqlite3_errmsg (db));
+      return 1;
+    }
+  n = sqlite3_column_int64 (stmt, 0);
+  owner = sqlite3_column_int64 (stmt, 1);
+  sqlite3_finalize (stmt);
+  if (sqlite3_prepare_v2 (db, "SELECT s.id FROM stages s JOIN sales x ON x.product_id = s.product_id "
+                              "WHERE x.id = 1 AND s.kind = 'open' ORDER BY s.position", -1, &stmt, NULL) != SQLITE_OK)
+    return 1;
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+      g_array_append_val (stages, id);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+
+  store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  if (store == NULL || (admin = scim_store_sign_in (store, "admin", NULL, &error)) == NULL)
+    {
+      fprintf (stderr, "open: %s\n", error->message);
+      return 1;
+    }
+  printf ("ready\n");
+  fflush (stdout);
+  for (;; n++)
+    {
+      g_autofree char *title = g_strdup_printf ("crash %" G_GINT64_FORMAT, n);
+      ScimTaskFields fields = { .title = title, .owner_id = owner };
+
+      if (n % 3 == 0 && stages->len > 1)
+        {
+          gint64 stage = g_array_index (stages, gint64, (n / 3) % stages->len);
+
+          if (!scim_store_move_sale (store, 1, stage, NULL, 0, &error) &&
+              !g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID))
+            {
+              fprintf (stderr, "move: %s\n", error->message);
+              return 1;
+            }
+          g_clear_error (&error);
+        }
+      if (scim_store_add_task (store, 1, -1, &fields, &error) == 0)
+        {
+          fprintf (stderr, "add: %s\n", error->message);
+          return 1;
+        }
+      printf ("%" G_GINT64_FORMAT "\n", n);
+      fflush (stdout);
+    }
+  return 0;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -86,8 +163,10 @@ main (int    argc,
     return hold_lock (argv[2], atoi (argv[3]));
   if (argc == 4 && g_str_equal (argv[1], "session"))
     return hold_session (argv[2], atoi (argv[3]));
+  if (argc == 3 && g_str_equal (argv[1], "crash-loop"))
+    return crash_loop (argv[2]);
   if (argc == 5 && g_str_equal (argv[1], "add-user"))
     return add_user (argv[2], argv[3], argv[4]);
-  fprintf (stderr, "usage: scim-test-helper lock DB MS | session DB MS | add-user DB ADMIN LOGIN\n");
+  fprintf (stderr, "usage: scim-test-helper lock DB MS | session DB MS | add-user DB ADMIN LOGIN | crash-loop DB\n");
   return 2;
 }

@@ -176,7 +176,8 @@ _scim_store_set_error (ScimStore  *self,
                        int         rc,
                        GError    **error)
 {
-  const char *detail = self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc);
+  /* A damaged file can put any bytes into SQLite's message. */
+  g_autofree char *detail = g_utf8_make_valid (self->db != NULL ? sqlite3_errmsg (self->db) : sqlite3_errstr (rc), -1);
 
   if ((rc & 0xFF) == SQLITE_CORRUPT || (rc & 0xFF) == SQLITE_NOTADB)
     {
@@ -240,9 +241,15 @@ _scim_store_prepare (ScimStore   *self,
   rc = sqlite3_prepare_v3 (self->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
-      if ((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED &&
-          (rc & 0xFF) != SQLITE_CORRUPT && (rc & 0xFF) != SQLITE_NOTADB)
-        g_critical ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+      /* The store's SQL is tested against its own schema, so a statement
+       * that does not prepare means the file's schema is not that schema:
+       * its definitions were damaged (a byte flipped in an index's
+       * expression) or changed by another program.  That is damage. */
+      if ((rc & 0xFF) == SQLITE_ERROR)
+        {
+          g_debug ("Cannot prepare “%s”: %s", sql, sqlite3_errmsg (self->db));
+          rc = SQLITE_CORRUPT;
+        }
       _scim_store_set_error (self, rc, error);
       return NULL;
     }

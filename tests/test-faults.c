@@ -1,0 +1,377 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include "scim-core.h"
+
+/* Proof under faults, on real files and real processes: a writer killed
+ * with SIGKILL at random moments, in both journal modes, loses no commit it
+ * reported and leaves a file whose invariants hold; thousands of damaged
+ * copies of a database (bytes flipped, truncated) open and browse with a
+ * clear error and never a crash.
+ *
+ * SCIM_CRASH_KILLS and SCIM_BAD_COPIES set the counts (200 kills per mode,
+ * 1500 copies by default; the nightly run raises them). */
+
+static char *tmpdir;
+
+static guint
+count_from_env (const char *name,
+                guint       fallback)
+{
+  const char *value = g_getenv (name);
+
+  return value != NULL && atoi (value) > 0 ? (guint) atoi (value) : fallback;
+}
+
+static gint64
+raw_int (sqlite3    *db,
+         const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 value = -1;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+static char *
+raw_text (sqlite3    *db,
+          const char *sql)
+{
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  if (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL) != SQLITE_OK)
+    g_error ("%s: %s", sql, sqlite3_errmsg (db));
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  return value;
+}
+
+/* A file with an admin, the seed's funnel and sale 1 to commit into. */
+static char *
+new_database (const char *name,
+              guint       n_tasks)
+{
+  g_autoptr(GError) error = NULL;
+  char *path = g_build_filename (tmpdir, name, NULL);
+  g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  g_autoptr(ScimUser) admin = NULL;
+  ScimClientFields client = { .kind = "company", .name = "ООО «Ромашка»" };
+  gint64 product, client_id, sale, admin_id;
+
+  g_assert_no_error (error);
+  admin_id = scim_store_add_user (store, "admin", "Анна Админова", NULL, SCIM_ROLE_ADMIN, TRUE, NULL, &error);
+  g_assert_no_error (error);
+  admin = scim_store_sign_in (store, "admin", NULL, &error);
+  g_assert_no_error (error);
+  product = scim_store_add_product (store, "Консалтинг", NULL, 0, 0, SCIM_FUNNEL_TEMPLATE, 0, &error);
+  g_assert_no_error (error);
+  client_id = scim_store_add_client (store, &client, &error);
+  g_assert_no_error (error);
+  sale = scim_store_add_sale (store, client_id, product, admin_id, 100000, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sale, ==, 1);
+  for (guint i = 0; i < n_tasks; i++)
+    {
+      g_autofree char *title = g_strdup_printf ("Задача %u", i);
+      ScimTaskFields fields = { .title = title, .owner_id = admin_id };
+      ScimLeadFields lead = { .name = title, .company = "ООО «Лютик»", .phone = "+7 900 000-00-00" };
+
+      g_assert_cmpint (scim_store_add_task (store, sale, -1, &fields, &error), >, 0);
+      g_assert_no_error (error);
+      g_assert_cmpint (scim_store_add_lead (store, &lead, &error), >, 0);
+      g_assert_no_error (error);
+    }
+  scim_store_close (store);
+  return path;
+}
+
+/* The invariants of the file after a crash; @reported is the last number
+ * the writer printed (-1: none). */
+static void
+assert_invariants (const char *path,
+                   gint64      reported)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *check = NULL;
+  g_autofree char *sql = NULL;
+  gint64 crash, top;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  sqlite3_busy_timeout (db, 10000);
+  check = raw_text (db, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  /* Every reported commit is there, numbered without a gap or a twin. */
+  crash = raw_int (db, "SELECT count(*) FROM tasks WHERE title LIKE 'crash %'");
+  top = raw_int (db, "SELECT coalesce(max(CAST(substr(title, 7) AS INTEGER)), -1) FROM tasks WHERE title LIKE 'crash %'");
+  g_assert_cmpint (crash, ==, top + 1);
+  g_assert_cmpint (top, >=, reported);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM (SELECT title FROM tasks GROUP BY title HAVING count(*) > 1)"),
+                   ==, 0);
+  /* The counters the triggers keep, the plan's positions, the stage history. */
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sales s WHERE open_tasks != (SELECT count(*) FROM tasks k "
+                                "WHERE k.sale_id = s.id AND k.state = 'planned')"), ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM (SELECT sale_id, count(*) AS n, max(position) AS hi, "
+                                "count(DISTINCT position) AS d FROM tasks GROUP BY sale_id) WHERE hi != n - 1 OR d != n"),
+                   ==, 0);
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM sales s WHERE s.stage_id != (SELECT c.to_stage_id FROM "
+                                "stage_changes c WHERE c.sale_id = s.id ORDER BY c.id DESC LIMIT 1)"), ==, 0);
+  /* No orphan rows. */
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  sql = g_strdup_printf ("SELECT count(*) FROM tasks WHERE sale_id NOT IN (SELECT id FROM sales)");
+  g_assert_cmpint (raw_int (db, sql), ==, 0);
+  sqlite3_close (db);
+}
+
+static void
+test_crash_loop (gconstpointer data)
+{
+  const char *fstype = data;
+  g_autofree char *name = g_strdup_printf ("crash-%s.db", fstype);
+  g_autofree char *path = NULL;
+  g_autofree char *helper = g_test_build_filename (G_TEST_BUILT, "scim-test-helper", NULL);
+  guint kills = count_from_env ("SCIM_CRASH_KILLS", 200);
+  gint64 reported = -1;
+  guint mid_commit = 0;
+
+  g_setenv ("SCIM_FORCE_FSTYPE", fstype, TRUE);
+  path = new_database (name, 0);
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_NONE, &error);
+    g_autofree char *mode = NULL;
+
+    g_assert_no_error (error);
+    mode = scim_store_dup_journal_mode (store);
+    g_test_message ("%s: journal %s", fstype, mode);
+    g_assert_cmpstr (mode, ==, g_str_equal (fstype, "nfs") ? "delete" : "wal");
+  }
+
+  for (guint k = 0; k < kills; k++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GSubprocess) child = NULL;
+      g_autoptr(GDataInputStream) out = NULL;
+      g_autofree char *ready = NULL;
+      char *line;
+      gint64 before = reported;
+
+      child = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "crash-loop", path, NULL);
+      g_assert_no_error (error);
+      out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (child));
+      ready = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (ready, ==, "ready");
+      /* The kill lands at a random moment of the writing. */
+      g_usleep (g_random_int_range (0, 12000));
+      g_subprocess_send_signal (child, SIGKILL);
+      g_subprocess_wait (child, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_true (g_subprocess_get_if_signaled (child));
+      while ((line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, NULL)) != NULL)
+        {
+          reported = MAX (reported, g_ascii_strtoll (line, NULL, 10));
+          g_free (line);
+        }
+      if (reported > before)
+        mid_commit++;
+      assert_invariants (path, reported);
+    }
+  g_test_message ("%s: %u kills, %" G_GINT64_FORMAT " commits reported, %u kills after a commit",
+                  fstype, kills, reported + 1, mid_commit);
+  /* The kills fell while it was committing, not only before its first commit. */
+  g_assert_cmpuint (mid_commit, >, kills / 4);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
+/* Damaged copies */
+
+static gboolean
+clear_error (GError *error)
+{
+  /* A refusal the person can act on: the store's own domain and words,
+   * never SQLite's raw text alone. */
+  return error != NULL && error->domain == SCIM_STORE_ERROR && error->message != NULL && error->message[0] != '\0' &&
+         g_strcmp0 (error->message, "database disk image is malformed") != 0 &&
+         g_strcmp0 (error->message, "file is not a database") != 0;
+}
+
+/* Reads what the pages read: every list's ids and first rows, the funnels,
+ * the alerts.  Returns FALSE (with @error) at the first refusal. */
+static gboolean
+browse (ScimStore  *store,
+        GError    **error)
+{
+  ScimFunnelFilter filter = { 0 };
+  ScimAlertOptions options = { 0 };
+  g_autoptr(GPtrArray) funnels = NULL;
+  g_autoptr(GPtrArray) alerts = NULL;
+
+  for (ScimListKind kind = SCIM_LIST_USERS; kind <= SCIM_LIST_CONTACTS; kind++)
+    {
+      g_autoptr(ScimQuery) query = scim_query_new (kind);
+      g_autoptr(GArray) ids = scim_store_query_ids (store, query, NULL, error);
+      g_autoptr(GPtrArray) rows = NULL;
+
+      if (ids == NULL)
+        return FALSE;
+      rows = scim_store_load_rows (store, kind, (const gint64 *) ids->data, MIN (ids->len, 50), error);
+      if (rows == NULL)
+        return FALSE;
+    }
+  funnels = scim_store_funnels (store, &filter, error);
+  if (funnels == NULL)
+    return FALSE;
+  alerts = scim_store_list_alerts (store, &options, error);
+  return alerts != NULL;
+}
+
+static void
+test_bad_copies (void)
+{
+  g_autofree char *path = new_database ("good.db", 40);
+  g_autofree char *copy = g_build_filename (tmpdir, "bad.db", NULL);
+  g_autofree char *contents = NULL;
+  guint copies = count_from_env ("SCIM_BAD_COPIES", 1500);
+  guint refused_at_open = 0, refused_browsing = 0, browsed = 0;
+  gsize length = 0;
+  GRand *rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  {
+    /* One file, no journal beside it: the copies are of the file alone. */
+    sqlite3 *db = NULL;
+    g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (db, "PRAGMA journal_mode = DELETE", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (db);
+  }
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  g_test_message ("the good file: %" G_GSIZE_FORMAT " bytes", length);
+  {
+    /* The good file browses: a refusal below is the damage's doing. */
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_NONE, &error);
+    g_autoptr(ScimUser) admin = NULL;
+
+    g_assert_no_error (error);
+    admin = scim_store_sign_in (store, "admin", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (browse (store, &error));
+    g_assert_no_error (error);
+    scim_store_close (store);
+  }
+
+  for (guint i = 0; i < copies; i++)
+    {
+      g_autofree char *bad = g_memdup2 (contents, length);
+      gsize bad_length = length;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScimStore) store = NULL;
+      g_autofree char *wal = g_strconcat (copy, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (copy, "-shm", NULL);
+      g_autofree char *journal = g_strconcat (copy, "-journal", NULL);
+      ScimStoreFlags flags = i % 2 == 0 ? SCIM_STORE_NONE : SCIM_STORE_NO_CHECK;
+
+      if (i % 5 == 4)
+        /* Truncated anywhere, the header included. */
+        bad_length = g_rand_int_range (rand, 0, (gint32) length);
+      else
+        {
+          /* A few bytes flipped: in the header, in the schema page, or anywhere. */
+          guint n = g_rand_int_range (rand, 1, 9);
+
+          for (guint k = 0; k < n; k++)
+            {
+              gsize at = i % 5 == 0 ? (gsize) g_rand_int_range (rand, 0, 100)
+                         : i % 5 == 1 ? (gsize) g_rand_int_range (rand, 0, 4096)
+                         : (gsize) g_rand_int_range (rand, 0, (gint32) length);
+              bad[at] ^= (char) g_rand_int_range (rand, 1, 256);
+            }
+        }
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (journal);
+      g_assert_true (g_file_set_contents (copy, bad, (gssize) bad_length, NULL));
+
+      store = scim_store_open (copy, flags, &error);
+      if (store == NULL)
+        {
+          if (!clear_error (error))
+            g_error ("copy %u: open refused with an unclear error: %s", i, error != NULL ? error->message : "(none)");
+          refused_at_open++;
+          continue;
+        }
+      {
+        g_autoptr(ScimUser) admin = scim_store_sign_in (store, "admin", NULL, &error);
+
+        if (admin == NULL)
+          {
+            if (!clear_error (error))
+              g_error ("copy %u: sign-in failed with an unclear error: %s", i, error->message);
+            refused_browsing++;
+            scim_store_close (store);
+            continue;
+          }
+      }
+      if (!browse (store, &error))
+        {
+          if (!clear_error (error))
+            g_error ("copy %u: browsing failed with an unclear error: %s", i, error->message);
+          refused_browsing++;
+        }
+      else
+        browsed++;
+      if (error != NULL && i < 40)
+        g_test_message ("copy %u: %s", i, error->message);
+      scim_store_close (store);
+    }
+  g_test_message ("%u damaged copies: %u refused at open, %u refused while browsing, %u browsed (damage in "
+                  "unused bytes)", copies, refused_at_open, refused_browsing, browsed);
+  g_assert_cmpuint (refused_at_open + refused_browsing + browsed, ==, copies);
+  g_assert_cmpuint (refused_at_open, >, 0);
+  g_rand_free (rand);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autoptr(GError) error = NULL;
+  int ret;
+
+  g_test_init (&argc, &argv, NULL);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+  tmpdir = g_dir_make_tmp ("scim-faults-XXXXXX", &error);
+  g_assert_no_error (error);
+
+  g_test_add_data_func ("/faults/crash-loop/wal", "ext4", test_crash_loop);
+  g_test_add_data_func ("/faults/crash-loop/rollback", "nfs", test_crash_loop);
+  g_test_add_func ("/faults/bad-copies", test_bad_copies);
+  ret = g_test_run ();
+
+  {
+    g_autoptr(GFile) dir = g_file_new_for_path (tmpdir);
+    g_autoptr(GFileEnumerator) children = g_file_enumerate_children (dir, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                                                     G_FILE_QUERY_INFO_NONE, NULL, NULL);
+    GFileInfo *info;
+
+    while (children != NULL && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (tmpdir, g_file_info_get_name (info), NULL);
+        g_unlink (child);
+        g_object_unref (info);
+      }
+    g_rmdir (tmpdir);
+  }
+  g_free (tmpdir);
+  return ret;
+}
