@@ -155,6 +155,117 @@ crash_loop (const char *path)
   return 0;
 }
 
+static int
+compare_gint64 (gconstpointer a,
+                gconstpointer b)
+{
+  gint64 x = *(const gint64 *) a, y = *(const gint64 *) b;
+
+  return (x > y) - (x < y);
+}
+
+/* One process of the load test, for @ms milliseconds.  A writer adds one
+ * to sale 1's amount by read, change, save from the version read, again
+ * from the new version on a conflict (never over it), and adds a task;
+ * it prints "writes N increments N p50 US p99 US".  A reader reads the
+ * lists and the funnels and prints "reads N".  Any refusal other than a
+ * conflict ends it with the message and exit code 1. */
+static int
+load (const char *path,
+      const char *role,
+      int         ms)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  g_autoptr(ScimUser) admin = NULL;
+  g_autoptr(GArray) latencies = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+  gint64 increments = 0, reads = 0, sale_id = 1;
+
+  if (store == NULL)
+    {
+      fprintf (stderr, "open: %s\n", error->message);
+      return 1;
+    }
+  if ((admin = scim_store_sign_in (store, "admin", NULL, &error)) == NULL)
+    {
+      fprintf (stderr, "sign-in: %s\n", error->message);
+      return 1;
+    }
+  while (g_get_monotonic_time () < end)
+    {
+      if (g_str_equal (role, "reader"))
+        {
+          ScimFunnelFilter filter = { 0 };
+          g_autoptr(GPtrArray) funnels = NULL;
+
+          for (ScimListKind kind = SCIM_LIST_USERS; kind <= SCIM_LIST_CONTACTS; kind++)
+            {
+              g_autoptr(ScimQuery) query = scim_query_new (kind);
+              g_autoptr(GArray) ids = scim_store_query_ids (store, query, NULL, &error);
+
+              if (ids == NULL)
+                goto failed;
+            }
+          funnels = scim_store_funnels (store, &filter, &error);
+          if (funnels == NULL)
+            goto failed;
+          reads++;
+          continue;
+        }
+      for (;;)
+        {
+          g_autoptr(GPtrArray) rows = scim_store_load_rows (store, SCIM_LIST_SALES, &sale_id, 1, &error);
+          gint64 amount = 0, version = 0, owner = 0, close = 0, started;
+
+          if (rows == NULL || rows->len != 1)
+            goto failed;
+          g_variant_lookup (g_ptr_array_index (rows, 0), "amount", "x", &amount);
+          g_variant_lookup (g_ptr_array_index (rows, 0), "version", "x", &version);
+          g_variant_lookup (g_ptr_array_index (rows, 0), "owner_id", "x", &owner);
+          g_variant_lookup (g_ptr_array_index (rows, 0), "expected_close", "x", &close);
+          started = g_get_monotonic_time ();
+          if (scim_store_update_sale (store, sale_id, version, amount + 1, close, owner, &error))
+            {
+              gint64 took = g_get_monotonic_time () - started;
+
+              g_array_append_val (latencies, took);
+              increments++;
+              break;
+            }
+          if (!g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT))
+            goto failed;
+          g_clear_error (&error);
+        }
+      {
+        g_autofree char *title = g_strdup_printf ("load %s %" G_GINT64_FORMAT, role, increments);
+        ScimTaskFields fields = { .title = title, .owner_id = scim_record_get_id (SCIM_RECORD (admin)) };
+        gint64 started = g_get_monotonic_time (), took;
+
+        if (scim_store_add_task (store, sale_id, -1, &fields, &error) == 0)
+          goto failed;
+        took = g_get_monotonic_time () - started;
+        g_array_append_val (latencies, took);
+      }
+    }
+  if (g_str_equal (role, "reader"))
+    printf ("reads %" G_GINT64_FORMAT "\n", reads);
+  else
+    {
+      g_array_sort (latencies, compare_gint64);
+      printf ("writes %u increments %" G_GINT64_FORMAT " p50 %" G_GINT64_FORMAT " p99 %" G_GINT64_FORMAT "\n",
+              latencies->len, increments,
+              latencies->len > 0 ? g_array_index (latencies, gint64, latencies->len / 2) : 0,
+              latencies->len > 0 ? g_array_index (latencies, gint64, (latencies->len * 99) / 100) : 0);
+    }
+  scim_store_close (store);
+  return 0;
+
+failed:
+  fprintf (stderr, "%s: %s\n", role, error != NULL ? error->message : "no row");
+  return 1;
+}
+
 int
 main (int    argc,
       char **argv)
@@ -163,10 +274,12 @@ main (int    argc,
     return hold_lock (argv[2], atoi (argv[3]));
   if (argc == 4 && g_str_equal (argv[1], "session"))
     return hold_session (argv[2], atoi (argv[3]));
+  if (argc == 5 && g_str_equal (argv[1], "load"))
+    return load (argv[2], argv[3], atoi (argv[4]));
   if (argc == 3 && g_str_equal (argv[1], "crash-loop"))
     return crash_loop (argv[2]);
   if (argc == 5 && g_str_equal (argv[1], "add-user"))
     return add_user (argv[2], argv[3], argv[4]);
-  fprintf (stderr, "usage: scim-test-helper lock DB MS | session DB MS | add-user DB ADMIN LOGIN | crash-loop DB\n");
+  fprintf (stderr, "usage: scim-test-helper lock DB MS | session DB MS | add-user DB ADMIN LOGIN | crash-loop DB | load DB writer|reader MS\n");
   return 2;
 }

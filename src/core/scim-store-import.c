@@ -1013,37 +1013,18 @@ drop_staged (Import *import)
   _scim_store_unlock (import->store);
 }
 
-/* Writes the batch to the temp table in one transaction of the temp
- * database only: the database file is neither read nor locked. */
 static gboolean
-flush_staged (Import  *import,
-              GError **error)
+stage_cb (ScimTx    *tx,
+          gpointer   user_data,
+          GError   **error)
 {
-  sqlite3 *db;
-  gboolean ok = TRUE;
+  Import *import = user_data;
 
-  if (import->staged->len == 0)
-    return TRUE;
-
-  _scim_store_lock (import->store);
-  db = _scim_store_get_db (import->store);
-  if (db == NULL)
-    {
-      _scim_store_unlock (import->store);
-      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED, _("The database is closed."));
-      return FALSE;
-    }
-  if (sqlite3_exec (db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-    {
-      ok = _scim_store_set_error (import->store, sqlite3_errcode (db), error);
-      _scim_store_unlock (import->store);
-      return ok;
-    }
-  for (guint i = 0; ok && i < import->staged->len; i++)
+  for (guint i = 0; i < import->staged->len; i++)
     {
       StagedRow *row = g_ptr_array_index (import->staged, i);
 
-      ok = _scim_store_exec (import->store, error,
+      if (!_scim_store_exec (import->store, error,
                              "INSERT INTO temp.scim_import_rows (import_id, line, name, company, position, phone, "
                              "email, tax_id, source, channel, product_id, notes, received_at, owner_id, "
                              "source_id, source_status, source_owner, lead_id) "
@@ -1051,13 +1032,26 @@ flush_staged (Import  *import,
                              "IissssssssNsINsssN", import->import_id, (int) row->line, row->text[0], row->text[1],
                              row->text[2], row->text[3], row->text[4], row->text[5], row->text[6], row->text[7],
                              row->product_id, row->notes, row->received_at, row->owner_id, row->text[8],
-                             row->text[9], row->text[10], row->lead_id);
+                             row->text[9], row->text[10], row->lead_id))
+        return FALSE;
     }
-  if (ok && sqlite3_exec (db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
-    ok = _scim_store_set_error (import->store, sqlite3_errcode (db), error);
-  if (!ok)
-    sqlite3_exec (db, "ROLLBACK", NULL, NULL, NULL);
-  _scim_store_unlock (import->store);
+  return TRUE;
+}
+
+/* Writes the batch to the temp table in one transaction that writes the
+ * temp database only, so it never holds the file's write lock.  It still
+ * reads the file's schema, which another process's commit in the rollback
+ * journal can hold up for a moment: the store's retry covers that (the
+ * batch goes in again from the start, nothing twice). */
+static gboolean
+flush_staged (Import  *import,
+              GError **error)
+{
+  gboolean ok;
+
+  if (import->staged->len == 0)
+    return TRUE;
+  ok = _scim_store_read (import->store, stage_cb, import, error);
   g_ptr_array_set_size (import->staged, 0);
   return ok;
 }

@@ -742,11 +742,17 @@ static gboolean
 apply_pragmas (sqlite3     *db,
                ScimFsKind   kind,
                gboolean     writable,
+               guint        open_wait_ms,
                GError     **error)
 {
   int rc;
 
-  sqlite3_busy_timeout (db, LOCK_WAIT_MS);
+  /* The pragmas and checks of the open run outside transactions, so they
+   * may wait for another process's commit as long as a write would,
+   * instead of failing at the first lock (a commit in the rollback journal
+   * locks out readers, and a pragma reads the schema).  scim_store_open()
+   * sets the short wait of transactions once the file is open. */
+  sqlite3_busy_timeout (db, (int) open_wait_ms);
   sqlite3_db_config (db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
   sqlite3_db_config (db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
   sqlite3_db_config (db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, NULL);
@@ -1076,7 +1082,7 @@ open_internal (ScimStore       *self,
       return FALSE;
     }
 
-  if (!apply_pragmas (self->db, self->fs_kind, !self->read_only, error))
+  if (!apply_pragmas (self->db, self->fs_kind, !self->read_only, self->busy_timeout_ms, error))
     return FALSE;
   sqlite3_create_function_v2 (self->db, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                               NULL, sql_fold, NULL, NULL, NULL);
@@ -1453,6 +1459,7 @@ scim_store_open (const char      *path,
   self = g_object_new (SCIM_TYPE_STORE, NULL);
   if (!open_internal (self, path, flags, error))
     return NULL;
+  sqlite3_busy_timeout (self->db, LOCK_WAIT_MS);
 
   if (flags & SCIM_STORE_WATCH)
     start_watching (self);
