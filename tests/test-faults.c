@@ -445,6 +445,388 @@ test_load (gconstpointer data)
   g_unsetenv ("SCIM_FORCE_FSTYPE");
 }
 
+/* Fault injection: a VFS in front of SQLite's "unix" one, under the same
+ * name so that the store's connections use it, fails the Nth write, sync,
+ * truncate or lock call, once or from then on, or answers "disk full" to
+ * every write from the Nth on. */
+
+typedef enum
+{
+  FAULT_ONCE,
+  FAULT_PERSISTENT,
+  FAULT_DISK_FULL,
+} FaultMode;
+
+static sqlite3_vfs *unix_vfs;
+static sqlite3_vfs fault_vfs;
+static sqlite3_io_methods fault_methods;
+static int fault_at;          /* 0: off */
+static int fault_calls;
+static FaultMode fault_mode;
+static gboolean fault_hit;
+
+typedef struct
+{
+  sqlite3_file  base;
+  sqlite3_file *real;
+} FaultFile;
+
+#define REAL(file) (((FaultFile *) (file))->real)
+
+static gboolean
+fault_now (gboolean is_write)
+{
+  if (fault_at <= 0 || (fault_mode == FAULT_DISK_FULL && !is_write))
+    return FALSE;
+  fault_calls++;
+  if (fault_calls == fault_at || (fault_mode != FAULT_ONCE && fault_calls > fault_at))
+    {
+      fault_hit = TRUE;
+      return TRUE;
+    }
+  return FALSE;
+}
+
+static int
+fault_close (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xClose (REAL (file));
+}
+
+static int
+fault_read (sqlite3_file *file, void *buf, int amount, sqlite3_int64 offset)
+{
+  return REAL (file)->pMethods->xRead (REAL (file), buf, amount, offset);
+}
+
+static int
+fault_write (sqlite3_file *file, const void *buf, int amount, sqlite3_int64 offset)
+{
+  if (fault_now (TRUE))
+    return fault_mode == FAULT_DISK_FULL ? SQLITE_FULL : SQLITE_IOERR_WRITE;
+  return REAL (file)->pMethods->xWrite (REAL (file), buf, amount, offset);
+}
+
+static int
+fault_truncate (sqlite3_file *file, sqlite3_int64 size)
+{
+  if (fault_now (FALSE))
+    return SQLITE_IOERR_TRUNCATE;
+  return REAL (file)->pMethods->xTruncate (REAL (file), size);
+}
+
+static int
+fault_sync (sqlite3_file *file, int flags)
+{
+  if (fault_now (FALSE))
+    return SQLITE_IOERR_FSYNC;
+  return REAL (file)->pMethods->xSync (REAL (file), flags);
+}
+
+static int
+fault_file_size (sqlite3_file *file, sqlite3_int64 *size)
+{
+  return REAL (file)->pMethods->xFileSize (REAL (file), size);
+}
+
+static int
+fault_lock (sqlite3_file *file, int level)
+{
+  if (fault_now (FALSE))
+    return SQLITE_IOERR_LOCK;
+  return REAL (file)->pMethods->xLock (REAL (file), level);
+}
+
+static int
+fault_unlock (sqlite3_file *file, int level)
+{
+  return REAL (file)->pMethods->xUnlock (REAL (file), level);
+}
+
+static int
+fault_check_reserved (sqlite3_file *file, int *out)
+{
+  return REAL (file)->pMethods->xCheckReservedLock (REAL (file), out);
+}
+
+static int
+fault_file_control (sqlite3_file *file, int op, void *arg)
+{
+  return REAL (file)->pMethods->xFileControl (REAL (file), op, arg);
+}
+
+static int
+fault_sector_size (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xSectorSize (REAL (file));
+}
+
+static int
+fault_device_characteristics (sqlite3_file *file)
+{
+  return REAL (file)->pMethods->xDeviceCharacteristics (REAL (file));
+}
+
+static int
+fault_shm_map (sqlite3_file *file, int page, int size, int extend, void volatile **out)
+{
+  return REAL (file)->pMethods->xShmMap (REAL (file), page, size, extend, out);
+}
+
+static int
+fault_shm_lock (sqlite3_file *file, int offset, int n, int flags)
+{
+  return REAL (file)->pMethods->xShmLock (REAL (file), offset, n, flags);
+}
+
+static void
+fault_shm_barrier (sqlite3_file *file)
+{
+  REAL (file)->pMethods->xShmBarrier (REAL (file));
+}
+
+static int
+fault_shm_unmap (sqlite3_file *file, int delete_flag)
+{
+  return REAL (file)->pMethods->xShmUnmap (REAL (file), delete_flag);
+}
+
+static int
+fault_fetch (sqlite3_file *file, sqlite3_int64 offset, int amount, void **out)
+{
+  return REAL (file)->pMethods->xFetch (REAL (file), offset, amount, out);
+}
+
+static int
+fault_unfetch (sqlite3_file *file, sqlite3_int64 offset, void *page)
+{
+  return REAL (file)->pMethods->xUnfetch (REAL (file), offset, page);
+}
+
+static int
+fault_open (sqlite3_vfs *vfs, const char *name, sqlite3_file *file, int flags, int *out_flags)
+{
+  FaultFile *f = (FaultFile *) file;
+  int rc;
+
+  f->real = (sqlite3_file *) &f[1];
+  rc = unix_vfs->xOpen (unix_vfs, name, f->real, flags, out_flags);
+  file->pMethods = f->real->pMethods != NULL ? &fault_methods : NULL;
+  return rc;
+}
+
+static void
+fault_vfs_install (void)
+{
+  static const sqlite3_io_methods methods = {
+    3, fault_close, fault_read, fault_write, fault_truncate, fault_sync, fault_file_size, fault_lock,
+    fault_unlock, fault_check_reserved, fault_file_control, fault_sector_size, fault_device_characteristics,
+    fault_shm_map, fault_shm_lock, fault_shm_barrier, fault_shm_unmap, fault_fetch, fault_unfetch,
+  };
+
+  if (unix_vfs != NULL)
+    return;
+  unix_vfs = sqlite3_vfs_find ("unix");
+  g_assert_nonnull (unix_vfs);
+  g_assert_cmpint (unix_vfs->iVersion, >=, 3);
+  fault_methods = methods;
+  fault_vfs = *unix_vfs;
+  fault_vfs.pNext = NULL;
+  fault_vfs.szOsFile = (int) sizeof (FaultFile) + unix_vfs->szOsFile;
+  fault_vfs.xOpen = fault_open;
+  /* Same name, first in the list: sqlite3_vfs_find ("unix") finds this one. */
+  g_assert_cmpint (sqlite3_vfs_register (&fault_vfs, 1), ==, SQLITE_OK);
+  g_assert_true (sqlite3_vfs_find ("unix") == &fault_vfs);
+}
+
+static void
+fault_arm (int n, FaultMode mode)
+{
+  fault_calls = 0;
+  fault_hit = FALSE;
+  fault_mode = mode;
+  fault_at = n;
+}
+
+typedef enum
+{
+  OP_MOVE,
+  OP_BACKUP,
+  OP_IMPORT,
+} FaultOp;
+
+typedef struct
+{
+  FaultOp     op;
+  FaultMode   mode;
+  const char *fstype;
+} FaultCase;
+
+static gint64
+file_int (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  gint64 value;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  value = raw_int (db, sql);
+  sqlite3_close (db);
+  return value;
+}
+
+static void
+assert_intact (const char *path)
+{
+  sqlite3 *db = NULL;
+  g_autofree char *check = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READWRITE, NULL), ==, SQLITE_OK);
+  check = raw_text (db, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+  g_assert_cmpint (raw_int (db, "SELECT count(*) FROM pragma_foreign_key_check"), ==, 0);
+  sqlite3_close (db);
+}
+
+static void
+test_inject (gconstpointer data)
+{
+  const FaultCase *c = data;
+  g_autofree char *name = g_strdup_printf ("inject-%d-%d-%s.db", c->op, c->mode, c->fstype);
+  g_autofree char *fixture = NULL;
+  g_autofree char *path = g_build_filename (tmpdir, "inject.db", NULL);
+  g_autofree char *dest = g_build_filename (tmpdir, "inject-backup.db", NULL);
+  g_autofree char *csv = g_build_filename (tmpdir, "inject.csv", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr(GString) rows = g_string_new ("name,company,phone,email\n");
+  g_autoptr(GFile) csv_file = g_file_new_for_path (csv);
+  ScimLeadField mapping[] = { SCIM_LEAD_FIELD_NAME, SCIM_LEAD_FIELD_COMPANY, SCIM_LEAD_FIELD_PHONE,
+                              SCIM_LEAD_FIELD_EMAIL };
+  ScimImportOptions options = { mapping, G_N_ELEMENTS (mapping) };
+  gsize length = 0;
+  gint64 stage0, stage1, changes0, leads0;
+  guint failed = 0, survived = 0;
+  int n;
+
+  g_setenv ("SCIM_FORCE_FSTYPE", c->fstype, TRUE);
+  fault_vfs_install ();
+  fixture = new_database (name, 20);
+  for (guint i = 0; i < 300; i++)
+    g_string_append_printf (rows, "Контакт %u,ООО «Сбой %u»,+7 901 %03u-00-%02u,fault%u@example.ru\n", i, i, i, i % 100, i);
+  g_assert_true (g_file_set_contents (csv, rows->str, -1, NULL));
+  g_assert_true (g_file_get_contents (fixture, &contents, &length, NULL));
+  stage0 = file_int (fixture, "SELECT stage_id FROM sales WHERE id = 1");
+  stage1 = file_int (fixture, "SELECT id FROM stages WHERE kind = 'open' AND id != (SELECT stage_id FROM sales "
+                              "WHERE id = 1) ORDER BY position LIMIT 1");
+  changes0 = file_int (fixture, "SELECT count(*) FROM stage_changes");
+  leads0 = file_int (fixture, "SELECT count(*) FROM leads");
+
+  for (n = 1; n < 5000; n++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(ScimStore) store = NULL;
+      g_autoptr(ScimUser) admin = NULL;
+      g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+      g_autofree char *shm = g_strconcat (path, "-shm", NULL);
+      g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+      gboolean ok = FALSE;
+
+      g_unlink (wal);
+      g_unlink (shm);
+      g_unlink (journal);
+      g_unlink (dest);
+      g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+      store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+      g_assert_no_error (error);
+      admin = scim_store_sign_in (store, "admin", NULL, &error);
+      g_assert_no_error (error);
+      scim_store_set_busy_timeout (store, 200);
+
+      fault_arm (n, c->mode);
+      switch (c->op)
+        {
+        case OP_MOVE:
+          ok = scim_store_move_sale (store, 1, stage1, NULL, 0, &error);
+          break;
+        case OP_BACKUP:
+          ok = scim_store_backup (store, dest, NULL, NULL, NULL, &error);
+          break;
+        case OP_IMPORT:
+          {
+            g_autoptr(ScimImportReport) report = scim_store_import_leads (store, csv_file, &options, NULL, NULL,
+                                                                          NULL, &error);
+            ok = report != NULL && error == NULL;
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+      fault_at = 0;
+      if (!fault_hit)
+        {
+          /* The operation needed fewer than n calls: every n was tried. */
+          g_assert_true (ok);
+          g_assert_no_error (error);
+          break;
+        }
+      if (ok)
+        survived++;
+      else
+        {
+          /* A refusal a person can read, in the store's words. */
+          g_assert_nonnull (error);
+          g_assert_true (error->domain == SCIM_STORE_ERROR);
+          g_assert_cmpstr (error->message, !=, "");
+          if (c->mode == FAULT_DISK_FULL && n < 4000)
+            g_assert_true (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_DISK_FULL) ||
+                           g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED));
+          failed++;
+        }
+      scim_store_close (store);
+
+      /* Unchanged or fully changed, never half. */
+      assert_intact (path);
+      switch (c->op)
+        {
+        case OP_MOVE:
+          {
+            gint64 stage = file_int (path, "SELECT stage_id FROM sales WHERE id = 1");
+            gint64 changes = file_int (path, "SELECT count(*) FROM stage_changes");
+
+            g_assert_true (stage == stage0 || stage == stage1);
+            g_assert_cmpint (changes, ==, changes0 + (stage == stage1 ? 1 : 0));
+            if (ok)
+              g_assert_cmpint (stage, ==, stage1);
+          }
+          break;
+        case OP_BACKUP:
+          g_assert_cmpint (file_int (path, "SELECT count(*) FROM leads"), ==, leads0);
+          if (ok)
+            {
+              assert_intact (dest);
+              g_assert_cmpint (file_int (dest, "SELECT count(*) FROM leads"), ==, leads0);
+            }
+          break;
+        case OP_IMPORT:
+          {
+            gint64 leads = file_int (path, "SELECT count(*) FROM leads");
+
+            g_assert_true (leads == leads0 || leads == leads0 + 300);
+            if (ok)
+              g_assert_cmpint (leads, ==, leads0 + 300);
+          }
+          break;
+        default:
+          g_assert_not_reached ();
+        }
+    }
+  g_test_message ("%d calls failed in turn: %u refused clearly, %u survived the fault; the file intact each time",
+                  n - 1, failed, survived);
+  g_assert_cmpint (n, >, 3);
+  g_assert_cmpuint (failed, >, 0);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -460,6 +842,25 @@ main (int    argc,
   g_test_add_data_func ("/faults/crash-loop/wal", "ext4", test_crash_loop);
   g_test_add_data_func ("/faults/crash-loop/rollback", "nfs", test_crash_loop);
   g_test_add_func ("/faults/bad-copies", test_bad_copies);
+  {
+    static const FaultCase cases[] = {
+      { OP_MOVE, FAULT_ONCE, "ext4" }, { OP_MOVE, FAULT_PERSISTENT, "ext4" }, { OP_MOVE, FAULT_DISK_FULL, "ext4" },
+      { OP_MOVE, FAULT_ONCE, "nfs" }, { OP_MOVE, FAULT_PERSISTENT, "nfs" }, { OP_MOVE, FAULT_DISK_FULL, "nfs" },
+      { OP_BACKUP, FAULT_ONCE, "ext4" }, { OP_BACKUP, FAULT_PERSISTENT, "ext4" },
+      { OP_BACKUP, FAULT_DISK_FULL, "ext4" },
+      { OP_IMPORT, FAULT_ONCE, "ext4" }, { OP_IMPORT, FAULT_PERSISTENT, "ext4" },
+      { OP_IMPORT, FAULT_DISK_FULL, "ext4" }, { OP_IMPORT, FAULT_PERSISTENT, "nfs" },
+    };
+    static const char * const ops[] = { "move", "backup", "import" };
+    static const char * const modes[] = { "once", "persistent", "disk-full" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+      {
+        g_autofree char *test = g_strdup_printf ("/faults/inject/%s/%s/%s", ops[cases[i].op], modes[cases[i].mode],
+                                                 g_str_equal (cases[i].fstype, "nfs") ? "rollback" : "wal");
+        g_test_add_data_func (test, &cases[i], test_inject);
+      }
+  }
   g_test_add_data_func ("/faults/load/wal", "ext4", test_load);
   g_test_add_data_func ("/faults/load/rollback", "nfs", test_load);
   ret = g_test_run ();
