@@ -421,6 +421,66 @@ sql_int (const char *path,
 /* backup without DEST adds a generation; backups lists them; restore
  * brings one back, keeps the replaced file aside, and refuses while
  * another computer has the file open. */
+/* vacuum compacts a file nobody else has open, and refuses (naming who)
+ * while someone does. */
+static void
+test_vacuum (void)
+{
+  g_autofree char *db = path_in_tmp ("vacuum.scim");
+  g_autofree char *sql = NULL;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC, free_before, tasks;
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "small", "--seed", "9", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  {
+    sqlite3 *raw = NULL;
+    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (raw, "PRAGMA foreign_keys = ON; DELETE FROM events; PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==,
+                     SQLITE_OK);
+    sqlite3_close (raw);
+  }
+  free_before = sql_int (db, "PRAGMA freelist_count");
+  tasks = sql_int (db, "SELECT count(*) FROM tasks");
+  g_assert_cmpint (free_before, >, 0);
+  {
+    sqlite3 *raw = NULL;
+    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+    sql = g_strdup_printf ("INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                           "VALUES (NULL, 'pc-3', 4343, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", now, now);
+    g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (raw);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "vacuum", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "pc-3"));
+  }
+  g_assert_cmpint (sql_int (db, "PRAGMA freelist_count"), ==, free_before);
+  {
+    sqlite3 *raw = NULL;
+    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_exec (raw, "DELETE FROM sessions WHERE host = 'pc-3'", NULL, NULL, NULL), ==, SQLITE_OK);
+    sqlite3_close (raw);
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "vacuum", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  g_assert_cmpint (sql_int (db, "PRAGMA freelist_count"), ==, 0);
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM tasks"), ==, tasks);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "check", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+}
+
 static void
 test_backups_restore (void)
 {
@@ -508,6 +568,7 @@ main (int    argc,
   g_test_add_func ("/cli/init-check-backup", test_init_check_backup);
   g_test_add_func ("/cli/bad-files", test_bad_files);
   g_test_add_func ("/cli/backups-restore", test_backups_restore);
+  g_test_add_func ("/cli/vacuum", test_vacuum);
   g_test_add_func ("/cli/demo-rules", test_demo_rules);
 
   ret = g_test_run ();

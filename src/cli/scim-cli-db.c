@@ -432,6 +432,34 @@ cmd_restore (ScimCliGlobals  *g,
   return SCIM_CLI_OK;
 }
 
+static int
+cmd_vacuum (ScimCliGlobals  *g,
+            int              argc,
+            char           **argv)
+{
+  g_autoptr(GOptionContext) context = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = NULL;
+  int code = SCIM_CLI_OK;
+
+  context = scim_cli_context ("vacuum", NULL,
+                             _("Compact the database: rewrite it without its free pages. It refuses while "
+                               "anyone else has the file open, and says who."),
+                             NULL);
+  if (!scim_cli_parse (context, &argc, &argv, &code))
+    return code;
+  if (argc > 1)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("vacuum takes no arguments."));
+  path = scim_cli_db_path (g);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  if (store == NULL || !scim_store_vacuum (store, &error))
+    return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
+  scim_store_close (store);
+  g_print (_("Compacted %s\n"), path);
+  return SCIM_CLI_OK;
+}
+
 const ScimCliCommand scim_cli_db_commands[] = {
   { "init", N_("Create a new database"), cmd_init },
   { "demo", N_("Fill a database with demo data"), cmd_demo },
@@ -439,5 +467,6 @@ const ScimCliCommand scim_cli_db_commands[] = {
   { "backup", N_("Copy a database, verified"), cmd_backup },
   { "backups", N_("List the automatic backups"), cmd_backups },
   { "restore", N_("Restore a database from a backup"), cmd_restore },
+  { "vacuum", N_("Compact a database (nobody else may have it open)"), cmd_vacuum },
   { NULL }
 };

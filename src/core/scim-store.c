@@ -2458,3 +2458,60 @@ scim_store_restore (ScimStore     *self,
   _scim_store_unlock (self);
   return rc == SQLITE_DONE;
 }
+
+/**
+ * scim_store_vacuum:
+ * @self: a writable #ScimStore
+ * @error: return location for an error
+ *
+ * Rebuilds the file without its free pages (VACUUM).  It rewrites every
+ * page, so it refuses while anyone else has the file open and names them
+ * (%SCIM_STORE_ERROR_SESSIONS).
+ *
+ * Returns: %TRUE when done
+ */
+gboolean
+scim_store_vacuum (ScimStore  *self,
+                   GError    **error)
+{
+  g_auto(GStrv) online = NULL;
+  g_autofree char *others = NULL;
+  gint64 deadline;
+  guint n_others;
+  int rc;
+
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  if (!_scim_store_require_writable (self, error))
+    return FALSE;
+  online = scim_store_dup_online (self, error);
+  if (online == NULL)
+    return FALSE;
+  n_others = g_strv_length (online);
+  if (n_others > 0)
+    {
+      g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "The database was not compacted: %u other person has it open (%s). "
+                                "Ask them to close SCIM Sales, then try again.",
+                                "The database was not compacted: %u other people have it open (%s). "
+                                "Ask them to close SCIM Sales, then try again.",
+                                n_others),
+                   n_others, others = g_strjoinv (", ", online));
+      return FALSE;
+    }
+
+  _scim_store_lock (self);
+  deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
+  for (guint attempt = 0;; attempt++)
+    {
+      rc = exec_simple (self->db, "VACUUM");
+      if (rc == SQLITE_OK || ((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) ||
+          g_get_monotonic_time () >= deadline)
+        break;
+      backoff (attempt);
+    }
+  _scim_store_unlock (self);
+  if (rc != SQLITE_OK)
+    return _scim_store_set_error (self, rc, error);
+  return TRUE;
+}

@@ -202,6 +202,8 @@ char      **scim_store_dup_online         (ScimStore            *self,
                                            GError              **error);
 gint64      scim_store_take_longest_write (ScimStore            *self);
 gboolean    scim_store_is_damaged         (ScimStore            *self);
+gboolean    scim_store_vacuum             (ScimStore            *self,
+                                           GError              **error);
 gboolean    scim_store_restore            (ScimStore            *self,
                                            const char           *backup,
                                            const char           *aside,
