@@ -279,8 +279,7 @@ on_wait_timeout_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void start_conflict (ScimEditDialog *self,
-                            const char     *message);
+static void start_conflict (ScimEditDialog *self);
 
 static void
 on_saved_cb (GObject      *source,
@@ -299,7 +298,7 @@ on_saved_cb (GObject      *source,
     {
       if (g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT) &&
           scim_field_set_can_resolve (priv->fields))
-        start_conflict (self, error->message);
+        start_conflict (self);
       else
         scim_edit_dialog_set_error (self, error->message);
       return;
@@ -491,8 +490,7 @@ on_resolved_cb (GObject      *source,
 }
 
 static void
-start_conflict (ScimEditDialog *self,
-                const char     *message)
+start_conflict (ScimEditDialog *self)
 {
   ScimEditDialogPrivate *priv = scim_edit_dialog_get_instance_private (self);
 

@@ -1099,7 +1099,6 @@ show_loaded (ScimSaleWindow *self,
       scim_field_set_track (self->details, GTK_WIDGET (self->amount_row), "amount", NULL, format_amount);
       scim_field_set_track (self->details, GTK_WIDGET (self->close_row), "expected-close", NULL, format_close);
       scim_field_set_track (self->details, GTK_WIDGET (self->owner_row), "owner-id", NULL, NULL);
-      scim_field_set_set_record (self->details, SCIM_RECORD (loaded->sale));
       scim_field_set_load (self->details, SCIM_RECORD (loaded->sale));
     }
   else if (!scim_field_set_is_dirty (self->details))

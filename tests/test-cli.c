@@ -418,9 +418,17 @@ sql_int (const char *path,
   return value;
 }
 
-/* backup without DEST adds a generation; backups lists them; restore
- * brings one back, keeps the replaced file aside, and refuses while
- * another computer has the file open. */
+static void
+sql_exec (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (db);
+}
+
 /* vacuum compacts a file nobody else has open, and refuses (naming who)
  * while someone does. */
 static void
@@ -435,24 +443,13 @@ test_vacuum (void)
     cli (&run, "--db", db, "demo", "--scale", "small", "--seed", "9", NULL);
     g_assert_cmpint (run.status, ==, 0);
   }
-  {
-    sqlite3 *raw = NULL;
-    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (raw, "PRAGMA foreign_keys = ON; DELETE FROM events; PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL), ==,
-                     SQLITE_OK);
-    sqlite3_close (raw);
-  }
+  sql_exec (db, "PRAGMA foreign_keys = ON; DELETE FROM events; PRAGMA wal_checkpoint(TRUNCATE)");
   free_before = sql_int (db, "PRAGMA freelist_count");
   tasks = sql_int (db, "SELECT count(*) FROM tasks");
   g_assert_cmpint (free_before, >, 0);
-  {
-    sqlite3 *raw = NULL;
-    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
-    sql = g_strdup_printf ("INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
-                           "VALUES (NULL, 'pc-3', 4343, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", now, now);
-    g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (raw);
-  }
+  sql = g_strdup_printf ("INSERT INTO sessions (user_id, host, pid, started_at, heartbeat_at) "
+                         "VALUES (NULL, 'pc-3', 4343, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")", now, now);
+  sql_exec (db, sql);
   {
     g_auto(Run) run = { 0 };
     cli (&run, "--db", db, "vacuum", NULL);
@@ -461,12 +458,7 @@ test_vacuum (void)
     g_assert_nonnull (strstr (run.err, "pc-3"));
   }
   g_assert_cmpint (sql_int (db, "PRAGMA freelist_count"), ==, free_before);
-  {
-    sqlite3 *raw = NULL;
-    g_assert_cmpint (sqlite3_open (db, &raw), ==, SQLITE_OK);
-    g_assert_cmpint (sqlite3_exec (raw, "DELETE FROM sessions WHERE host = 'pc-3'", NULL, NULL, NULL), ==, SQLITE_OK);
-    sqlite3_close (raw);
-  }
+  sql_exec (db, "DELETE FROM sessions WHERE host = 'pc-3'");
   {
     g_auto(Run) run = { 0 };
     cli (&run, "--db", db, "vacuum", NULL);
@@ -481,6 +473,9 @@ test_vacuum (void)
   }
 }
 
+/* backup without DEST adds a generation; backups lists them; restore
+ * brings one back, keeps the replaced file aside, and refuses while
+ * another computer has the file open. */
 static void
 test_backups_restore (void)
 {

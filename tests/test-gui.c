@@ -1052,21 +1052,54 @@ idle_count (const char *path,
 
 /* Conflicts: the card of a lead someone else saved meanwhile */
 
+typedef gboolean (*WidgetMatch) (GtkWidget *widget, const char *text);
+
+/* The first widget under @widget, depth first, that @match takes. */
 static GtkWidget *
-find_row_titled (GtkWidget  *widget,
-                 const char *title)
+find_descendant (GtkWidget   *widget,
+                 WidgetMatch  match,
+                 const char  *text)
 {
-  if (ADW_IS_ENTRY_ROW (widget) && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+  if (match (widget, text))
     return widget;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))
     {
-      GtkWidget *found = find_row_titled (child, title);
+      GtkWidget *found = find_descendant (child, match, text);
 
       if (found != NULL)
         return found;
     }
   return NULL;
+}
+
+static gboolean
+is_entry_row_titled (GtkWidget  *widget,
+                     const char *title)
+{
+  return ADW_IS_ENTRY_ROW (widget) &&
+         g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0;
+}
+
+static gboolean
+is_button_labelled (GtkWidget  *widget,
+                    const char *label)
+{
+  return GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0;
+}
+
+static GtkWidget *
+find_row_titled (GtkWidget  *widget,
+                 const char *title)
+{
+  return find_descendant (widget, is_entry_row_titled, title);
+}
+
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  return find_descendant (widget, is_button_labelled, label);
 }
 
 static gboolean
@@ -1371,7 +1404,6 @@ sale_of_admin (const char *path)
                           "WHERE st.kind = 'open' ORDER BY s.id LIMIT 1");
 }
 
-static GtkWidget *find_button (GtkWidget *widget, const char *label);
 
 static gint64
 sale_int (const char *path,
@@ -2133,22 +2165,6 @@ lead_rejected (gpointer data)
   return FALSE;
 }
 
-static GtkWidget *
-find_button (GtkWidget  *widget,
-             const char *label)
-{
-  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_button (child, label);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 static gboolean
 import_dialog_shown (gpointer data)

@@ -881,22 +881,35 @@ backup_to (sqlite3       *src,
            gpointer       progress_data,
            GError       **error);
 
+/* Who else has the file open, joined for a refusal ("Пётр Иванов on
+ * another-pc, …"): %NULL with @error set when it cannot be read, and
+ * *@n_others is 0 when nobody else has. */
+static char *
+dup_others (ScimStore  *self,
+            guint      *n_others,
+            GError    **error)
+{
+  g_auto(GStrv) online = scim_store_dup_online (self, error);
+
+  if (online == NULL)
+    return NULL;
+  *n_others = g_strv_length (online);
+  return g_strjoinv (", ", online);
+}
+
 /* No upgrade while someone else has the file open: their build would not
  * know the new schema.  Checked before anything is written. */
 static gboolean
 check_alone (ScimStore  *self,
              GError    **error)
 {
-  g_auto(GStrv) online = scim_store_dup_online (self, error);
-  g_autofree char *names = NULL;
-  guint others;
+  guint others = 0;
+  g_autofree char *names = dup_others (self, &others, error);
 
-  if (online == NULL)
+  if (names == NULL)
     return FALSE;
-  others = g_strv_length (online);
   if (others > 0)
     {
-      names = g_strjoinv (", ", online);
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "The database must be upgraded, but %u other person has it open (%s). "
@@ -2359,7 +2372,6 @@ scim_store_restore (ScimStore     *self,
                     GError       **error)
 {
   g_autofree char *others = NULL;
-  g_auto(GStrv) online = NULL;
   g_autofree char *canonical = NULL;
   g_autoptr(GError) aside_error = NULL;
   sqlite3 *src = NULL, *dst = NULL;
@@ -2384,10 +2396,9 @@ scim_store_restore (ScimStore     *self,
                    _("Nothing was restored: %s"), self->read_only_reason);
       return FALSE;
     }
-  online = scim_store_dup_online (self, error);
-  if (online == NULL)
+  others = dup_others (self, &n_others, error);
+  if (others == NULL)
     return FALSE;
-  n_others = g_strv_length (online);
   if (n_others > 0)
     {
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
@@ -2397,7 +2408,7 @@ scim_store_restore (ScimStore     *self,
                                 "Nothing was restored: %u other people have the database open (%s). "
                                 "Ask them to close SCIM Sales, then restore again.",
                                 n_others),
-                   n_others, others = g_strjoinv (", ", online));
+                   n_others, others);
       return FALSE;
     }
   if (!check_backup_file (canonical, error))
@@ -2474,19 +2485,16 @@ gboolean
 scim_store_vacuum (ScimStore  *self,
                    GError    **error)
 {
-  g_auto(GStrv) online = NULL;
   g_autofree char *others = NULL;
-  gint64 deadline;
-  guint n_others;
+  guint n_others = 0;
   int rc;
 
   g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
   if (!_scim_store_require_writable (self, error))
     return FALSE;
-  online = scim_store_dup_online (self, error);
-  if (online == NULL)
+  others = dup_others (self, &n_others, error);
+  if (others == NULL)
     return FALSE;
-  n_others = g_strv_length (online);
   if (n_others > 0)
     {
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS,
@@ -2496,20 +2504,16 @@ scim_store_vacuum (ScimStore  *self,
                                 "The database was not compacted: %u other people have it open (%s). "
                                 "Ask them to close SCIM Sales, then try again.",
                                 n_others),
-                   n_others, others = g_strjoinv (", ", online));
+                   n_others, others);
       return FALSE;
     }
 
+  /* VACUUM runs outside any transaction of ours, so it may wait in
+   * SQLite's busy handler as long as a write would. */
   _scim_store_lock (self);
-  deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
-  for (guint attempt = 0;; attempt++)
-    {
-      rc = exec_simple (self->db, "VACUUM");
-      if (rc == SQLITE_OK || ((rc & 0xFF) != SQLITE_BUSY && (rc & 0xFF) != SQLITE_LOCKED) ||
-          g_get_monotonic_time () >= deadline)
-        break;
-      backoff (attempt);
-    }
+  sqlite3_busy_timeout (self->db, (int) self->busy_timeout_ms);
+  rc = exec_simple (self->db, "VACUUM");
+  sqlite3_busy_timeout (self->db, LOCK_WAIT_MS);
   _scim_store_unlock (self);
   if (rc != SQLITE_OK)
     return _scim_store_set_error (self, rc, error);
