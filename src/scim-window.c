@@ -40,6 +40,8 @@ struct _ScimWindow
   GtkRevealer         *read_only_revealer;
   GtkLabel            *read_only_label;
   GtkWidget           *restore_button;
+  GtkWidget           *trust_button;
+  GtkWidget           *distrust_button;
   GtkWidget           *online_box;
   GtkLabel            *online_label;
   guint                online_timer;
@@ -187,17 +189,133 @@ remember_recent (ScimWindow *self,
   g_settings_set_string (self->settings, "last-file", path);
 }
 
-/* The banner under the header: why the file is read-only, and for a
- * damaged one the way back, its backups. */
+/* Folders on mounts that may fake locks where the user writes anyway
+ * (the settings' "trusted-folders"), each the folder of a database. */
+static char *
+folder_of (const char *path)
+{
+  g_autofree char *canonical = g_canonicalize_filename (path, NULL);
+
+  return g_path_get_dirname (canonical);
+}
+
+static gboolean
+folder_trusted (ScimWindow *self,
+                const char *path)
+{
+  g_autofree char *folder = folder_of (path);
+  g_auto(GStrv) folders = g_settings_get_strv (self->settings, "trusted-folders");
+
+  return g_strv_contains ((const char * const *) folders, folder);
+}
+
+static void
+set_folder_trusted (ScimWindow *self,
+                    const char *path,
+                    gboolean    trusted)
+{
+  g_autofree char *folder = folder_of (path);
+  g_auto(GStrv) folders = g_settings_get_strv (self->settings, "trusted-folders");
+  g_autoptr(GStrvBuilder) builder = g_strv_builder_new ();
+  g_auto(GStrv) updated = NULL;
+
+  for (guint i = 0; folders[i] != NULL; i++)
+    if (!g_str_equal (folders[i], folder))
+      g_strv_builder_add (builder, folders[i]);
+  if (trusted)
+    g_strv_builder_add (builder, folder);
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "trusted-folders", (const char * const *) updated);
+}
+
+/* The banner under the header: why the file is read-only, and the way on:
+ * for a damaged one its backups, for a mount that may fake locks the
+ * user's word that they work; and, once given, that it was. */
 static void
 update_banner (ScimWindow *self)
 {
   gboolean read_only = self->store != NULL && scim_store_is_read_only (self->store);
+  gboolean damaged = read_only && scim_store_is_damaged (self->store);
+  gboolean trusted = self->store != NULL && scim_store_get_trusts_locks (self->store);
 
   if (read_only)
     gtk_label_set_label (self->read_only_label, scim_store_get_read_only_reason (self->store));
-  gtk_widget_set_visible (self->restore_button, read_only && scim_store_is_damaged (self->store));
-  gtk_revealer_set_reveal_child (self->read_only_revealer, read_only);
+  else if (trusted)
+    {
+      g_autofree char *text =
+        g_strdup_printf (_("This folder is on a %s mount whose file locks SCIM Sales cannot check; you chose to "
+                           "write here anyway. If anyone’s changes go missing, stop trusting it."),
+                         scim_store_get_fs_type (self->store));
+
+      gtk_label_set_label (self->read_only_label, text);
+    }
+  gtk_widget_set_visible (self->restore_button, damaged);
+  gtk_widget_set_visible (self->trust_button,
+                          read_only && !damaged && scim_store_get_fs_kind (self->store) == SCIM_FS_UNSAFE);
+  gtk_widget_set_visible (self->distrust_button, !read_only && trusted);
+  gtk_revealer_set_reveal_child (self->read_only_revealer, read_only || trusted);
+}
+
+static void
+reopen (ScimWindow *self)
+{
+  g_autofree char *path = g_strdup (scim_store_get_path (self->store));
+  g_autofree char *login = g_strdup (self->user != NULL ? scim_record_get_string (SCIM_RECORD (self->user), "login")
+                                                        : self->wanted_login);
+
+  scim_window_open_file (self, path, login);
+}
+
+static void
+on_trust_response_cb (AdwMessageDialog *dialog,
+                      const char       *response,
+                      ScimWindow       *self)
+{
+  if (!g_str_equal (response, "trust") || self->store == NULL)
+    return;
+  set_folder_trusted (self, scim_store_get_path (self->store), TRUE);
+  reopen (self);
+}
+
+static void
+trust_folder_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+  g_autofree char *folder = NULL;
+  GtkWidget *dialog;
+
+  if (self->store == NULL || scim_store_get_fs_kind (self->store) != SCIM_FS_UNSAFE)
+    return;
+  folder = folder_of (scim_store_get_path (self->store));
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Trust File Locks in This Folder?"), NULL);
+  adw_message_dialog_format_body (ADW_MESSAGE_DIALOG (dialog),
+                                  _("SCIM Sales cannot tell whether file locks on this %s mount reach the other "
+                                    "computers. If they do not, two people saving at the same moment can lose "
+                                    "each other’s work or damage the file. Write to databases in “%s” only when "
+                                    "your administrator says the locks work there; backups are made either way."),
+                                  scim_store_get_fs_type (self->store), folder);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"),
+                                    "trust", _("_Trust and Write"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "trust", ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (on_trust_response_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+distrust_folder_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+
+  if (self->store == NULL)
+    return;
+  set_folder_trusted (self, scim_store_get_path (self->store), FALSE);
+  reopen (self);
 }
 
 /* The full quick_check runs after the first frame, on the store's worker;
@@ -1061,6 +1179,8 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, restore_button);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, trust_button);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, distrust_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, online_box);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, online_label);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, user_label);
@@ -1076,6 +1196,8 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.switch-file", NULL, switch_file_action);
   gtk_widget_class_install_action (widget_class, "win.backups", NULL, backups_action);
+  gtk_widget_class_install_action (widget_class, "win.trust-folder", NULL, trust_folder_action);
+  gtk_widget_class_install_action (widget_class, "win.distrust-folder", NULL, distrust_folder_action);
   gtk_widget_class_install_action (widget_class, "win.show-error", "s", show_error_action);
 }
 
@@ -1129,8 +1251,10 @@ scim_window_open_file (ScimWindow *self,
   set_state (self, "loading");
   /* The header and versions are read at open; the page check runs after
    * the first frame (see check_thread). */
-  scim_store_open_async (path, SCIM_STORE_WATCH | SCIM_STORE_NO_CHECK, self->cancellable, on_store_opened_cb,
-                         g_object_ref (self));
+  scim_store_open_async (path,
+                         SCIM_STORE_WATCH | SCIM_STORE_NO_CHECK |
+                         (folder_trusted (self, path) ? SCIM_STORE_TRUST_LOCKS : SCIM_STORE_NONE),
+                         self->cancellable, on_store_opened_cb, g_object_ref (self));
 }
 
 /**
@@ -1273,8 +1397,9 @@ scim_window_get_page_widget (ScimWindow *self,
  * scim_window_get_read_only_reason:
  * @self: a #ScimWindow
  *
- * Returns: (nullable): why the open file is read-only, as the banner says;
- *   %NULL when it is writable or the banner is not shown
+ * Returns: (nullable): what the banner says: why the open file is
+ *   read-only, or that it is written on a mount whose locks the user
+ *   trusts; %NULL when the banner is not shown
  */
 const char *
 scim_window_get_read_only_reason (ScimWindow *self)

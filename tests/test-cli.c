@@ -473,6 +473,55 @@ test_vacuum (void)
   }
 }
 
+/* A file on a mount whose locks may not work is read-only for a writing
+ * command, which says how to go on; --trust-locks writes, with the
+ * rollback journal. */
+static void
+test_trust_locks (void)
+{
+  g_autofree char *db = path_in_tmp ("fuse.scim");
+  g_autofree char *wal = g_strconcat (db, "-wal", NULL);
+  g_autofree char *before = NULL;
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "small", "--seed", "9", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+  sql_exec (db, "PRAGMA journal_mode = DELETE");
+  before = checksum (db);
+  g_setenv ("SCIM_FORCE_FSTYPE", "fuse.bindfs", TRUE);
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "--user", "admin", "users", "add", "nina", "--role", "sales", NULL);
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "FUSE"));
+    g_assert_nonnull (strstr (run.err, "--trust-locks"));
+  }
+  {
+    g_autofree char *after = checksum (db);
+    g_assert_cmpstr (before, ==, after);
+  }
+  /* Reading needs no trust. */
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "users", "list", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_null (strstr (run.out, "nina"));
+  }
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "--trust-locks", "--user", "admin", "users", "add", "nina", "--role", "sales", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+    g_assert_cmpstr (run.err, ==, "");
+  }
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+  /* The rollback journal, as on any share: no -wal beside the file. */
+  g_assert_false (g_file_test (wal, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (sql_int (db, "SELECT count(*) FROM users WHERE login = 'nina'"), ==, 1);
+}
+
 /* backup without DEST adds a generation; backups lists them; restore
  * brings one back, keeps the replaced file aside, and refuses while
  * another computer has the file open. */
@@ -564,6 +613,7 @@ main (int    argc,
   g_test_add_func ("/cli/bad-files", test_bad_files);
   g_test_add_func ("/cli/backups-restore", test_backups_restore);
   g_test_add_func ("/cli/vacuum", test_vacuum);
+  g_test_add_func ("/cli/trust-locks", test_trust_locks);
   g_test_add_func ("/cli/demo-rules", test_demo_rules);
 
   ret = g_test_run ();

@@ -2141,6 +2141,82 @@ test_read_only_on_unsafe_mount (void)
   g_assert_cmpmem (before, before_len, after, after_len);
 }
 
+static gboolean
+writable_open (gpointer data)
+{
+  ScimStore *store = scim_window_get_store (data);
+
+  return store != NULL && !scim_store_is_read_only (store) && scim_window_get_read_only_reason (data) != NULL &&
+         g_str_equal (scim_window_get_state (data), "work");
+}
+
+/* A mount that may fake locks opens read-only; the banner offers to trust
+ * the folder, which asks first, reopens the file for writing, is
+ * remembered for the next start, and can be taken back. */
+static void
+test_trust_folder (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "fuse-share.db", NULL);
+  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autofree char *folder = g_path_get_dirname (path);
+  g_auto(GStrv) trusted = NULL;
+  ScimWindow *window;
+  AdwMessageDialog *confirm;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "9", NULL);
+  g_setenv ("SCIM_FORCE_FSTYPE", "fuse.sshfs", TRUE);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_for (read_only_shown, window, "the read-only banner");
+  g_assert_nonnull (find_button (GTK_WIDGET (window), "_Trust This Folder…"));
+  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (window), "_Trust This Folder…")));
+
+  /* Cancel changes nothing. */
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.trust-folder", NULL);
+  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (confirm), "fuse.sshfs"));
+  adw_message_dialog_response (confirm, "cancel");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  g_assert_true (scim_store_is_read_only (scim_window_get_store (window)));
+  trusted = g_settings_get_strv (settings, "trusted-folders");
+  g_assert_cmpuint (g_strv_length (trusted), ==, 0);
+  g_clear_pointer (&trusted, g_strfreev);
+
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.trust-folder", NULL);
+  confirm = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
+  adw_message_dialog_response (confirm, "trust");
+  gtk_window_destroy (GTK_WINDOW (confirm));
+  wait_for (writable_open, window, "the file open for writing");
+  g_assert_true (scim_store_get_trusts_locks (scim_window_get_store (window)));
+  g_assert_nonnull (strstr (scim_window_get_read_only_reason (window), "fuse.sshfs"));
+  g_assert_true (gtk_widget_is_visible (find_button (GTK_WIDGET (window), "_Stop Trusting")));
+  trusted = g_settings_get_strv (settings, "trusted-folders");
+  g_assert_true (g_strv_contains ((const char * const *) trusted, folder));
+  g_clear_pointer (&trusted, g_strfreev);
+  {
+    g_autoptr(GError) error = NULL;
+    g_assert_cmpint (scim_store_add_user (scim_window_get_store (window), "trusted", NULL, NULL, SCIM_ROLE_SALES,
+                                          FALSE, NULL, &error), >, 0);
+    g_assert_no_error (error);
+  }
+  destroy_window (window);
+  g_assert_cmpint (raw_count (path, "SELECT count(*) FROM users WHERE login = 'trusted'"), ==, 1);
+
+  /* The next start remembers it; Stop Trusting makes it read-only again. */
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_for (writable_open, window, "the file open for writing at once");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.distrust-folder", NULL);
+  wait_state (window, "work");
+  wait_for (read_only_shown, window, "the read-only banner again");
+  g_assert_true (scim_store_is_read_only (scim_window_get_store (window)));
+  trusted = g_settings_get_strv (settings, "trusted-folders");
+  g_assert_cmpuint (g_strv_length (trusted), ==, 0);
+  destroy_window (window);
+  g_unsetenv ("SCIM_FORCE_FSTYPE");
+}
+
 /* Another user's change reaches an open window by itself (the store polls
  * the file about once a second): a lead rejected from the command line
  * shows as rejected in the open table, and the selection stays. */
@@ -3147,6 +3223,7 @@ main (int    argc,
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
+      g_test_add_func ("/gui/open/trust-folder", test_trust_folder);
       g_test_add_func ("/gui/leads/import-asks-about-owners", test_import_owners_step);
       g_test_add_func ("/gui/leads/card-merges-duplicate", test_lead_card_merges_duplicate);
       g_test_add_func ("/gui/alerts/notify-once", test_alerts_notify_once);

@@ -247,7 +247,11 @@ test_fs_classify (void)
     { "smb3", "rw,nobrl", SCIM_FS_UNSAFE },
     { "fuse.sshfs", "rw", SCIM_FS_UNSAFE },
     { "fuse.gvfsd-fuse", "rw", SCIM_FS_UNSAFE },
-    { "fuse.bindfs", "rw", SCIM_FS_NETWORK },
+    { "fuse.bindfs", "rw", SCIM_FS_UNSAFE },
+    { "fuse.rclone", "rw", SCIM_FS_UNSAFE },
+    { "fuse", "rw", SCIM_FS_UNSAFE },
+    { "fuse.glusterfs", "rw", SCIM_FS_NETWORK },
+    { "fuse.ceph-fuse", "rw", SCIM_FS_NETWORK },
     { "9p", "rw", SCIM_FS_NETWORK },
   };
 
@@ -272,7 +276,8 @@ test_journal_per_fs (void)
     { "ext4", "wal", FALSE },
     { "nfs4", "delete", FALSE },
     { "cifs", "delete", FALSE },
-    { "fuse.bindfs", "delete", FALSE },
+    { "fuse.glusterfs", "delete", FALSE },
+    { "fuse.bindfs", NULL, TRUE },
     { "cifs:rw,nobrl", NULL, TRUE },
     { "nfs:rw,nolock", NULL, TRUE },
     { "fuse.sshfs", NULL, TRUE },
@@ -312,6 +317,41 @@ test_journal_per_fs (void)
         }
       scim_store_close (store);
     }
+
+  /* The user's word that the locks work there: written with the rollback
+   * journal, and said so. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(ScimStore) store = NULL;
+    g_autoptr(ScimUser) admin = NULL;
+    g_autofree char *mode = NULL;
+
+    g_setenv ("SCIM_FORCE_FSTYPE", "fuse.bindfs", TRUE);
+    store = scim_store_open (path, SCIM_STORE_TRUST_LOCKS, &error);
+    g_assert_no_error (error);
+    g_assert_false (scim_store_is_read_only (store));
+    g_assert_true (scim_store_get_trusts_locks (store));
+    g_assert_cmpint (scim_store_get_fs_kind (store), ==, SCIM_FS_UNSAFE);
+    mode = scim_store_dup_journal_mode (store);
+    g_assert_cmpstr (mode, ==, "delete");
+    admin = scim_store_sign_in (store, "admin", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_store_add_user (store, "trusted", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), >, 0);
+    g_assert_no_error (error);
+    scim_store_close (store);
+    g_assert_cmpint (raw_int (path, "SELECT count(*) FROM users WHERE login = 'trusted'"), ==, 1);
+
+    /* On a local disk the flag changes nothing. */
+    g_clear_object (&store);
+    g_setenv ("SCIM_FORCE_FSTYPE", "ext4", TRUE);
+    store = scim_store_open (path, SCIM_STORE_TRUST_LOCKS, &error);
+    g_assert_no_error (error);
+    g_assert_false (scim_store_get_trusts_locks (store));
+    g_free (mode);
+    mode = scim_store_dup_journal_mode (store);
+    g_assert_cmpstr (mode, ==, "wal");
+    scim_store_close (store);
+  }
 
   /* A new file cannot be created on a mount that fakes locks. */
   {

@@ -22,6 +22,9 @@ ScimCliGlobals scim_cli_globals;
 static const GOptionEntry global_entries[] = {
   { "db", 0, 0, G_OPTION_ARG_FILENAME, &scim_cli_globals.db, N_("The database file (default: the app’s own)"), N_("FILE") },
   { "user", 0, 0, G_OPTION_ARG_STRING, &scim_cli_globals.user, N_("Act as this user (needed by commands that write)"), N_("LOGIN") },
+  { "trust-locks", 0, 0, G_OPTION_ARG_NONE, &scim_cli_globals.trust_locks,
+    N_("Write to a file on a mount whose locks may not work (sshfs, GVFS, other FUSE, “nobrl”, “nolock”); "
+       "only when you know they do"), NULL },
   { NULL }
 };
 
@@ -124,6 +127,13 @@ read_password (const char *login)
   return g_strdup (buf);
 }
 
+/* The flags every open of the command line adds: --trust-locks. */
+ScimStoreFlags
+scim_cli_store_flags (ScimCliGlobals *g)
+{
+  return g->trust_locks ? SCIM_STORE_TRUST_LOCKS : SCIM_STORE_NONE;
+}
+
 /* Opens the database and, for a writing command, signs in as --user. */
 ScimStore *
 scim_cli_open_store (ScimCliGlobals  *g,
@@ -138,6 +148,7 @@ scim_cli_open_store (ScimCliGlobals  *g,
   /* A command that only reads skips the page check at open (a read of a
    * damaged page fails with its own clear error); one that writes checks
    * the file first, so it never writes into a damaged one. */
+  flags |= scim_cli_store_flags (g);
   store = scim_store_open (path, needs_user ? flags : flags | SCIM_STORE_NO_CHECK, &error);
   if (store == NULL)
     {
@@ -147,7 +158,12 @@ scim_cli_open_store (ScimCliGlobals  *g,
 
   if (needs_user && scim_store_is_read_only (store))
     {
-      *code = scim_cli_fail (SCIM_CLI_USAGE, "%s", scim_store_get_read_only_reason (store));
+      if (scim_store_get_fs_kind (store) == SCIM_FS_UNSAFE && !scim_store_is_damaged (store))
+        *code = scim_cli_fail (SCIM_CLI_USAGE, "%s %s", scim_store_get_read_only_reason (store),
+                               _("If you know that file locks work on this mount, run the command again "
+                                 "with --trust-locks."));
+      else
+        *code = scim_cli_fail (SCIM_CLI_USAGE, "%s", scim_store_get_read_only_reason (store));
       return NULL;
     }
 

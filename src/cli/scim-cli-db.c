@@ -58,7 +58,7 @@ cmd_init (ScimCliGlobals  *g,
       g_mkdir_with_parents (dir, 0700);
     }
 
-  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  store = scim_store_open (path, SCIM_STORE_CREATE | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
 
@@ -127,7 +127,7 @@ cmd_demo (ScimCliGlobals  *g,
       g_mkdir_with_parents (dir, 0700);
     }
 
-  store = scim_store_open (path, SCIM_STORE_CREATE, &error);
+  store = scim_store_open (path, SCIM_STORE_CREATE | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
   if (scim_store_is_read_only (store))
@@ -191,7 +191,7 @@ cmd_check (ScimCliGlobals  *g,
     return scim_cli_fail (SCIM_CLI_USAGE, _("check takes no arguments; name the file with --db FILE."));
 
   path = scim_cli_db_path (g);
-  store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK, &error);
+  store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
 
@@ -235,7 +235,7 @@ backup_generation (ScimCliGlobals *g)
   g_autofree char *folder = scim_backups_get_folder (path, backup_folder);
   g_autofree char *made = NULL;
 
-  store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK, &error);
+  store = scim_store_open (path, SCIM_STORE_INSPECT | SCIM_STORE_NO_CHECK | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
   made = scim_backups_make (store, folder, backup_keep > 0 ? (guint) backup_keep : SCIM_BACKUPS_DEFAULT_KEEP,
@@ -291,7 +291,7 @@ cmd_backup (ScimCliGlobals  *g,
     backup_keep = 0;
 
   path = scim_cli_db_path (g);
-  store = scim_store_open (path, SCIM_STORE_INSPECT, &error);
+  store = scim_store_open (path, SCIM_STORE_INSPECT | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
 
@@ -418,7 +418,7 @@ cmd_restore (ScimCliGlobals  *g,
     backup = g_strdup (argv[1]);
 
   /* Open without the full check: a damaged file is what a restore is for. */
-  store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  store = scim_store_open (path, SCIM_STORE_NO_CHECK | scim_cli_store_flags (g), &error);
   if (store == NULL)
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
   if (g_mkdir_with_parents (folder, 0700) != 0)
@@ -452,7 +452,7 @@ cmd_vacuum (ScimCliGlobals  *g,
   if (argc > 1)
     return scim_cli_fail (SCIM_CLI_USAGE, _("vacuum takes no arguments."));
   path = scim_cli_db_path (g);
-  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  store = scim_store_open (path, SCIM_STORE_NONE | scim_cli_store_flags (g), &error);
   if (store == NULL || !scim_store_vacuum (store, &error))
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
   scim_store_close (store);

@@ -23,8 +23,9 @@ enum {
 
 typedef struct
 {
-  char *db;
-  char *user;
+  char     *db;
+  char     *user;
+  gboolean  trust_locks;
 } ScimCliGlobals;
 
 typedef int (*ScimCliFunc) (ScimCliGlobals *globals,
@@ -111,6 +112,7 @@ gboolean        scim_cli_parse       (GOptionContext      *context,
                                       char              ***argv,
                                       int                 *code);
 int             scim_cli_error_code  (const GError        *error);
+ScimStoreFlags  scim_cli_store_flags (ScimCliGlobals      *globals);
 ScimStore      *scim_cli_open_store  (ScimCliGlobals      *globals,
                                       ScimStoreFlags       flags,
                                       gboolean             needs_user,

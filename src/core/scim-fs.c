@@ -53,6 +53,17 @@ is_network_fstype (const char *fstype)
   return g_strv_contains (network, fstype);
 }
 
+/* FUSE filesystems whose locks reach the other machines. */
+static gboolean
+is_locking_fuse (const char *fstype)
+{
+  static const char * const locking[] = {
+    "fuse.glusterfs", "fuse.ceph", "fuse.ceph-fuse", "fuse.moosefs", "fuse.mfs", "fuse.lizardfs", NULL
+  };
+
+  return g_strv_contains (locking, fstype);
+}
+
 /**
  * scim_fs_classify:
  * @fstype: the filesystem type as in /proc/self/mountinfo (e.g. "ext4", "nfs4", "fuse.sshfs")
@@ -110,6 +121,19 @@ scim_fs_classify (const char  *fstype,
         *reason = g_strdup (_("The folder is opened through the file manager’s network view (GVFS), "
                               "which cannot lock files. Ask your administrator to mount the share "
                               "as NFS or SMB with locking and open the file from there."));
+      return SCIM_FS_UNSAFE;
+    }
+
+  /* Other FUSE mounts (bindfs, rclone, s3fs and the like) pass locks to a
+   * program on this machine, which may keep them here or drop them; only
+   * cluster filesystems known to lock across machines count as shares. */
+  if (g_str_has_prefix (fstype, "fuse") && !is_locking_fuse (fstype))
+    {
+      if (reason != NULL)
+        *reason = g_strdup_printf (_("The folder is a FUSE mount (%s), whose file locks may stay on this computer, "
+                                     "so two people could overwrite each other’s work. Ask your administrator "
+                                     "to mount the share as NFS or SMB with locking and open the file from there."),
+                                   fstype);
       return SCIM_FS_UNSAFE;
     }
 
@@ -241,10 +265,6 @@ scim_fs_detect (const char  *path,
         {
           const char *magic_type = fstype_from_magic (st.f_type);
           type = g_strdup (magic_type != NULL ? magic_type : "unknown");
-        }
-      else if (type != NULL && g_str_equal (type, "fuse") && statfs (real, &st) == 0)
-        {
-          /* keep "fuse": a FUSE mount of unknown kind counts as network */
         }
       if (type == NULL)
         type = g_strdup ("unknown");

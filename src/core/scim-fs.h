@@ -8,8 +8,9 @@ G_BEGIN_DECLS
 /**
  * ScimFsKind:
  * @SCIM_FS_LOCAL: a local filesystem; WAL journal
- * @SCIM_FS_NETWORK: a network or FUSE filesystem with working locks; rollback journal
- * @SCIM_FS_UNSAFE: a mount known to fake locks; the file opens read-only
+ * @SCIM_FS_NETWORK: a network or cluster filesystem with working locks; rollback journal
+ * @SCIM_FS_UNSAFE: a mount known to fake locks, or one whose locks may stay on this
+ *   machine (FUSE); the file opens read-only unless the user trusts its locks
  */
 typedef enum
 {

@@ -1059,6 +1059,12 @@ open_internal (ScimStore       *self,
       self->read_only = TRUE;
       self->read_only_reason = g_strdup (_("The database was opened read-only."));
     }
+  else if (self->fs_kind == SCIM_FS_UNSAFE && (flags & SCIM_STORE_TRUST_LOCKS))
+    {
+      /* The user's word that this mount's locks work: written as on any
+       * share, with the rollback journal (the kind is not LOCAL). */
+      g_info ("Writing to %s on a %s mount: its locks are trusted", self->path, self->fs_type);
+    }
   else if (self->fs_kind == SCIM_FS_UNSAFE)
     {
       self->read_only = TRUE;
@@ -1666,6 +1672,20 @@ scim_store_get_fs_type (ScimStore *self)
 {
   g_return_val_if_fail (SCIM_IS_STORE (self), NULL);
   return self->fs_type;
+}
+
+/**
+ * scim_store_get_trusts_locks:
+ * @self: a #ScimStore
+ *
+ * Returns: whether the file is written on a mount that may fake locks
+ *   because the caller passed %SCIM_STORE_TRUST_LOCKS
+ */
+gboolean
+scim_store_get_trusts_locks (ScimStore *self)
+{
+  g_return_val_if_fail (SCIM_IS_STORE (self), FALSE);
+  return self->fs_kind == SCIM_FS_UNSAFE && !self->read_only && (self->flags & SCIM_STORE_TRUST_LOCKS);
 }
 
 /**

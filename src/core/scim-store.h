@@ -54,6 +54,9 @@ typedef enum
  * @SCIM_STORE_NO_CHECK: skip the quick check at open (the caller checks itself)
  * @SCIM_STORE_INSPECT: open any version of our files read-only, without
  *   migrating, to check or back it up
+ * @SCIM_STORE_TRUST_LOCKS: write to a file on a mount that may fake locks
+ *   (%SCIM_FS_UNSAFE) anyway, with the rollback journal: the user says the
+ *   locks work there
  */
 typedef enum
 {
@@ -63,6 +66,7 @@ typedef enum
   SCIM_STORE_WATCH = 1 << 2,
   SCIM_STORE_NO_CHECK = 1 << 3,
   SCIM_STORE_INSPECT = 1 << 4,
+  SCIM_STORE_TRUST_LOCKS = 1 << 5,
 } ScimStoreFlags;
 
 /* The schema version this build writes. */
@@ -157,6 +161,7 @@ gboolean    scim_store_is_read_only       (ScimStore            *self);
 const char *scim_store_get_read_only_reason (ScimStore          *self);
 ScimFsKind  scim_store_get_fs_kind        (ScimStore            *self);
 const char *scim_store_get_fs_type        (ScimStore            *self);
+gboolean    scim_store_get_trusts_locks   (ScimStore            *self);
 char       *scim_store_dup_journal_mode   (ScimStore            *self);
 int         scim_store_get_schema_version (ScimStore            *self);
 const char *scim_store_get_migration_backup (ScimStore          *self);
