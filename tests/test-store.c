@@ -730,6 +730,69 @@ test_migrate_from_v6 (void)
   g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
 }
 
+/* The duplicate keys that version 8 computed in SQL are carried over by
+ * version 11, and the store computes them in C from then on: the two must
+ * agree on every kind of phone and e-mail field, or a lead written after
+ * the upgrade no longer meets its duplicates from before. */
+static void
+test_lead_keys_agree (void)
+{
+  static const char * const phones[] = {
+    "", "+7 (495) 123-45-67", "8 495 1234567", "8(495)123.45.67\t", "12-34", "12345", "+44 20 7946 0958 ext 1",
+    "495 123 45 67; +7 999 111-22-33", "+7 999 111-22-33\n8 800 555 35 35", ", 8 800 555 35 35",
+    "8 800 555 35 35,", "8 800 555 35 35\r\n", "12345678901234567890", "тел. 8 495 1234567", "8 495 1234567/8",
+    "  8 495 1234567  ", "+", "(((", "00000", "8 495 1234567;", ";;",
+  };
+  static const char * const emails[] = {
+    "", "M.Petrova@Romashka.RU", "  a@b.ru  ", "@b.ru", "x@", "a@b.ru, c@d.ru", "a@b.ru;c@d.ru", "a@b.ru c@d.ru",
+    "a@b.ru\nc@d.ru", "no address", "Иван@Почта.рф", "a@b.ru\tc", " , a@b.ru", "A@B", "a@@b",
+  };
+  g_autofree char *path = load_fixture ("keys.db", "schema-v7.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  sqlite3 *db = NULL;
+  sqlite3_stmt *insert = NULL, *select = NULL;
+  guint rows = 0;
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "INSERT INTO leads (name, phone, email, received_at, created_at) "
+                                           "VALUES ('k', ?, ?, 1, 1)", -1, &insert, NULL), ==, SQLITE_OK);
+  for (guint i = 0; i < G_N_ELEMENTS (phones); i++)
+    for (guint j = 0; j < G_N_ELEMENTS (emails); j++)
+      {
+        sqlite3_bind_text (insert, 1, phones[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text (insert, 2, emails[j], -1, SQLITE_STATIC);
+        g_assert_cmpint (sqlite3_step (insert), ==, SQLITE_DONE);
+        sqlite3_reset (insert);
+      }
+  sqlite3_finalize (insert);
+  sqlite3_close (db);
+
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  scim_store_close (store);
+
+  g_assert_cmpint (sqlite3_open (path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT phone, email, phone_key, email_key FROM leads WHERE name = 'k'",
+                                       -1, &select, NULL), ==, SQLITE_OK);
+  while (sqlite3_step (select) == SQLITE_ROW)
+    {
+      g_autofree char *phone_key = scim_lead_phone_key ((const char *) sqlite3_column_text (select, 0));
+      g_autofree char *email_key = scim_lead_email_key ((const char *) sqlite3_column_text (select, 1));
+
+      g_assert_cmpstr (phone_key, ==, (const char *) sqlite3_column_text (select, 2));
+      g_assert_cmpstr (email_key, ==, (const char *) sqlite3_column_text (select, 3));
+      rows++;
+    }
+  sqlite3_finalize (select);
+  sqlite3_close (db);
+  g_assert_cmpuint (rows, ==, G_N_ELEMENTS (phones) * G_N_ELEMENTS (emails));
+  {
+    g_autofree char *key = scim_lead_phone_key ("+7 (495) 123-45-67");
+    g_assert_cmpstr (key, ==, "4951234567");
+  }
+}
+
 static void
 test_migrate_from_v7 (void)
 {
@@ -753,16 +816,30 @@ test_migrate_from_v7 (void)
   scim_store_close (store);
 
   /* Version 8: the source's id, status and owner, empty for leads of
-   * before; the duplicate keys, computed by plain SQLite. */
+   * before; the duplicate keys, computed by plain SQLite then and kept
+   * as they were by version 11. */
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE source_id = '' AND source_status = '' "
                                   "AND source_owner = ''"), ==, 2);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE id = 1 AND phone_key = '4951234567' "
                                   "AND email_key = 'm.petrova@romashka.ru'"), ==, 1);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE id = 2 AND phone_key = '9000000000' "
                                   "AND email_key = ''"), ==, 1);
-  /* A lead with the same phone written otherwise is found by an index lookup. */
-  raw_exec (path, "INSERT INTO leads (name, phone, email, received_at, created_at) "
-                  "VALUES ('Дубль', '8 (495) 123 45 67; +7 999 1', ' M.Petrova@Romashka.RU , x@y.ru', 1, 1)");
+  /* A lead with the same phone written otherwise is found by an index
+   * lookup; since version 11 the store writes the keys. */
+  {
+    ScimLeadFields fields = { .name = "Дубль", .phone = "8 (495) 123 45 67; +7 999 1",
+                              .email = " M.Petrova@Romashka.RU , x@y.ru" };
+    g_autoptr(ScimUser) admin = NULL;
+
+    g_clear_object (&store);
+    store = scim_store_open (path, SCIM_STORE_NONE, &error);
+    g_assert_no_error (error);
+    admin = scim_store_sign_in (store, "admin", NULL, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_store_add_lead (store, &fields, &error), >, 0);
+    g_assert_no_error (error);
+    scim_store_close (store);
+  }
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads WHERE phone_key = '4951234567' "
                                   "AND email_key = 'm.petrova@romashka.ru'"), ==, 2);
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
@@ -1678,6 +1755,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/from-v5", test_migrate_from_v5);
   g_test_add_func ("/store/migrate/from-v6", test_migrate_from_v6);
   g_test_add_func ("/store/migrate/from-v7", test_migrate_from_v7);
+  g_test_add_func ("/store/migrate/lead-keys-agree", test_lead_keys_agree);
   g_test_add_func ("/store/migrate/from-v8", test_migrate_from_v8);
   g_test_add_func ("/store/migrate/from-v9", test_migrate_from_v9);
   g_test_add_func ("/store/backups/generations", test_backups_generations);

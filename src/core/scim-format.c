@@ -277,3 +277,70 @@ scim_fold_name (const char *text)
     qsort (words, n, sizeof (char *), compare_words);
   return g_strjoinv (" ", words);
 }
+
+/**
+ * scim_lead_phone_key:
+ * @phones: (nullable): a lead's phones: one per line, or separated by
+ *   commas or semicolons
+ *
+ * The first phone's last 10 digits, when it has at least 5 and nothing but
+ * digits, blanks and the punctuation of phone numbers (- ( ) + .), so that
+ * "+7 (495) 123-45-67" and "8 495 1234567" meet.  The store keeps it in
+ * leads.phone_key (the SQL function scim_phone_key()), indexed, for the
+ * duplicate marks.
+ *
+ * Returns: (transfer full): the key; "" for none
+ */
+char *
+scim_lead_phone_key (const char *phones)
+{
+  char digits[64];
+  gsize n = 0;
+
+  if (phones == NULL)
+    return g_strdup ("");
+  for (const char *p = phones; *p != '\0' && strchr (";,\n\r", *p) == NULL; p++)
+    {
+      if (g_ascii_isdigit (*p))
+        {
+          if (n == sizeof digits - 1)
+            memmove (digits, digits + 1, --n);
+          digits[n++] = *p;
+        }
+      else if (strchr (" -()+.\t", *p) == NULL)
+        return g_strdup ("");
+    }
+  if (n < 5)
+    return g_strdup ("");
+  digits[n] = '\0';
+  return g_strdup (n > 10 ? digits + n - 10 : digits);
+}
+
+/**
+ * scim_lead_email_key:
+ * @emails: (nullable): a lead's e-mail addresses, separated by blanks,
+ *   line breaks, commas or semicolons
+ *
+ * The first address in lower case (ASCII letters, as SQLite's lower()),
+ * when it has an "@" after its first character.  Kept in leads.email_key
+ * (the SQL function scim_email_key()).
+ *
+ * Returns: (transfer full): the key; "" for none
+ */
+char *
+scim_lead_email_key (const char *emails)
+{
+  const char *p = emails;
+  const char *at;
+  gsize len;
+
+  if (p == NULL)
+    return g_strdup ("");
+  while (*p == ' ')
+    p++;
+  len = strcspn (p, ";, \n\r");
+  at = memchr (p, '@', len);
+  if (at == NULL || at == p)
+    return g_strdup ("");
+  return g_ascii_strdown (p, (gssize) len);
+}

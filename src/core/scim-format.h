@@ -19,5 +19,8 @@ char       *scim_fold             (const char *text);
 /* A person's name as matching compares it: folded words in sorted order,
  * so that "Иванова Анна" and "анна  иванова" are one key. */
 char       *scim_fold_name        (const char *text);
+/* The keys by which leads with the same phone or e-mail meet. */
+char       *scim_lead_phone_key   (const char *phones);
+char       *scim_lead_email_key   (const char *emails);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 
 #include "scim-demo.h"
 #include "scim-funnel-template.h"
+#include "scim-format.h"
 #include "scim-store-private.h"
 
 /* Demo data: a year of a sales department's life, made up from a seed.
@@ -789,8 +790,9 @@ static const char sql_insert_contact[] =
   "INSERT INTO contacts (client_id, name, position, phone, email, role) VALUES (?, ?, ?, ?, ?, ?)";
 static const char sql_insert_lead[] =
   "INSERT INTO leads (name, company, position, phone, email, tax_id, source, channel, product_id, "
-  "notes, received_at, state, decided_by, decided_at, reject_reason, owner_id, client_id, created_at) "
-  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  "notes, received_at, state, decided_by, decided_at, reject_reason, owner_id, client_id, created_at, "
+  "phone_key, email_key) "
+  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 static const char sql_insert_sale[] =
   "INSERT INTO sales (client_id, product_id, stage_id, owner_id, lead_id, amount, expected_close, "
   "lost_reason, paused_until, stage_entered_at, closed_at, created_at) "
@@ -1725,6 +1727,8 @@ insert_leads (Demo    *d,
       g_autofree char *domain = NULL;
       g_autofree char *phone = NULL;
       g_autofree char *email = NULL;
+      g_autofree char *phone_key = NULL;
+      g_autofree char *email_key = NULL;
       const char *tax_id = "";
       g_autofree char *new_tax_id = NULL;
       guint x = rnd (d, 100);
@@ -1787,9 +1791,11 @@ insert_leads (Demo    *d,
       stmt = _scim_store_prepare (d->store, sql_insert_lead, error);
       if (stmt == NULL)
         return FALSE;
-      _scim_stmt_bind (stmt, "ssssssssNsIsNNsNNI", name, company, position, phone, email, tax_id,
+      phone_key = scim_lead_phone_key (phone);
+      email_key = scim_lead_email_key (email);
+      _scim_stmt_bind (stmt, "ssssssssNsIsNNsNNIss", name, company, position, phone, email, tax_id,
                        source, channel, p->id, notes, received_at, state, decided_by, decided_at,
-                       reject_reason, owner_id, client_id, received_at);
+                       reject_reason, owner_id, client_id, received_at, phone_key, email_key);
       if (_scim_store_step (d->store, stmt, error) != SQLITE_DONE)
         return FALSE;
 

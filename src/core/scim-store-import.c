@@ -1500,7 +1500,9 @@ write_cb (ScimTx    *tx,
                                   "    ELSE leads.source_owner END,"
                                   "  owner_id = coalesce(leads.owner_id, r.owner_id),"
                                   "  product_id = coalesce(leads.product_id, r.product_id),"
-                                  "  version = leads.version + 1 "
+                                  "  version = leads.version + 1,"
+                                  "  phone_key = scim_phone_key (CASE WHEN r.phone != '' THEN r.phone ELSE leads.phone END),"
+                                  "  email_key = scim_email_key (CASE WHEN r.email != '' THEN r.email ELSE leads.email END) "
                                   "FROM temp.scim_import_rows r "
                                   "WHERE r.import_id = ?1 AND r.lead_id = leads.id AND ("
                                   "  (r.name != '' AND r.name != leads.name) OR (r.company != '' AND r.company != leads.company)"
@@ -1531,10 +1533,10 @@ write_cb (ScimTx    *tx,
   stmt = _scim_store_prepare (tx->store,
                               "INSERT INTO leads (name, company, position, phone, email, tax_id, source, channel, "
                               "product_id, notes, received_at, owner_id, created_at, source_id, source_status, "
-                              "source_owner) "
+                              "source_owner, phone_key, email_key) "
                               "SELECT name, company, position, phone, email, tax_id, source, channel, product_id, "
                               "notes, CASE WHEN received_at != 0 THEN received_at ELSE ?1 END, owner_id, ?1, "
-                              "source_id, source_status, source_owner "
+                              "source_id, source_status, source_owner, scim_phone_key (phone), scim_email_key (email) "
                               "FROM temp.scim_import_rows WHERE import_id = ?2 AND lead_id IS NULL ORDER BY rowid",
                               error);
   if (stmt == NULL)

@@ -186,8 +186,8 @@ add_lead_cb (ScimTx    *tx,
     return FALSE;
   if (!_scim_store_exec (tx->store, error,
                          "INSERT INTO leads (name, company, position, phone, email, tax_id, source, channel, "
-                         "product_id, notes, received_at, owner_id, created_at) "
-                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         "product_id, notes, received_at, owner_id, created_at, phone_key, email_key) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, scim_phone_key (?4), scim_email_key (?5))",
                          "ssssssssNsINI", name, company, position, phone, email, tax_id, source, channel,
                          f->product_id, f->notes != NULL ? f->notes : "",
                          f->received_at != 0 ? f->received_at : tx->now, f->owner_id, tx->now))
@@ -276,7 +276,8 @@ update_lead_cb (ScimTx    *tx,
   if (!_scim_store_exec (tx->store, error,
                          "UPDATE leads SET name = ?, company = ?, position = ?, phone = ?, email = ?, tax_id = ?, "
                          "source = ?, channel = ?, product_id = ?, notes = ?, received_at = ?, owner_id = ?, "
-                         "version = version + 1 WHERE id = ? AND version = ?",
+                         "version = version + 1, phone_key = scim_phone_key (?4), email_key = scim_email_key (?5) "
+                         "WHERE id = ? AND version = ?",
                          "ssssssssNsINII", name, company, position, phone, email, tax_id, source, channel,
                          f->product_id, f->notes != NULL ? f->notes : "",
                          f->received_at != 0 ? f->received_at : tx->now, f->owner_id, op->id, op->version))
@@ -432,9 +433,11 @@ restore_lead_cb (ScimTx    *tx,
   if (!_scim_store_exec (tx->store, error,
                          "INSERT INTO leads (id, name, company, position, phone, email, tax_id, source, channel, notes, "
                          "state, reject_reason, product_id, received_at, decided_by, decided_at, owner_id, client_id, "
-                         "created_at, source_id, source_status, source_owner) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                         "created_at, source_id, source_status, source_owner, phone_key, email_key) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
                          "(SELECT id FROM products WHERE id = ?), ?, (SELECT id FROM users WHERE id = ?), ?, "
-                         "(SELECT id FROM users WHERE id = ?), (SELECT id FROM clients WHERE id = ?), ?, ?, ?, ?)",
+                         "(SELECT id FROM users WHERE id = ?), (SELECT id FROM clients WHERE id = ?), ?, ?, ?, ?, "
+                         "scim_phone_key (?5), scim_email_key (?6))",
                          "IsssssssssssNINNNNIsss", id, text[0], text[1], text[2], text[3], text[4], text[5], text[6],
                          text[7], text[8], text[9], reason, product, received, decided_by, decided_at, owner, client,
                          created, text[10], text[11], text[12]))
@@ -880,7 +883,10 @@ merge_cb (ScimTx    *tx,
                          "FROM leads k, leads d, (SELECT (CASE ?3 WHEN 'accepted' THEN 2 WHEN 'new' THEN 1 ELSE 0 END) > "
                          "  (CASE ?4 WHEN 'accepted' THEN 2 WHEN 'new' THEN 1 ELSE 0 END) AS drop_wins) r "
                          "WHERE leads.id = ?1 AND k.id = ?1 AND d.id = ?2",
-                         "IIss", op->keep, op->drop, drop_state, keep_state))
+                         "IIss", op->keep, op->drop, drop_state, keep_state) ||
+      !_scim_store_exec (tx->store, error,
+                         "UPDATE leads SET phone_key = scim_phone_key (phone), email_key = scim_email_key (email) "
+                         "WHERE id = ?", "I", op->keep))
     return FALSE;
   /* Its sales, plan requests and history come along. */
   if (!_scim_store_exec (tx->store, error, "UPDATE sales SET lead_id = ?1 WHERE lead_id = ?2", "II", op->keep,

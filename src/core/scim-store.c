@@ -198,6 +198,17 @@ error_is_busy (const GError *error)
 
 /* Statements */
 
+/* Between tries at a busy file: 10, 20, 40, 80, then 160 ms, each plus up
+ * to as much again at random, so that waiting writers do not meet again. */
+static void
+backoff (guint attempt)
+{
+  guint ms = MIN (10u << MIN (attempt, 4u), 160u);
+
+  g_usleep ((ms + g_random_int_range (0, (int) ms)) * 1000);
+}
+
+
 void
 _scim_store_lock (ScimStore *self)
 {
@@ -321,8 +332,26 @@ _scim_store_step (ScimStore     *self,
                   sqlite3_stmt  *stmt,
                   GError       **error)
 {
+  gboolean first = !sqlite3_stmt_busy (stmt);
   int rc = sqlite3_step (stmt);
 
+  /* A read outside a transaction that meets another process's commit (a
+   * rollback journal shuts readers out while it writes the file) waits
+   * for it as a transaction would, rather than failing after the short
+   * lock wait; only before its first row, and never on the thread of the
+   * main loop, which must not wait on the file. */
+  if ((rc & 0xff) == SQLITE_BUSY && first && sqlite3_stmt_readonly (stmt) && sqlite3_get_autocommit (self->db) &&
+      !g_main_context_is_owner (g_main_context_default ()))
+    {
+      gint64 deadline = g_get_monotonic_time () + (gint64) self->busy_timeout_ms * 1000;
+
+      for (guint attempt = 0; (rc & 0xff) == SQLITE_BUSY && g_get_monotonic_time () < deadline; attempt++)
+        {
+          sqlite3_reset (stmt);
+          backoff (attempt);
+          rc = sqlite3_step (stmt);
+        }
+    }
   if (rc == SQLITE_ROW)
     return SQLITE_ROW;
   sqlite3_reset (stmt);
@@ -437,14 +466,6 @@ exec_simple (sqlite3    *db,
 }
 
 /* Transactions */
-
-static void
-backoff (guint attempt)
-{
-  guint ms = MIN (10u << MIN (attempt, 4u), 160u);
-
-  g_usleep ((ms + g_random_int_range (0, (int) ms)) * 1000);
-}
 
 static gboolean
 run_transaction (ScimStore   *self,
@@ -736,6 +757,19 @@ sql_fold (sqlite3_context  *context,
     }
   folded = scim_fold ((const char *) text);
   sqlite3_result_text (context, folded, -1, g_free);
+}
+
+/* scim_phone_key(text), scim_email_key(text): the keys of leads.phone_key
+ * and leads.email_key, which the store writes with every phone and e-mail
+ * (see scim_lead_phone_key()). */
+static void
+sql_lead_key (sqlite3_context  *context,
+              int               argc,
+              sqlite3_value   **argv)
+{
+  char *(*key) (const char *) = sqlite3_user_data (context);
+
+  sqlite3_result_text (context, key ((const char *) sqlite3_value_text (argv[0])), -1, g_free);
 }
 
 static gboolean
@@ -1105,6 +1139,10 @@ open_internal (ScimStore       *self,
     return FALSE;
   sqlite3_create_function_v2 (self->db, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
                               NULL, sql_fold, NULL, NULL, NULL);
+  sqlite3_create_function_v2 (self->db, "scim_phone_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              scim_lead_phone_key, sql_lead_key, NULL, NULL, NULL);
+  sqlite3_create_function_v2 (self->db, "scim_email_key", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
+                              scim_lead_email_key, sql_lead_key, NULL, NULL, NULL);
 
   if (!creating)
     {
