@@ -2412,6 +2412,12 @@ test_lead_card_merges_duplicate (void)
   destroy_window (window);
 }
 
+static gboolean
+adjustment_ready (gpointer data)
+{
+  return gtk_adjustment_get_upper (data) > 3 * gtk_adjustment_get_page_size (data);
+}
+
 static void
 test_others_changes_appear (void)
 {
@@ -2456,6 +2462,32 @@ test_others_changes_appear (void)
   selected = scim_record_table_get_selected_ids (table);
   g_assert_cmpuint (selected->len, ==, 1);
   g_assert_cmpint (g_array_index (selected, gint64, 0), ==, wait.id);
+  g_clear_pointer (&selected, g_array_unref);
+
+  /* A lead added elsewhere lands on top: the selection stays on its lead,
+   * and the table is not scrolled back to the start. */
+  {
+    g_autofree char *csv = g_build_filename (tmpdir, "one-more-lead.csv", NULL);
+    GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+    CountWait grown = { leads, g_list_model_get_n_items (leads) + 1 };
+    double scrolled;
+
+    g_assert_true (g_file_set_contents (csv, "Name;Phone\nЛидия Новикова;+7 900 111-22-33\n", -1, NULL));
+    wait_for (adjustment_ready, vadjustment, "the table's scroll range");
+    gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment) / 3);
+    scrolled = gtk_adjustment_get_value (vadjustment);
+    g_assert_cmpfloat (scrolled, >, 0);
+    run_cli ("--db", path, "--user", "admin", "import", "leads", csv, NULL);
+    wait_for (count_reached, &grown, "the other process's new lead in the open table");
+    {
+      g_autoptr(ScimRecord) top = g_list_model_get_item (leads, 0);
+      g_assert_cmpint (scim_record_get_id (top), !=, wait.id);
+    }
+    selected = scim_record_table_get_selected_ids (table);
+    g_assert_cmpuint (selected->len, ==, 1);
+    g_assert_cmpint (g_array_index (selected, gint64, 0), ==, wait.id);
+    g_assert_cmpfloat (gtk_adjustment_get_value (vadjustment), >=, scrolled - 1);
+  }
   destroy_window (window);
 }
 

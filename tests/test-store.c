@@ -1732,6 +1732,98 @@ test_record_list_lazy (void)
   (void) admin_id;
 }
 
+typedef struct
+{
+  guint calls;
+  guint position, removed, added;
+} Spliced;
+
+static void
+on_items_changed_cb (GListModel *model,
+                     guint       position,
+                     guint       removed,
+                     guint       added,
+                     Spliced    *spliced)
+{
+  spliced->calls++;
+  spliced->position = position;
+  spliced->removed = removed;
+  spliced->added = added;
+}
+
+static gboolean
+record_renamed (gpointer data)
+{
+  return g_strcmp0 (scim_record_get_string (data, "name"), "Renamed") == 0;
+}
+
+/* Another user's commit reloads the ids: only the span that changed is
+ * spliced, and the rows that stay keep their objects (which is how a
+ * view's selection and scroll position survive), refreshed in place. */
+static void
+test_record_list_keeps_rows (void)
+{
+  g_autoptr(ScimStore) store = new_store ("keeps.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (store));
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_LEADS);
+  g_autoptr(ScimRecordList) list = NULL;
+  g_autoptr(ScimRecord) held = NULL;
+  Counter counter = { 0 };
+  Spliced spliced = { 0 };
+
+  raw_exec (path,
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+            "INSERT INTO leads (name, email, received_at, created_at) "
+            "SELECT 'Lead ' || i, 'lead' || i || '@example.ru', 1700000000 + i, 1700000000 FROM n;");
+  list = scim_record_list_new (store, query);
+  g_signal_connect (list, "loaded", G_CALLBACK (on_list_loaded_cb), &counter);
+  iterate_until (counter_done, &counter);
+
+  /* Newest first: position 10 is lead 2990. */
+  held = g_list_model_get_item (G_LIST_MODEL (list), 10);
+  g_assert_cmpint (scim_record_get_id (held), ==, 2990);
+  iterate_until (record_loaded, held);
+  g_signal_connect (list, "items-changed", G_CALLBACK (on_items_changed_cb), &spliced);
+
+  /* A new lead on top, and the held one renamed. */
+  raw_exec (path, "INSERT INTO leads (name, received_at, created_at) VALUES ('Newest', 1800000000, 1800000000);"
+                  "UPDATE leads SET name = 'Renamed', version = version + 1 WHERE id = 2990;");
+  counter.loaded = 0;
+  scim_record_list_reload (list);
+  iterate_until (counter_done, &counter);
+  g_assert_cmpuint (spliced.calls, ==, 1);
+  g_assert_cmpuint (spliced.position, ==, 0);
+  g_assert_cmpuint (spliced.removed, ==, 0);
+  g_assert_cmpuint (spliced.added, ==, 1);
+  {
+    g_autoptr(ScimRecord) moved = g_list_model_get_item (G_LIST_MODEL (list), 11);
+    g_assert_true (moved == held);
+  }
+  iterate_until (record_renamed, held);
+
+  /* A lead gone from the middle: one row removed where it stood. */
+  raw_exec (path, "DELETE FROM leads WHERE id = 1500");
+  counter.loaded = 0;
+  spliced.calls = 0;
+  scim_record_list_reload (list);
+  iterate_until (counter_done, &counter);
+  g_assert_cmpuint (spliced.calls, ==, 1);
+  g_assert_cmpuint (spliced.position, ==, 1 + 3000 - 1500);
+  g_assert_cmpuint (spliced.removed, ==, 1);
+  g_assert_cmpuint (spliced.added, ==, 0);
+  {
+    g_autoptr(ScimRecord) same = g_list_model_get_item (G_LIST_MODEL (list), 11);
+    g_assert_true (same == held);
+  }
+
+  /* Nothing changed: nothing spliced. */
+  counter.loaded = 0;
+  spliced.calls = 0;
+  scim_record_list_reload (list);
+  iterate_until (counter_done, &counter);
+  g_assert_cmpuint (spliced.calls, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1775,6 +1867,7 @@ main (int    argc,
   g_test_add_func ("/store/users-and-roles", test_users_and_roles);
   g_test_add_func ("/store/template-product", test_template_product);
   g_test_add_func ("/store/record-list/lazy", test_record_list_lazy);
+  g_test_add_func ("/store/record-list/keeps-rows", test_record_list_keeps_rows);
 
   ret = g_test_run ();
 

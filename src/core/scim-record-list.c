@@ -106,6 +106,39 @@ same_ids (GArray *a,
   return a->len == b->len && memcmp (a->data, b->data, a->len * sizeof (gint64)) == 0;
 }
 
+/* After the ids are loaded again: drops the items whose rows are gone and
+ * loads again the pages of those that stay, so they show what the file
+ * says now. */
+static void
+refresh_kept (ScimRecordList *self)
+{
+  g_autoptr(GHashTable) positions = g_hash_table_new (g_int64_hash, g_int64_equal);
+  g_autoptr(GHashTable) pages = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer key;
+
+  for (guint i = 0; i < self->ids->len; i++)
+    g_hash_table_insert (positions, &g_array_index (self->ids, gint64, i), GUINT_TO_POINTER (i));
+  g_hash_table_iter_init (&iter, self->items);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      gpointer pos;
+
+      if (g_hash_table_lookup_extended (positions, key, NULL, &pos))
+        {
+          g_hash_table_add (pages, GUINT_TO_POINTER (GPOINTER_TO_UINT (pos) / PAGE_SIZE));
+        }
+      else
+        {
+          g_hash_table_remove (self->used, key);
+          g_hash_table_iter_remove (&iter);
+        }
+    }
+  g_hash_table_iter_init (&iter, pages);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    request_page (self, GPOINTER_TO_UINT (key));
+}
+
 static void
 on_ids_loaded_cb (GObject      *source,
                   GAsyncResult *result,
@@ -114,7 +147,6 @@ on_ids_loaded_cb (GObject      *source,
   g_autoptr(ScimRecordList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = NULL;
-  guint old_len;
 
   ids = scim_store_run_finish (SCIM_STORE (source), result, &error);
   if (ids == NULL)
@@ -135,33 +167,30 @@ on_ids_loaded_cb (GObject      *source,
   if (same_ids (self->ids, ids))
     {
       /* Same rows in the same order: refresh what is on screen in place. */
-      GHashTableIter iter;
-      gpointer key;
-      g_autoptr(GHashTable) pages = g_hash_table_new (NULL, NULL);
-      g_autoptr(GHashTable) positions = g_hash_table_new (g_int64_hash, g_int64_equal);
-
-      for (guint i = 0; i < self->ids->len; i++)
-        g_hash_table_insert (positions, &g_array_index (self->ids, gint64, i), GUINT_TO_POINTER (i));
-      g_hash_table_iter_init (&iter, self->items);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        {
-          gpointer pos;
-          if (g_hash_table_lookup_extended (positions, key, NULL, &pos))
-            g_hash_table_add (pages, GUINT_TO_POINTER (GPOINTER_TO_UINT (pos) / PAGE_SIZE));
-        }
-      g_hash_table_iter_init (&iter, pages);
-      while (g_hash_table_iter_next (&iter, &key, NULL))
-        request_page (self, GPOINTER_TO_UINT (key));
+      refresh_kept (self);
     }
   else
     {
-      old_len = self->ids->len;
+      const gint64 *was = (const gint64 *) (gpointer) self->ids->data;
+      const gint64 *now = (const gint64 *) (gpointer) ids->data;
+      guint old_len = self->ids->len, new_len = ids->len;
+      guint prefix = 0, suffix = 0;
+
+      /* Only the span between the rows that stayed in place at the start
+       * and at the end changes, and the rows that stay keep their objects:
+       * a view keeps its scroll position, and a selection follows its row
+       * (GtkSingleSelection and GtkMultiSelection find their items again
+       * among the added ones). */
+      while (prefix < old_len && prefix < new_len && was[prefix] == now[prefix])
+        prefix++;
+      while (suffix < old_len - prefix && suffix < new_len - prefix &&
+             was[old_len - 1 - suffix] == now[new_len - 1 - suffix])
+        suffix++;
       g_array_unref (self->ids);
       self->ids = g_steal_pointer (&ids);
-      g_hash_table_remove_all (self->items);
-      g_hash_table_remove_all (self->used);
-      g_list_model_items_changed (G_LIST_MODEL (self), 0, old_len, self->ids->len);
-      if (old_len != self->ids->len)
+      refresh_kept (self);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_len - prefix - suffix, new_len - prefix - suffix);
+      if (old_len != new_len)
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
     }
 
