@@ -1728,7 +1728,6 @@ test_record_list_lazy (void)
     g_assert_true (same == again);
     g_assert_true (next != again);
   }
-  g_object_unref (again);
   (void) admin_id;
 }
 

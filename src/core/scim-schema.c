@@ -563,8 +563,11 @@ static const char schema_v10[] =
  * longer virtual columns: SQL computed them with some forty string calls a
  * row, which held the write lock of an import of 100,000 leads a second
  * longer than the copy itself.  The values are carried over as they were;
- * any sqlite3 still reads every column. */
+ * any sqlite3 still reads every column.  The indexes of the raw phone and
+ * e-mail, which no query has used since the keys came, go. */
 static const char schema_v11[] =
+  "DROP INDEX leads_email;"
+  "DROP INDEX leads_phone;"
   "DROP INDEX leads_phone_key;"
   "DROP INDEX leads_email_key;"
   "ALTER TABLE leads ADD COLUMN phone_key_stored TEXT NOT NULL DEFAULT '';"
