@@ -1477,6 +1477,18 @@ test_sessions (void)
   g_assert_true (g_subprocess_wait_check (other, NULL, &error));
   g_assert_cmpuint (scim_store_count_other_sessions (store, NULL), ==, 0);
 
+  /* A store that does not watch (the command line) still beats its
+   * heartbeat, about every 10 seconds: a beat an hour old is renewed. */
+  {
+    gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+    gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+    raw_exec (path, "UPDATE sessions SET heartbeat_at = heartbeat_at - 3600");
+    while (raw_int (path, "SELECT max(heartbeat_at) FROM sessions") < now - 60 && g_get_monotonic_time () < deadline)
+      g_usleep (G_USEC_PER_SEC / 4);
+    g_assert_cmpint (raw_int (path, "SELECT max(heartbeat_at) FROM sessions"), >=, now - 60);
+  }
+
   scim_store_close (store);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM sessions"), ==, 0);
 }

@@ -58,6 +58,7 @@ struct _ScimWatcher
   gboolean        stop;
   char           *path;
   gboolean        writable;
+  gboolean        polls;        /* FALSE: only the session's heartbeat */
   gint64          session_id;
   gint64          last_seq;
   guint           interval_ms;
@@ -1344,7 +1345,7 @@ watch_thread_func (gpointer user_data)
   ScimWatcher *watcher = user_data;
   sqlite3 *db = NULL;
   gint64 data_version = -1;
-  gint64 last_beat = 0;
+  gint64 last_beat = g_get_monotonic_time ();  /* the open wrote the first beat */
   int flags = (watcher->writable ? SQLITE_OPEN_READWRITE : SQLITE_OPEN_READONLY) | SQLITE_OPEN_NOMUTEX;
 
   if (sqlite3_open_v2 (watcher->path, &db, flags, "unix") != SQLITE_OK)
@@ -1364,7 +1365,8 @@ watch_thread_func (gpointer user_data)
 
       g_mutex_unlock (&watcher->mutex);
 
-      watcher_poll (watcher, db, &data_version);
+      if (watcher->polls)
+        watcher_poll (watcher, db, &data_version);
       now = g_get_monotonic_time ();
       if (now - last_beat >= HEARTBEAT_SECONDS * G_USEC_PER_SEC)
         {
@@ -1384,10 +1386,18 @@ watch_thread_func (gpointer user_data)
   return NULL;
 }
 
+/* With @polls, the thread polls for other connections' commits and beats
+ * the session's heartbeat; without, it only beats, so that a long command
+ * line job (an import, a demo) stays online for the others' refusals. */
 static void
-start_watching (ScimStore *self)
+start_watching (ScimStore *self,
+                gboolean   polls)
 {
-  ScimWatcher *watcher = g_new0 (ScimWatcher, 1);
+  ScimWatcher *watcher;
+
+  if (!polls && (self->read_only || self->session_id == 0))
+    return;
+  watcher = g_new0 (ScimWatcher, 1);
 
   g_atomic_ref_count_init (&watcher->ref_count);
   g_mutex_init (&watcher->mutex);
@@ -1396,9 +1406,11 @@ start_watching (ScimStore *self)
   watcher->path = g_strdup (self->path);
   watcher->writable = !self->read_only;
   watcher->session_id = self->session_id;
-  watcher->interval_ms = DEFAULT_POLL_MS;
+  watcher->polls = polls;
+  watcher->interval_ms = polls ? DEFAULT_POLL_MS : HEARTBEAT_SECONDS * 1000;
   watcher->context = g_main_context_ref_thread_default ();
-  watcher->last_seq = _scim_store_query_int (self, NULL, "SELECT coalesce(max(seq), 0) FROM change_log", "");
+  if (polls)
+    watcher->last_seq = _scim_store_query_int (self, NULL, "SELECT coalesce(max(seq), 0) FROM change_log", "");
 
   self->watcher = watcher;
   self->watch_thread = g_thread_new ("scim-store-watch", watch_thread_func, watcher_ref (watcher));
@@ -1518,8 +1530,7 @@ scim_store_open (const char      *path,
     return NULL;
   sqlite3_busy_timeout (self->db, LOCK_WAIT_MS);
 
-  if (flags & SCIM_STORE_WATCH)
-    start_watching (self);
+  start_watching (self, (flags & SCIM_STORE_WATCH) != 0);
 
   return g_steal_pointer (&self);
 }
@@ -1599,8 +1610,8 @@ scim_store_open_finish (GAsyncResult  *result,
   ScimStore *store;
 
   store = g_task_propagate_pointer (G_TASK (result), error);
-  if (store != NULL && (data->flags & SCIM_STORE_WATCH))
-    start_watching (store);
+  if (store != NULL)
+    start_watching (store, (data->flags & SCIM_STORE_WATCH) != 0);
   return store;
 }
 
