@@ -81,8 +81,9 @@ typedef struct
   ScimSaleWindow *self;
   char           *done;
   GVariant       *undo_row;
-  gint64          undo_stage;
-  gboolean        details;   /* the save of the sale's details */
+  gint64          undo_stage;  /* a move: the stage it left */
+  gint64          moved_to;    /* a move: the stage it went to */
+  gboolean        details;     /* the save of the sale's details */
 } WriteRequest;
 
 static void
@@ -127,6 +128,7 @@ on_undo_delete_cb (AdwToast       *toast,
 typedef struct
 {
   gint64  sale_id;
+  gint64  from_stage_id;  /* where the window showed it */
   gint64  stage_id;
   char   *reason;
   gint64  until;
@@ -149,7 +151,10 @@ move_thread (ScimStore     *store,
 {
   MoveJob *job = data;
 
-  return scim_store_move_sale (store, job->sale_id, job->stage_id, job->reason, job->until, error)
+  /* Someone else's move since the window showed the sale refuses this
+   * one, with who and where. */
+  return scim_store_move_sale_from (store, job->sale_id, job->from_stage_id, job->stage_id, job->reason, job->until,
+                                    error)
          ? GINT_TO_POINTER (TRUE) : NULL;
 }
 
@@ -160,6 +165,7 @@ on_undo_move_cb (AdwToast       *toast,
   MoveJob *job = g_new0 (MoveJob, 1);
 
   job->sale_id = self->sale_id;
+  job->from_stage_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-from"));
   job->stage_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-stage"));
   job->reason = g_strdup (_("Move undone"));
   run_write (self, move_thread, job, move_job_free, NULL);
@@ -177,6 +183,8 @@ on_written_cb (GObject      *source,
   gpointer outcome;
 
   gboolean details = request->details;
+  gint64 undo_stage = request->undo_stage;
+  gint64 moved_to = request->moved_to;
 
   g_free (request);
   self->loading--;
@@ -187,9 +195,24 @@ on_written_cb (GObject      *source,
       return;
     }
   if (outcome == NULL)
-    say (self, error->message);
+    {
+      say (self, error->message);
+    }
+  else if (moved_to != 0)
+    {
+      /* Undo is one more move, back where it was: the history keeps both. */
+      AdwToast *toast = adw_toast_new (_("Stage changed"));
+
+      adw_toast_set_button_label (toast, _("_Undo"));
+      g_object_set_data (G_OBJECT (toast), "scim-stage", GSIZE_TO_POINTER (undo_stage));
+      g_object_set_data (G_OBJECT (toast), "scim-from", GSIZE_TO_POINTER (moved_to));
+      g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_move_cb), self, G_CONNECT_DEFAULT);
+      adw_toast_overlay_add_toast (self->toast_overlay, toast);
+    }
   else if (done != NULL)
-    say (self, done);
+    {
+      say (self, done);
+    }
   /* Saved: what the fields hold is in the file, so the reload may show it. */
   if (outcome != NULL && details)
     scim_field_set_take_base (self->details);
@@ -208,23 +231,15 @@ move_to (ScimSaleWindow *self,
   WriteRequest *request = g_new0 (WriteRequest, 1);
 
   job->sale_id = self->sale_id;
+  job->from_stage_id = scim_record_get_int (SCIM_RECORD (self->sale), "stage-id");
   job->stage_id = stage_id;
   job->reason = g_strdup (reason);
   job->until = until;
   request->self = g_object_ref (self);
-  request->undo_stage = scim_record_get_int (SCIM_RECORD (self->sale), "stage-id");
+  request->undo_stage = job->from_stage_id;
+  request->moved_to = stage_id;
   self->loading++;
   scim_store_run_async (self->store, move_thread, job, move_job_free, NULL, on_written_cb, request);
-
-  /* Undo is one more move, back where it was: the history keeps both. */
-  {
-    AdwToast *toast = adw_toast_new (_("Stage changed"));
-
-    adw_toast_set_button_label (toast, _("_Undo"));
-    g_object_set_data (G_OBJECT (toast), "scim-stage", GSIZE_TO_POINTER (request->undo_stage));
-    g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_move_cb), self, G_CONNECT_DEFAULT);
-    adw_toast_overlay_add_toast (self->toast_overlay, toast);
-  }
 }
 
 static void

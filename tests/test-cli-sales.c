@@ -666,6 +666,20 @@ test_sale_show_and_move (void)
     cli (&run, "--db", db, "--user", "ivan", "sale", "move", "1", "ПЕРЕГОВОРЫ", NULL);
     assert_ok (&run);
   }
+  /* A move from what a script saw earlier: refused with exit 3 once the
+   * sale has left that stage, naming who moved it. */
+  {
+    g_auto(Run) run = { 0 };
+    g_autofree char *moved = digest (db);
+    g_autofree char *after = NULL;
+
+    cli (&run, "--db", db, "--user", "ivan", "sale", "move", "1", "1", "--from", "1", NULL);
+    g_assert_cmpint (run.status, ==, 3);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "Переговоры"));
+    after = digest (db);
+    g_assert_cmpstr (moved, ==, after);
+  }
   {
     g_auto(Run) run = { 0 };
     g_autofree char *at = NULL;

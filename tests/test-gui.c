@@ -1414,6 +1414,124 @@ sale_int (const char *path,
   return raw_count (path, sql);
 }
 
+static char *
+raw_text (const char *path,
+          const char *sql)
+{
+  sqlite3 *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+  char *value = NULL;
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==, SQLITE_OK);
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    value = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return value;
+}
+
+static gboolean
+is_stage_button (GtkWidget  *widget,
+                 const char *name)
+{
+  GtkWidget *child;
+
+  if (!GTK_IS_BUTTON (widget))
+    return FALSE;
+  child = gtk_button_get_child (GTK_BUTTON (widget));
+  return GTK_IS_LABEL (child) && g_strcmp0 (gtk_label_get_label (GTK_LABEL (child)), name) == 0;
+}
+
+static gboolean
+label_contains (GtkWidget  *widget,
+                const char *text)
+{
+  return GTK_IS_LABEL (widget) && strstr (gtk_label_get_label (GTK_LABEL (widget)), text) != NULL;
+}
+
+typedef struct
+{
+  GtkWidget  *root;
+  const char *text;
+} LabelWait;
+
+static gboolean
+label_shown (gpointer data)
+{
+  LabelWait *wait = data;
+
+  return find_descendant (wait->root, label_contains, wait->text) != NULL;
+}
+
+/* A stage move decided on what the window showed, after someone else
+ * moved the sale (before the window heard of it): refused with who and
+ * where, nothing written, and the window shows where the sale is now. */
+static void
+test_conflict_sale_move (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "conflict-move.db", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) theirs = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  g_autofree char *sql = NULL;
+  g_autofree char *sql_mine = NULL;
+  g_autofree char *mine_name = NULL;
+  ScimWindow *window;
+  ScimSaleWindow *sale;
+  GtkWidget *button;
+  LabelWait said;
+  gint64 sale_id, theirs_stage, mine_stage, moves;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "31", NULL);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  sale_id = sale_of_admin (path);
+  sale = scim_sale_window_open (GTK_WINDOW (window), scim_window_get_store (window), sale_id);
+  wait_for (sale_window_settled, sale, "the sale window");
+
+  sql = g_strdup_printf ("SELECT id FROM stages WHERE kind = 'open' AND product_id = "
+                         "(SELECT product_id FROM sales WHERE id = %1$" G_GINT64_FORMAT ") AND id != "
+                         "(SELECT stage_id FROM sales WHERE id = %1$" G_GINT64_FORMAT ") ORDER BY position LIMIT 1",
+                         sale_id);
+  theirs_stage = raw_count (path, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT id FROM stages WHERE kind = 'open' AND product_id = "
+                         "(SELECT product_id FROM sales WHERE id = %1$" G_GINT64_FORMAT ") AND id NOT IN "
+                         "((SELECT stage_id FROM sales WHERE id = %1$" G_GINT64_FORMAT "), %2$" G_GINT64_FORMAT ") "
+                         "ORDER BY position DESC LIMIT 1", sale_id, theirs_stage);
+  mine_stage = raw_count (path, sql);
+  g_assert_cmpint (theirs_stage, >, 0);
+  g_assert_cmpint (mine_stage, >, 0);
+  sql_mine = g_strdup_printf ("SELECT name FROM stages WHERE id = %" G_GINT64_FORMAT, mine_stage);
+  mine_name = raw_text (path, sql_mine);
+
+  /* They move it; before the window hears of it, I click another stage. */
+  theirs = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+  g_assert_no_error (error);
+  head = scim_store_sign_in (theirs, "head", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (scim_store_move_sale (theirs, sale_id, theirs_stage, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_free (sql);
+  sql = g_strdup_printf ("SELECT count(*) FROM stage_changes WHERE sale_id = %" G_GINT64_FORMAT, sale_id);
+  moves = raw_count (path, sql);
+  button = find_descendant (GTK_WIDGET (sale), is_stage_button, mine_name);
+  g_assert_nonnull (button);
+  gtk_widget_activate (button);
+
+  said.root = GTK_WIDGET (sale);
+  said.text = "moved this sale";
+  wait_for (label_shown, &said, "the refusal naming who moved the sale");
+  wait_for (sale_window_settled, sale, "the sale window after the refusal");
+  g_assert_cmpint (raw_count (path, sql), ==, moves);
+  g_assert_cmpint (sale_int (path, sale_id, "stage_id"), ==, theirs_stage);
+  g_assert_null (find_descendant (GTK_WIDGET (sale), label_contains, "Stage changed"));
+  gtk_window_destroy (GTK_WINDOW (sale));
+  destroy_window (window);
+}
+
 /* Someone else's commits reach an open sale window within the refresh
  * without touching what the person is typing; a save over their change of
  * the same sale asks, and Merge keeps both. */
@@ -3244,6 +3362,7 @@ main (int    argc,
       g_test_add_func ("/gui/conflict/lead-card", test_conflict_lead_card);
       g_test_add_func ("/gui/conflict/save-waits-for-file", test_save_waits_for_file);
       g_test_add_func ("/gui/conflict/sale-window", test_conflict_sale_window);
+  g_test_add_func ("/gui/conflict/sale-move", test_conflict_sale_move);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);
       g_test_add_func ("/gui/plan/add-reorder-finish-in-sale-window", test_plan_in_sale_window);
       g_test_add_func ("/gui/control/stage-filter", test_control_filters_by_stage);

@@ -532,6 +532,53 @@ row_int (GVariant   *row,
  * the same version wins; the other gets the conflict, reads theirs and who
  * saved it; a merge of fields that do not collide keeps both changes, a
  * collision is found as one. */
+/* Two people move the same sale from what they saw: the second move is
+ * refused, naming who moved it where, and nothing is written. */
+static void
+test_conflict_stage_move (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) other = NULL;
+  g_autoptr(ScimUser) head = NULL;
+  g_autofree char *before = NULL;
+  gint64 first = stage_of (f, f->product, "open", 0);
+  gint64 second = stage_of (f, f->product, "open", 1);
+  gint64 third = stage_of (f, f->product, "open", 2);
+
+  sign_in (f, "ivan");
+  other = scim_store_open (f->path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  head = scim_store_sign_in (other, "head", NULL, &error);
+  g_assert_no_error (error);
+
+  /* Both see the sale at the first stage; the head moves it first. */
+  g_assert_true (scim_store_move_sale_from (other, f->sale, first, third, NULL, 0, &error));
+  g_assert_no_error (error);
+  before = digest (f->path);
+  g_assert_false (scim_store_move_sale_from (f->store, f->sale, first, second, NULL, 0, &error));
+  g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (error->message, "Игорь Начальников"));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT name FROM stages WHERE id = %" G_GINT64_FORMAT, third);
+    g_autofree char *name = raw_text (f->path, sql);
+    g_assert_nonnull (strstr (error->message, name));
+  }
+  {
+    g_autofree char *after = digest (f->path);
+    g_assert_cmpstr (before, ==, after);
+  }
+  g_clear_error (&error);
+
+  /* Seen from where it is now, the move goes. */
+  g_assert_true (scim_store_move_sale_from (f->store, f->sale, third, second, NULL, 0, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT stage_id FROM sales WHERE id = %" G_GINT64_FORMAT, f->sale);
+    g_assert_cmpint (raw_int (f->path, sql), ==, second);
+  }
+}
+
 static void
 test_conflict_two_connections (Fixture       *f,
                                gconstpointer  data)
@@ -1641,6 +1688,7 @@ main (int    argc,
   ADD ("/sales/move/rules", test_move_rules);
   ADD ("/sales/update", test_update_sale);
   ADD ("/sales/conflict/two-connections", test_conflict_two_connections);
+  ADD ("/sales/conflict/stage-move", test_conflict_stage_move);
   ADD ("/sales/roles", test_roles);
   ADD ("/sales/lost-read-only", test_lost_read_only);
   ADD ("/sales/tasks/rules", test_task_rules);

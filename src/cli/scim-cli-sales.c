@@ -36,6 +36,7 @@ static gboolean opt_failed;
 static gint64 opt_if_version;
 static char *opt_reason;
 static char *opt_until;
+static char *opt_from;
 
 typedef enum
 {
@@ -707,8 +708,33 @@ cmd_sale_show (ScimCliGlobals  *g,
 static const GOptionEntry move_entries[] = {
   { "reason", 0, 0, G_OPTION_ARG_STRING, &opt_reason, N_("Why; required for a lost stage"), N_("TEXT") },
   { "until", 0, 0, G_OPTION_ARG_STRING, &opt_until, N_("Until when; required for a paused stage"), N_("DATE") },
+  { "from", 0, 0, G_OPTION_ARG_STRING, &opt_from,
+    N_("Move only if the sale is still at this stage (exit code 3 when someone moved it since)"), N_("STAGE") },
   { NULL }
 };
+
+/* A stage of @stages by its name (any case) or its number in the funnel,
+ * from 1. */
+static ScimRecord *
+find_stage (GListModel *stages,
+            const char *text)
+{
+  g_autofree char *wanted = g_utf8_casefold (text, -1);
+  char *end = NULL;
+  gint64 number = g_ascii_strtoll (text, &end, 10);
+
+  if (end == text || *end != '\0')
+    number = 0;
+  for (guint i = 0; i < g_list_model_get_n_items (stages); i++)
+    {
+      g_autoptr(ScimRecord) s = g_list_model_get_item (stages, i);
+      g_autofree char *name = g_utf8_casefold (scim_record_get_string (s, "name"), -1);
+
+      if (g_str_equal (name, wanted) || (number > 0 && scim_record_get_int (s, "position") + 1 == number))
+        return g_steal_pointer (&s);
+    }
+  return NULL;
+}
 
 static int
 cmd_sale_move (ScimCliGlobals  *g,
@@ -720,10 +746,9 @@ cmd_sale_move (ScimCliGlobals  *g,
   g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_STAGES);
   g_autoptr(GListModel) stages = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *wanted = NULL;
   g_autoptr(ScimRecord) stage = NULL;
-  gint64 sale_id, until = 0, number = 0;
-  char *end = NULL;
+  g_autoptr(ScimRecord) from = NULL;
+  gint64 sale_id, until = 0;
   int code = SCIM_CLI_OK;
 
   if (!parse ("sale move", "ID STAGE",
@@ -745,24 +770,23 @@ cmd_sale_move (ScimCliGlobals  *g,
   if ((stages = scim_store_list (store, query, &error)) == NULL)
     return fail_with (error);
 
-  number = g_ascii_strtoll (argv[2], &end, 10);
-  if (end == argv[2] || *end != '\0')
-    number = 0;
-  wanted = g_utf8_casefold (argv[2], -1);
-  for (guint i = 0; i < g_list_model_get_n_items (stages) && stage == NULL; i++)
-    {
-      g_autoptr(ScimRecord) s = g_list_model_get_item (stages, i);
-      g_autofree char *name = g_utf8_casefold (scim_record_get_string (s, "name"), -1);
-
-      if (g_str_equal (name, wanted) || (number > 0 && scim_record_get_int (s, "position") + 1 == number))
-        stage = g_steal_pointer (&s);
-    }
+  stage = find_stage (stages, argv[2]);
   if (stage == NULL)
     return scim_cli_fail (SCIM_CLI_USAGE, _("STAGE: the funnel of “%s” has no stage “%s”. "
                                             "Run “scim-sales-cli funnel show” for its stages."),
                           scim_record_get_string (SCIM_RECORD (sale), "product"), argv[2]);
+  if (opt_from != NULL)
+    {
+      from = find_stage (stages, opt_from);
+      if (from == NULL)
+        return scim_cli_fail (SCIM_CLI_USAGE, _("--from: the funnel of “%s” has no stage “%s”. "
+                                                "Run “scim-sales-cli funnel show” for its stages."),
+                              scim_record_get_string (SCIM_RECORD (sale), "product"), opt_from);
+    }
 
-  if (!scim_store_move_sale (store, sale_id, scim_record_get_id (stage), opt_reason, until, &error))
+  if (from != NULL ? !scim_store_move_sale_from (store, sale_id, scim_record_get_id (from), scim_record_get_id (stage),
+                                                 opt_reason, until, &error)
+                   : !scim_store_move_sale (store, sale_id, scim_record_get_id (stage), opt_reason, until, &error))
     return fail_with (error);
   g_print (_("Sale %lld moved to “%s”.\n"), (long long) sale_id, scim_record_get_string (stage, "name"));
   return SCIM_CLI_OK;
@@ -770,7 +794,8 @@ cmd_sale_move (ScimCliGlobals  *g,
 
 static const ScimCliSubcommand sale_subcommands[] = {
   { "show", "show ID [--format FORMAT]", N_("Show a sale with its history and plan"), cmd_sale_show },
-  { "move", "move ID STAGE [--reason TEXT] [--until DATE]", N_("Move a sale to another stage"), cmd_sale_move },
+  { "move", "move ID STAGE [--reason TEXT] [--until DATE] [--from STAGE]", N_("Move a sale to another stage"),
+    cmd_sale_move },
   { NULL }
 };
 

@@ -36,6 +36,13 @@ gboolean    scim_store_move_sale       (ScimStore   *store,
                                         const char  *reason,
                                         gint64       paused_until,
                                         GError     **error);
+gboolean    scim_store_move_sale_from  (ScimStore   *store,
+                                        gint64       sale_id,
+                                        gint64       from_stage_id,
+                                        gint64       stage_id,
+                                        const char  *reason,
+                                        gint64       paused_until,
+                                        GError     **error);
 
 /* One move of the stage history. */
 typedef struct

@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-query.h"
+#include "scim-format.h"
 #include "scim-sales.h"
 #include "scim-store-private.h"
 #include "scim-users.h"
@@ -296,6 +297,7 @@ typedef struct
   gint64      expected_close;
   gint64      owner_id;
   gint64      stage_id;
+  gint64      from_stage_id;  /* a move seen from this stage; 0: from any */
   const char *reason;
   gint64      paused_until;
   gint64      client_id;
@@ -374,6 +376,45 @@ scim_store_update_sale (ScimStore  *store,
   return scim_store_write (store, update_sale_cb, &op, error);
 }
 
+/* The refusal of a move seen from a stage the sale has left since: who
+ * moved it where, and when. */
+static gboolean
+moved_meanwhile (ScimTx  *tx,
+                 gint64   sale_id,
+                 GError **error)
+{
+  sqlite3_stmt *stmt = _scim_store_prepare (tx->store,
+                                            "SELECT coalesce(nullif(u.full_name, ''), u.login), c.at, s.name "
+                                            "FROM stage_changes c JOIN stages s ON s.id = c.to_stage_id "
+                                            "LEFT JOIN users u ON u.id = c.user_id "
+                                            "WHERE c.sale_id = ? ORDER BY c.at DESC, c.id DESC LIMIT 1",
+                                            error);
+  g_autofree char *who = NULL;
+  g_autofree char *stage = NULL;
+  g_autofree char *when = NULL;
+
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "I", sale_id);
+  if (_scim_store_step (tx->store, stmt, error) == SQLITE_ROW)
+    {
+      who = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+      when = scim_format_date_time (sqlite3_column_int64 (stmt, 1));
+      stage = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
+      sqlite3_reset (stmt);
+    }
+  else if (error != NULL && *error != NULL)
+    return FALSE;
+  if (stage == NULL)
+    g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT,
+                 _("The sale was moved to another stage meanwhile. Look at it again before you move it."));
+  else
+    g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CONFLICT,
+                 _("%s moved this sale to “%s” at %s. Look at it again before you move it."),
+                 who != NULL ? who : _("Someone"), stage, when);
+  return FALSE;
+}
+
 static gboolean
 move_sale_cb (ScimTx    *tx,
               gpointer   user_data,
@@ -391,6 +432,8 @@ move_sale_cb (ScimTx    *tx,
     return FALSE;
   if (!check_utf8 (op->reason, error))
     return FALSE;
+  if (op->from_stage_id != 0 && op->from_stage_id != sale.stage_id)
+    return moved_meanwhile (tx, op->sale_id, error);
 
   stmt = _scim_store_prepare (tx->store, "SELECT kind, name FROM stages WHERE id = ? AND product_id = ?", error);
   if (stmt == NULL)
@@ -478,6 +521,39 @@ scim_store_move_sale (ScimStore   *store,
   SaleOp op = { .sale_id = sale_id, .stage_id = stage_id, .reason = reason, .paused_until = paused_until };
 
   g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  return scim_store_write (store, move_sale_cb, &op, error);
+}
+
+/**
+ * scim_store_move_sale_from:
+ * @store: a #ScimStore
+ * @sale_id: the sale
+ * @from_stage_id: the stage the user saw the sale at
+ * @stage_id: a stage of the funnel of the sale's product
+ * @reason: (nullable): as for scim_store_move_sale()
+ * @paused_until: as for scim_store_move_sale()
+ * @error: return location for an error
+ *
+ * scim_store_move_sale() for a move decided on what a view showed: when
+ * someone else has moved the sale since, nothing is written.
+ *
+ * Returns: %TRUE when moved; %SCIM_STORE_ERROR_CONFLICT, naming who moved
+ *   it where and when, when the sale is no longer at @from_stage_id
+ */
+gboolean
+scim_store_move_sale_from (ScimStore   *store,
+                           gint64       sale_id,
+                           gint64       from_stage_id,
+                           gint64       stage_id,
+                           const char  *reason,
+                           gint64       paused_until,
+                           GError     **error)
+{
+  SaleOp op = { .sale_id = sale_id, .stage_id = stage_id, .from_stage_id = from_stage_id, .reason = reason,
+                .paused_until = paused_until };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (from_stage_id != 0, FALSE);
   return scim_store_write (store, move_sale_cb, &op, error);
 }
 
