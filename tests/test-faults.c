@@ -663,6 +663,7 @@ typedef enum
   OP_MOVE,
   OP_BACKUP,
   OP_IMPORT,
+  OP_MIGRATE,
 } FaultOp;
 
 typedef struct
@@ -714,17 +715,32 @@ test_inject (gconstpointer data)
                               SCIM_LEAD_FIELD_EMAIL };
   ScimImportOptions options = { mapping, G_N_ELEMENTS (mapping) };
   gsize length = 0;
-  gint64 stage0, stage1, changes0, leads0;
+  gint64 version0, stage0, stage1, changes0, leads0;
   guint failed = 0, survived = 0;
   int n;
 
   g_setenv ("SCIM_FORCE_FSTYPE", c->fstype, TRUE);
   fault_vfs_install ();
-  fixture = new_database (name, 20);
+  if (c->op == OP_MIGRATE)
+    {
+      /* A file of schema version 7, upgraded at open. */
+      g_autofree char *sql = NULL;
+      g_autofree char *sql_path = g_test_build_filename (G_TEST_DIST, "fixtures", "schema-v7.sql", NULL);
+      sqlite3 *db = NULL;
+
+      fixture = g_build_filename (tmpdir, name, NULL);
+      g_assert_true (g_file_get_contents (sql_path, &sql, NULL, NULL));
+      g_assert_cmpint (sqlite3_open (fixture, &db), ==, SQLITE_OK);
+      g_assert_cmpint (sqlite3_exec (db, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+      sqlite3_close (db);
+    }
+  else
+    fixture = new_database (name, 20);
   for (guint i = 0; i < 300; i++)
     g_string_append_printf (rows, "Контакт %u,ООО «Сбой %u»,+7 901 %03u-00-%02u,fault%u@example.ru\n", i, i, i, i % 100, i);
   g_assert_true (g_file_set_contents (csv, rows->str, -1, NULL));
   g_assert_true (g_file_get_contents (fixture, &contents, &length, NULL));
+  version0 = file_int (fixture, "PRAGMA user_version");
   stage0 = file_int (fixture, "SELECT stage_id FROM sales WHERE id = 1");
   stage1 = file_int (fixture, "SELECT id FROM stages WHERE kind = 'open' AND id != (SELECT stage_id FROM sales "
                               "WHERE id = 1) ORDER BY position LIMIT 1");
@@ -739,20 +755,30 @@ test_inject (gconstpointer data)
       g_autofree char *wal = g_strconcat (path, "-wal", NULL);
       g_autofree char *shm = g_strconcat (path, "-shm", NULL);
       g_autofree char *journal = g_strconcat (path, "-journal", NULL);
+      g_autofree char *old = g_strdup_printf ("%s.v%d.bak", path, (int) version0);
       gboolean ok = FALSE;
 
       g_unlink (wal);
       g_unlink (shm);
       g_unlink (journal);
       g_unlink (dest);
+      g_unlink (old);
       g_assert_true (g_file_set_contents (path, contents, (gssize) length, NULL));
+      if (c->op == OP_MIGRATE)
+        fault_arm (n, c->mode);
       store = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
-      g_assert_no_error (error);
-      admin = scim_store_sign_in (store, "admin", NULL, &error);
-      g_assert_no_error (error);
-      scim_store_set_busy_timeout (store, 200);
-
-      fault_arm (n, c->mode);
+      if (c->op == OP_MIGRATE)
+        {
+          ok = store != NULL;
+        }
+      else
+        {
+          g_assert_no_error (error);
+          admin = scim_store_sign_in (store, "admin", NULL, &error);
+          g_assert_no_error (error);
+          scim_store_set_busy_timeout (store, 200);
+          fault_arm (n, c->mode);
+        }
       switch (c->op)
         {
         case OP_MOVE:
@@ -767,6 +793,8 @@ test_inject (gconstpointer data)
                                                                           NULL, &error);
             ok = report != NULL && error == NULL;
           }
+          break;
+        case OP_MIGRATE:
           break;
         default:
           g_assert_not_reached ();
@@ -792,7 +820,8 @@ test_inject (gconstpointer data)
                            g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED));
           failed++;
         }
-      scim_store_close (store);
+      if (store != NULL)
+        scim_store_close (store);
 
       /* Unchanged or fully changed, never half. */
       assert_intact (path);
@@ -824,6 +853,18 @@ test_inject (gconstpointer data)
             g_assert_true (leads == leads0 || leads == leads0 + 300);
             if (ok)
               g_assert_cmpint (leads, ==, leads0 + 300);
+          }
+          break;
+        case OP_MIGRATE:
+          {
+            /* The old version or the new one, never one between; the
+             * leads as they were either way. */
+            gint64 version = file_int (path, "PRAGMA user_version");
+
+            g_assert_true (version == version0 || version == SCIM_SCHEMA_VERSION);
+            if (ok)
+              g_assert_cmpint (version, ==, SCIM_SCHEMA_VERSION);
+            g_assert_cmpint (file_int (path, "SELECT count(*) FROM leads"), ==, leads0);
           }
           break;
         default:
@@ -860,8 +901,10 @@ main (int    argc,
       { OP_BACKUP, FAULT_DISK_FULL, "ext4" },
       { OP_IMPORT, FAULT_ONCE, "ext4" }, { OP_IMPORT, FAULT_PERSISTENT, "ext4" },
       { OP_IMPORT, FAULT_DISK_FULL, "ext4" }, { OP_IMPORT, FAULT_PERSISTENT, "nfs" },
+      { OP_MIGRATE, FAULT_ONCE, "ext4" }, { OP_MIGRATE, FAULT_DISK_FULL, "ext4" },
+      { OP_MIGRATE, FAULT_ONCE, "nfs" }, { OP_MIGRATE, FAULT_DISK_FULL, "nfs" },
     };
-    static const char * const ops[] = { "move", "backup", "import" };
+    static const char * const ops[] = { "move", "backup", "import", "migrate" };
     static const char * const modes[] = { "once", "persistent", "disk-full" };
 
     for (guint i = 0; i < G_N_ELEMENTS (cases); i++)

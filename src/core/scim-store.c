@@ -871,40 +871,54 @@ quick_check (ScimStore  *self,
   return TRUE;
 }
 
-typedef struct
-{
-  const ScimMigration *migration;
-} MigrateData;
-
 static gboolean
-migrate_step_cb (ScimTx    *tx,
-                 gpointer   user_data,
-                 GError   **error)
+migrate_step (ScimTx              *tx,
+              const ScimMigration *migration,
+              GError             **error)
 {
-  MigrateData *data = user_data;
   g_autofree char *pragma = NULL;
   char *errmsg = NULL;
   int rc;
 
   /* Another session may have migrated while we waited for the lock. */
-  if (_scim_store_query_int (tx->store, error, "PRAGMA user_version", "") >= data->migration->version)
+  if (_scim_store_query_int (tx->store, error, "PRAGMA user_version", "") >= migration->version)
     return TRUE;
 
-  rc = sqlite3_exec (tx->db, data->migration->sql, NULL, NULL, &errmsg);
+  rc = sqlite3_exec (tx->db, migration->sql, NULL, NULL, &errmsg);
   if (rc != SQLITE_OK)
     {
       g_autofree char *detail = g_strdup (errmsg);
       sqlite3_free (errmsg);
       return set_error_for_code (rc, detail, error);
     }
-  if (data->migration->after != NULL && !data->migration->after (tx, error))
+  if (migration->after != NULL && !migration->after (tx, error))
     return FALSE;
 
   pragma = g_strdup_printf ("PRAGMA user_version = %d; PRAGMA application_id = %d",
-                            data->migration->version, SCIM_APPLICATION_ID);
+                            migration->version, SCIM_APPLICATION_ID);
   rc = exec_simple (tx->db, pragma);
   if (rc != SQLITE_OK)
     return set_error_for_code (rc, sqlite3_errmsg (tx->db), error);
+  g_debug ("Migrated %s to schema version %d", tx->store->path, migration->version);
+  return TRUE;
+}
+
+/* Every step of an upgrade in one transaction: a failure (a full disk, a
+ * lost share) leaves the file at the version it had, never at one
+ * between. */
+static gboolean
+migrate_cb (ScimTx    *tx,
+            gpointer   user_data,
+            GError   **error)
+{
+  int from_version = GPOINTER_TO_INT (user_data);
+  const ScimMigration *migrations;
+  guint n_migrations;
+
+  migrations = _scim_schema_get_migrations (&n_migrations);
+  for (guint i = 0; i < n_migrations; i++)
+    if (migrations[i].version > from_version && !migrate_step (tx, &migrations[i], error))
+      return FALSE;
   return TRUE;
 }
 
@@ -963,11 +977,6 @@ migrate (ScimStore  *self,
          int         from_version,
          GError    **error)
 {
-  const ScimMigration *migrations;
-  guint n_migrations;
-
-  migrations = _scim_schema_get_migrations (&n_migrations);
-
   if (from_version >= SCIM_SCHEMA_VERSION)
     {
       self->schema_version = from_version;
@@ -983,16 +992,8 @@ migrate (ScimStore  *self,
         return FALSE;
     }
 
-  for (guint i = 0; i < n_migrations; i++)
-    {
-      MigrateData data = { &migrations[i] };
-
-      if (migrations[i].version <= from_version)
-        continue;
-      if (!run_transaction (self, "BEGIN IMMEDIATE", migrate_step_cb, &data, error))
-        return FALSE;
-      g_debug ("Migrated %s to schema version %d", self->path, migrations[i].version);
-    }
+  if (!run_transaction (self, "BEGIN IMMEDIATE", migrate_cb, GINT_TO_POINTER (from_version), error))
+    return FALSE;
 
   self->schema_version = (int) _scim_store_query_int (self, NULL, "PRAGMA user_version", "");
   return TRUE;
