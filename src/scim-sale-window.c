@@ -712,6 +712,8 @@ task_row (ScimSaleWindow *self,
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), scim_record_get_string (task, "title"));
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+  adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 4);
+  adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
   if (!planned)
     gtk_widget_add_css_class (row, "task-closed");
 
@@ -1169,6 +1171,8 @@ show_loaded (ScimSaleWindow *self,
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), what);
       adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), sub);
+      adw_action_row_set_title_lines (ADW_ACTION_ROW (row), 4);
+      adw_action_row_set_subtitle_lines (ADW_ACTION_ROW (row), 4);
       gtk_list_box_append (self->history_list, row);
     }
 

@@ -1538,7 +1538,7 @@ test_conflict_sale_move (void)
 static void
 test_conflict_sale_window (void)
 {
-  g_autofree char *path = g_build_filename (tmpdir, "conflict-sale.db", NULL);
+  g_autofree char *path = demo_copy ("conflict-sale.db");
   g_autoptr(GError) error = NULL;
   g_autoptr(ScimStore) theirs = NULL;
   g_autoptr(ScimUser) head = NULL;
@@ -1551,7 +1551,6 @@ test_conflict_sale_window (void)
   CountWait wait;
   gint64 sale_id, version = 0, owner = 0, old_amount = 0;
 
-  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "31", NULL);
   window = new_window ();
   scim_window_open_file (window, path, "admin");
   wait_state (window, "work");
