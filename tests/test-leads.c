@@ -836,8 +836,11 @@ test_merge (Fixture       *f,
   dups = scim_store_find_duplicate_leads (f->store, id_a, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (g_list_model_get_n_items (dups), ==, 1);
-  g_assert_cmpint (scim_record_get_id (g_list_model_get_item (dups, 0)), ==, id_b);
-  g_object_unref (g_list_model_get_item (dups, 0));
+  {
+    g_autoptr(ScimRecord) dup = g_list_model_get_item (dups, 0);
+
+    g_assert_cmpint (scim_record_get_id (dup), ==, id_b);
+  }
   g_clear_object (&dups);
   dups = scim_store_find_duplicate_leads (f->store, id_b, &error);
   g_assert_no_error (error);

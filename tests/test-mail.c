@@ -111,10 +111,10 @@ test_starttls (void)
   g_autofree char *command = NULL;
   g_autofree char *noise = NULL;
   ScimMailAccount account = { "localhost", 0, SCIM_MAIL_STARTTLS, NULL, NULL, "head@firm.ru", NULL, 10 };
+  g_autofree char *openssl = g_find_program_in_path ("openssl");
   int status = 0;
 
-  if (!have_tool (have_aiosmtpd (), "python3-aiosmtpd") ||
-      !have_tool (g_find_program_in_path ("openssl") != NULL, "openssl"))
+  if (!have_tool (have_aiosmtpd (), "python3-aiosmtpd") || !have_tool (openssl != NULL, "openssl"))
     return;
   command = g_strdup_printf ("openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost "
                              "-addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout '%s' -out '%s'", key, cert);

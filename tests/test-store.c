@@ -74,6 +74,14 @@ file_checksum (const char *path)
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) contents, len);
 }
 
+/* Asserts that the bytes of @path are still those of @before; the new checksum
+ * is freed, so a comparison leaks nothing. */
+#define assert_same_file(path, before)                          \
+  G_STMT_START {                                                \
+    g_autofree char *now__ = file_checksum (path);              \
+    g_assert_cmpstr ((before), ==, now__);                      \
+  } G_STMT_END
+
 /* A checksum of what a database holds: its schema, its pragmas and every
  * row of every table in rowid order, whatever the bytes of the file (a copy
  * by the backup API has other header counters than its source). */
@@ -125,6 +133,14 @@ content_checksum (const char *path)
   sqlite3_close (db);
   return g_strdup (g_checksum_get_string (sum));
 }
+
+/* Asserts that @path still holds what it held at @before; the new checksum
+ * is freed, so a comparison leaks nothing. */
+#define assert_same_content(path, before)                       \
+  G_STMT_START {                                                \
+    g_autofree char *now__ = content_checksum (path);           \
+    g_assert_cmpstr ((before), ==, now__);                      \
+  } G_STMT_END
 
 /* A new database with its first admin signed in. */
 static ScimStore *
@@ -942,7 +958,7 @@ test_migrate_refused_while_others_open (void)
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS);
   g_assert_nonnull (strstr (error->message, " on another-pc"));
   g_assert_null (store);
-  g_assert_cmpstr (before, ==, file_checksum (path));
+  assert_same_file (path, before);
   g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 1);
 
   /* A crashed session goes stale and no longer blocks the upgrade. */
@@ -1060,7 +1076,7 @@ test_backups_restore (void)
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_SESSIONS);
   g_assert_nonnull (strstr (error->message, "Olga Smirnova on pc-2"));
   g_clear_error (&error);
-  g_assert_cmpstr (before, ==, content_checksum (path));
+  assert_same_content (path, before);
   g_assert_false (g_file_test (aside, G_FILE_TEST_EXISTS));
   raw_exec (path, "UPDATE sessions SET heartbeat_at = heartbeat_at - 3600");
   g_free (before);
@@ -1086,7 +1102,7 @@ test_backups_restore (void)
   g_assert_false (scim_store_restore (store, foreign, aside, NULL, &error));
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FOREIGN);
   g_clear_error (&error);
-  g_assert_cmpstr (before, ==, content_checksum (path));
+  assert_same_content (path, before);
 
   /* Restored: "later" is gone from the file and kept in the aside copy. */
   g_assert_true (scim_store_restore (store, made, aside, NULL, &error));
@@ -1115,7 +1131,7 @@ assert_refused_untouched (const char     *path,
   g_assert_null (store);
   /* The message says what to do: it is a sentence, not a code. */
   g_assert_cmpuint (strlen (error->message), >, 30);
-  g_assert_cmpstr (before, ==, file_checksum (path));
+  assert_same_file (path, before);
 }
 
 static void
@@ -1168,7 +1184,7 @@ test_newer_schema (void)
   g_assert_cmpint (scim_store_add_user (store, "x", NULL, NULL, SCIM_ROLE_SALES, FALSE, NULL, &error), ==, 0);
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_READ_ONLY);
   scim_store_close (store);
-  g_assert_cmpstr (before, ==, file_checksum (path));
+  assert_same_file (path, before);
 }
 
 static int
@@ -1225,7 +1241,7 @@ test_read_only_file (void)
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_true (WIFEXITED (status));
   g_assert_cmpint (WEXITSTATUS (status), ==, 0);
-  g_assert_cmpstr (before, ==, file_checksum (path));
+  assert_same_file (path, before);
 
   g_chmod (dir, 0755);
   g_chmod (path, 0644);
@@ -1286,7 +1302,7 @@ test_corrupt (void)
   store = scim_store_open (path, SCIM_STORE_NONE, &error);
   g_assert_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CORRUPT);
   g_assert_nonnull (strstr (error->message, "backup"));
-  g_assert_cmpstr (before, ==, file_checksum (path));
+  assert_same_file (path, before);
   g_unsetenv ("SCIM_FORCE_FSTYPE");
 }
 
@@ -1298,6 +1314,7 @@ test_version_conflict (void)
   g_autoptr(ScimStore) theirs = NULL;
   g_autoptr(ScimUser) me = NULL;
   g_autoptr(ScimUser) reread = NULL;
+  g_autoptr(ScimUser) their_admin = NULL;
   g_autoptr(GError) error = NULL;
   gint64 version;
 
@@ -1308,7 +1325,9 @@ test_version_conflict (void)
   /* Someone else, in another window, saves first. */
   theirs = scim_store_open (scim_store_get_path (mine), SCIM_STORE_NONE, &error);
   g_assert_no_error (error);
-  g_assert_nonnull (scim_store_sign_in (theirs, "admin", NULL, &error));
+  their_admin = scim_store_sign_in (theirs, "admin", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (their_admin);
   g_assert_true (scim_store_update_user_profile (theirs, admin_id, version, "Анна Петровна", "anna@example.ru", &error));
   g_assert_no_error (error);
 

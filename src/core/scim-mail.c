@@ -109,6 +109,7 @@ scim_mail_compose (const char *from,
   g_autofree char *date_text = NULL;
   g_autofree char *crlf = NULL;
   g_autofree char *b64 = NULL;
+  gsize b64_len;
   g_autoptr(GString) text = g_string_new (NULL);
   g_autoptr(GString) lines = g_string_new (NULL);
   g_autofree char *id = g_uuid_string_random ();
@@ -141,9 +142,12 @@ scim_mail_compose (const char *from,
                                 "Content-Type: text/plain; charset=UTF-8\r\nContent-Transfer-Encoding: base64\r\n"
                                 "Auto-Submitted: auto-generated\r\nX-Mailer: SCIM Sales\r\n\r\n",
                           id, domain != NULL ? domain + 1 : "localhost");
-  for (gsize i = 0; b64[i] != '\0'; i += 76)
+  /* Lines of 76 characters; the last is shorter, so the step must not
+   * pass the end of the text. */
+  b64_len = strlen (b64);
+  for (gsize i = 0; i < b64_len; i += 76)
     {
-      g_string_append_len (text, b64 + i, MIN (76, (gssize) strlen (b64 + i)));
+      g_string_append_len (text, b64 + i, MIN (76, b64_len - i));
       g_string_append (text, "\r\n");
     }
   return g_string_free (g_steal_pointer (&text), FALSE);

@@ -326,8 +326,8 @@ request_page (ScimRecordList *self,
   request->page = page;
   request->generation = self->generation;
 
-  scim_store_run_async (self->store, load_page_thread, job, page_job_free,
-                        self->cancellable, on_page_loaded_cb, request);
+  scim_store_run_async_full (self->store, load_page_thread, job, page_job_free,
+                             (GDestroyNotify) g_ptr_array_unref, self->cancellable, on_page_loaded_cb, request);
 }
 
 static void
@@ -604,8 +604,8 @@ scim_record_list_reload (ScimRecordList *self)
   job = g_new0 (IdsJob, 1);
   job->query = scim_query_copy (self->query);
   set_loading (self, TRUE);
-  scim_store_run_async (self->store, load_ids_thread, job, ids_job_free, self->cancellable,
-                        on_ids_loaded_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, load_ids_thread, job, ids_job_free, (GDestroyNotify) g_array_unref,
+                             self->cancellable, on_ids_loaded_cb, g_object_ref (self));
 }
 
 /**

@@ -502,6 +502,7 @@ scim_store_sign_in (ScimStore   *store,
   g_autofree char *hash = NULL;
   sqlite3_stmt *stmt;
   gboolean active = FALSE;
+  int rc = SQLITE_DONE;
   gint64 id;
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
@@ -516,7 +517,8 @@ scim_store_sign_in (ScimStore   *store,
   if (stmt != NULL)
     {
       _scim_stmt_bind (stmt, "I", id);
-      if (_scim_store_step (store, stmt, error) == SQLITE_ROW)
+      rc = _scim_store_step (store, stmt, error);
+      if (rc == SQLITE_ROW)
         {
           hash = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
           active = sqlite3_column_int (stmt, 1) != 0;
@@ -524,7 +526,9 @@ scim_store_sign_in (ScimStore   *store,
       sqlite3_reset (stmt);
     }
   _scim_store_unlock (store);
-  if (stmt == NULL)
+  /* A failed step (the file busy past the timeout) has set @error already;
+   * it is not a switched-off user. */
+  if (stmt == NULL || (rc != SQLITE_ROW && rc != SQLITE_DONE))
     return NULL;
 
   if (!active)

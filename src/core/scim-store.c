@@ -1882,6 +1882,7 @@ typedef struct
   ScimStoreFunc  func;
   gpointer       data;
   GDestroyNotify data_destroy;
+  GDestroyNotify result_destroy;
 } RunData;
 
 static void
@@ -1910,7 +1911,7 @@ run_thread_cb (GTask        *task,
   if (error != NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else
-    g_task_return_pointer (task, result, NULL);
+    g_task_return_pointer (task, result, run->result_destroy);
 }
 
 /**
@@ -1925,6 +1926,11 @@ run_thread_cb (GTask        *task,
  *
  * Runs any blocking store work on a worker thread so the main loop never
  * waits on a lock.
+ *
+ * Nothing frees the job's result if scim_store_run_finish() does not hand it
+ * over, as when @cancellable is cancelled after the job has run; a job whose
+ * result must be freed and that can be cancelled uses
+ * scim_store_run_async_full().
  */
 void
 scim_store_run_async (ScimStore           *self,
@@ -1934,6 +1940,34 @@ scim_store_run_async (ScimStore           *self,
                       GCancellable        *cancellable,
                       GAsyncReadyCallback  callback,
                       gpointer             user_data)
+{
+  scim_store_run_async_full (self, func, data, data_destroy, NULL, cancellable, callback, user_data);
+}
+
+/**
+ * scim_store_run_async_full:
+ * @self: a #ScimStore
+ * @func: (scope async): the job
+ * @data: (nullable): data for @func
+ * @data_destroy: (nullable): frees @data after the job
+ * @result_destroy: (nullable): frees the job's result when no one takes it
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: called on the caller's main context when the job is done
+ * @user_data: data for @callback
+ *
+ * As scim_store_run_async(), and @result_destroy frees what the job returned
+ * when scim_store_run_finish() does not return it: the job was cancelled
+ * after it had run, or the result was never asked for.
+ */
+void
+scim_store_run_async_full (ScimStore           *self,
+                           ScimStoreFunc        func,
+                           gpointer             data,
+                           GDestroyNotify       data_destroy,
+                           GDestroyNotify       result_destroy,
+                           GCancellable        *cancellable,
+                           GAsyncReadyCallback  callback,
+                           gpointer             user_data)
 {
   g_autoptr(GTask) task = NULL;
   RunData *run;
@@ -1945,6 +1979,7 @@ scim_store_run_async (ScimStore           *self,
   run->func = func;
   run->data = data;
   run->data_destroy = data_destroy;
+  run->result_destroy = result_destroy;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, scim_store_run_async);

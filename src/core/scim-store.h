@@ -189,6 +189,14 @@ void        scim_store_run_async          (ScimStore            *self,
                                            GCancellable         *cancellable,
                                            GAsyncReadyCallback   callback,
                                            gpointer              user_data);
+void        scim_store_run_async_full     (ScimStore            *self,
+                                           ScimStoreFunc         func,
+                                           gpointer              data,
+                                           GDestroyNotify        data_destroy,
+                                           GDestroyNotify        result_destroy,
+                                           GCancellable         *cancellable,
+                                           GAsyncReadyCallback   callback,
+                                           gpointer              user_data);
 gpointer    scim_store_run_finish         (ScimStore            *self,
                                            GAsyncResult         *result,
                                            GError              **error);
