@@ -1464,6 +1464,74 @@ label_shown (gpointer data)
   return find_descendant (wait->root, label_contains, wait->text) != NULL;
 }
 
+static gboolean
+dialog_idle (gpointer data)
+{
+  return !scim_edit_dialog_get_busy (data);
+}
+
+/* The lock is held past the save's patience: a clear error in the dialog,
+ * everything typed kept, and the next Save, once the file is free, saves. */
+static void
+test_save_times_out (void)
+{
+  g_autofree char *path = g_build_filename (tmpdir, "timeout.db", NULL);
+  g_autofree char *helper = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "tests", "scim-test-helper", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GSubprocess) locker = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *name = NULL;
+  ScimWindow *window;
+  ScimEditDialog *card;
+  GtkWidget *row;
+  gint64 id;
+
+  run_cli ("--db", path, "demo", "--scale", "small", "--seed", "41", NULL);
+  window = new_window ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  /* A short patience, so the test need not hold the lock for 15 s. */
+  scim_store_set_busy_timeout (scim_window_get_store (window), 1500);
+  card = open_first_lead (window, &id);
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT name FROM leads WHERE id = %" G_GINT64_FORMAT, id);
+    before = raw_text (path, sql);
+  }
+  type_into (card, "_Name", "Сохранено со второго раза");
+
+  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "lock", path, "5000", NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "locked");
+
+  scim_edit_dialog_save (card);
+  wait_for (dialog_idle, card, "the save to give up");
+  g_assert_nonnull (find_descendant (GTK_WIDGET (card), label_contains, "busy"));
+  g_assert_false (scim_edit_dialog_get_waiting (card));
+  row = find_row_titled (GTK_WIDGET (card), "_Name");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "Сохранено со второго раза");
+  g_assert_true (g_subprocess_wait_check (locker, NULL, &error));
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT name FROM leads WHERE id = %" G_GINT64_FORMAT, id);
+    g_autofree char *now = raw_text (path, sql);
+    g_assert_cmpstr (now, ==, before);
+  }
+
+  g_assert_no_error (error);
+  scim_edit_dialog_save (card);
+  wait_for (lead_dialog_gone, NULL, "the second save");
+  {
+    g_autofree char *sql = g_strdup_printf ("SELECT name FROM leads WHERE id = %" G_GINT64_FORMAT, id);
+    name = raw_text (path, sql);
+  }
+  g_assert_cmpstr (name, ==, "Сохранено со второго раза");
+  destroy_window (window);
+}
+
 /* A stage move decided on what the window showed, after someone else
  * moved the sale (before the window heard of it): refused with who and
  * where, nothing written, and the window shows where the sale is now. */
@@ -3364,6 +3432,7 @@ main (int    argc,
       g_test_add_func ("/gui/leads/card-opens-from-table", test_lead_card_from_table);
       g_test_add_func ("/gui/conflict/lead-card", test_conflict_lead_card);
       g_test_add_func ("/gui/conflict/save-waits-for-file", test_save_waits_for_file);
+      g_test_add_func ("/gui/conflict/save-times-out", test_save_times_out);
       g_test_add_func ("/gui/conflict/sale-window", test_conflict_sale_window);
   g_test_add_func ("/gui/conflict/sale-move", test_conflict_sale_move);
       g_test_add_func ("/gui/leads/accept-from-queue", test_accept_from_queue);

@@ -151,6 +151,7 @@ set_error_for_code (int          rc,
                    detail);
       break;
     case SQLITE_IOERR:
+      g_debug ("SQLite I/O error, extended code %d: %s", rc, detail);
       if (errno == ENOSPC)
         return set_error_for_code (SQLITE_FULL, detail, error);
       g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_FAILED,
