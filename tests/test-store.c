@@ -1477,6 +1477,40 @@ test_changed_signal (void)
   wait_until_seen (seen, "users", "insert");
 }
 
+/* Opening the file again in this process (a second window, a helper)
+ * must not drop the locks the first connection holds: POSIX drops all of
+ * a process's locks on a file when any of its descriptors closes.  If it
+ * did, another process closing its last connection would take the file
+ * for unused, checkpoint it and delete the WAL under the first one. */
+static void
+test_second_open_keeps_locks (void)
+{
+  g_autoptr(ScimStore) store = new_store ("two-opens.db", NULL);
+  g_autofree char *path = g_strdup (scim_store_get_path (store));
+  g_autofree char *wal = g_strconcat (path, "-wal", NULL);
+  g_autoptr(GSubprocess) other = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *mode = scim_store_dup_journal_mode (store);
+  g_autoptr(GListModel) users = NULL;
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_USERS);
+
+  g_assert_cmpstr (mode, ==, "wal");
+  {
+    g_autoptr(ScimStore) again = scim_store_open (path, SCIM_STORE_NO_CHECK, &error);
+    g_assert_no_error (error);
+    scim_store_close (again);
+  }
+  other = spawn_helper (&error, "lock", path, "0", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait_check (other, NULL, &error));
+  g_assert_no_error (error);
+  /* Still open here: the WAL stays, and the file reads. */
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+  users = scim_store_list (store, query, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_list_model_get_n_items (users), ==, 1);
+}
+
 static void
 test_sessions (void)
 {
@@ -1892,6 +1926,7 @@ main (int    argc,
   g_test_add_func ("/store/write/busy-retry", test_busy_retry);
   g_test_add_func ("/store/changed/two-connections-and-processes", test_changed_signal);
   g_test_add_func ("/store/sessions", test_sessions);
+  g_test_add_func ("/store/second-open-keeps-locks", test_second_open_keeps_locks);
   g_test_add_func ("/store/backup-and-check", test_backup_and_check);
   g_test_add_func ("/store/passwords", test_passwords);
   g_test_add_func ("/store/users-and-roles", test_users_and_roles);

@@ -692,14 +692,53 @@ typedef struct
 } FileHeader;
 
 static gboolean
+read_first_bytes (const char *path,
+                  guchar     *buf,
+                  gsize       size,
+                  gsize      *n_read,
+                  int        *errno_out)
+{
+  sqlite3_vfs *vfs = sqlite3_vfs_find ("unix");
+  g_autofree sqlite3_file *file = g_malloc0 ((gsize) vfs->szOsFile);
+  sqlite3_int64 file_size = 0;
+  int out_flags = 0;
+  int rc;
+
+  if (g_access (path, R_OK) != 0)
+    {
+      *errno_out = errno;
+      return FALSE;
+    }
+  rc = vfs->xOpen (vfs, path, file, SQLITE_OPEN_READONLY | SQLITE_OPEN_MAIN_DB, &out_flags);
+  if (rc != SQLITE_OK)
+    {
+      *errno_out = errno != 0 ? errno : EIO;
+      if (file->pMethods != NULL)
+        file->pMethods->xClose (file);
+      return FALSE;
+    }
+  rc = file->pMethods->xFileSize (file, &file_size);
+  *n_read = rc == SQLITE_OK ? (gsize) MIN ((sqlite3_int64) size, file_size) : 0;
+  if (rc == SQLITE_OK && *n_read > 0)
+    rc = file->pMethods->xRead (file, buf, (int) *n_read, 0);
+  file->pMethods->xClose (file);
+  if (rc != SQLITE_OK)
+    {
+      *errno_out = EIO;
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
 read_header (const char  *path,
              FileHeader  *header,
              GError     **error)
 {
   static const char magic[16] = "SQLite format 3";
   guchar buf[100];
-  FILE *fp;
-  size_t n;
+  gsize n = 0;
+  int saved = 0;
 
   memset (header, 0, sizeof *header);
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
@@ -713,18 +752,20 @@ read_header (const char  *path,
       return FALSE;
     }
 
-  fp = g_fopen (path, "rb");
-  if (fp == NULL)
+  /* Through SQLite's own VFS, not fopen(): closing any descriptor of the
+   * file drops every POSIX lock this process holds on it, so opening a
+   * file another connection of this process has open would leave that
+   * connection unlocked (another process could then checkpoint and
+   * remove the WAL under it).  SQLite's close keeps the descriptor until
+   * the last lock is gone. */
+  if (!read_first_bytes (path, buf, sizeof buf, &n, &saved))
     {
-      int saved = errno;
       g_set_error (error, SCIM_STORE_ERROR,
                    saved == EACCES ? SCIM_STORE_ERROR_READ_ONLY : SCIM_STORE_ERROR_FAILED,
                    _("Cannot read “%s”: %s. Ask your administrator for access to the file."),
                    path, g_strerror (saved));
       return FALSE;
     }
-  n = fread (buf, 1, sizeof buf, fp);
-  fclose (fp);
 
   if (n == 0)
     {
