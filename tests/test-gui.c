@@ -1277,6 +1277,27 @@ dialog_waiting (gpointer data)
   return scim_edit_dialog_get_waiting (data);
 }
 
+/* Starts the test helper holding the write lock of @path for @ms, and
+ * returns once it holds it. */
+static GSubprocess *
+start_locker (const char *path,
+              const char *ms)
+{
+  g_autofree char *helper = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "tests", "scim-test-helper", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autofree char *line = NULL;
+  GSubprocess *locker;
+
+  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "lock", path, ms, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (line, ==, "locked");
+  return locker;
+}
+
 /* Another process holds the write lock for seconds: the window keeps
  * drawing and taking input, the save says it waits for the file, then
  * completes when the lock is free. */
@@ -1284,11 +1305,8 @@ static void
 test_save_waits_for_file (void)
 {
   g_autofree char *path = demo_copy ("waiting.db");
-  g_autofree char *helper = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "tests", "scim-test-helper", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) locker = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *name = NULL;
   ScimWindow *window = new_window ();
   ScimEditDialog *card;
@@ -1300,12 +1318,7 @@ test_save_waits_for_file (void)
   card = open_first_lead (window, &id);
   type_into (card, "_Name", "Сохранено после ожидания");
 
-  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "lock", path, "6000", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (line, ==, "locked");
+  locker = start_locker (path, "6000");
 
   scim_edit_dialog_save (card);
   wait_for (dialog_waiting, card, "the save to say it waits for the file");
@@ -1476,11 +1489,8 @@ static void
 test_save_times_out (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "timeout.db", NULL);
-  g_autofree char *helper = g_build_filename (g_getenv ("SCIM_BUILD_ROOT"), "tests", "scim-test-helper", NULL);
   g_autoptr(GError) error = NULL;
   g_autoptr(GSubprocess) locker = NULL;
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
   g_autofree char *before = NULL;
   g_autofree char *name = NULL;
   ScimWindow *window;
@@ -1501,12 +1511,7 @@ test_save_times_out (void)
   }
   type_into (card, "_Name", "Сохранено со второго раза");
 
-  locker = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, helper, "lock", path, "5000", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (locker));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpstr (line, ==, "locked");
+  locker = start_locker (path, "5000");
 
   scim_edit_dialog_save (card);
   wait_for (dialog_idle, card, "the save to give up");

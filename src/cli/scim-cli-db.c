@@ -452,7 +452,7 @@ cmd_vacuum (ScimCliGlobals  *g,
   if (argc > 1)
     return scim_cli_fail (SCIM_CLI_USAGE, _("vacuum takes no arguments."));
   path = scim_cli_db_path (g);
-  store = scim_store_open (path, SCIM_STORE_NONE | scim_cli_store_flags (g), &error);
+  store = scim_store_open (path, scim_cli_store_flags (g), &error);
   if (store == NULL || !scim_store_vacuum (store, &error))
     return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
   scim_store_close (store);
