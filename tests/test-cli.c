@@ -315,8 +315,9 @@ test_bad_files (void)
     cli (&run, "--db", damaged, "check", NULL);
     g_assert_cmpint (run.status, ==, 1);
   }
-  /* A reading command opens without the page check, and the damaged page
-   * it reads says so; a writing command checks first and refuses. */
+  /* Commands open without the page check: the damaged page a reading
+   * command reads says so, and a writing command that meets one is
+   * refused with nothing written. */
   {
     g_autofree char *was = checksum (damaged);
     g_auto(Run) reading = { 0 };

@@ -145,11 +145,12 @@ scim_cli_open_store (ScimCliGlobals  *g,
   g_autoptr(ScimStore) store = NULL;
   g_autoptr(GError) error = NULL;
 
-  /* A command that only reads skips the page check at open (a read of a
-   * damaged page fails with its own clear error); one that writes checks
-   * the file first, so it never writes into a damaged one. */
+  /* No page check at open, which would read the whole file (seconds on a
+   * big one): a damaged page that a command reads fails it with its own
+   * clear error, and a write that meets one rolls back whole, as in the
+   * app.  "check" runs the full check; an upgrade still checks first. */
   flags |= scim_cli_store_flags (g);
-  store = scim_store_open (path, needs_user ? flags : flags | SCIM_STORE_NO_CHECK, &error);
+  store = scim_store_open (path, flags | SCIM_STORE_NO_CHECK, &error);
   if (store == NULL)
     {
       *code = scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
