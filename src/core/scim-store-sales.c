@@ -1621,14 +1621,11 @@ discipline_cb (ScimTx    *tx,
 
   /* Each count is an index range: planned tasks by (owner, state, due),
    * sales without a plan by the partial index on open_tasks = 0, sales in
-   * work by the partial index on their last activity.  Only the tasks with
+   * work by the partial index on (owner, last activity).  Only the tasks with
    * a time that fell due earlier today are read from the table. */
   stmt = _scim_store_prepare (tx->store,
                               "WITH np AS (SELECT owner_id, count(*) AS n FROM sales INDEXED BY sales_no_plan "
                               "   WHERE open_tasks = 0 AND stage_id IN (SELECT id FROM stages WHERE kind != 'lost') "
-                              "   GROUP BY owner_id), "
-                              " idle AS (SELECT owner_id, count(*) AS n FROM sales "
-                              "   WHERE closed_at IS NULL AND last_activity_at < ?4 AND coalesce(paused_until, 0) < ?1 "
                               "   GROUP BY owner_id), "
                               " late AS (SELECT owner_id, count(*) AS n FROM tasks "
                               "   WHERE state = 'planned' AND due_at >= ?2 AND due_at < ?1 AND due_has_time = 1 "
@@ -1639,8 +1636,10 @@ discipline_cb (ScimTx    *tx,
                               "   AND k.due_at < ?2) + coalesce(late.n, 0), "
                               " (SELECT count(*) FROM tasks k WHERE k.owner_id = u.id AND k.state = 'planned' "
                               "   AND k.due_at >= ?2 AND k.due_at < ?3), "
-                              " coalesce(np.n, 0), coalesce(idle.n, 0) "
-                              "FROM users u LEFT JOIN np ON np.owner_id = u.id LEFT JOIN idle ON idle.owner_id = u.id "
+                              " coalesce(np.n, 0), "
+                              " (SELECT count(*) FROM sales s INDEXED BY sales_in_work WHERE s.owner_id = u.id "
+                              "   AND s.closed_at IS NULL AND s.last_activity_at < ?4 AND coalesce(s.paused_until, 0) < ?1) "
+                              "FROM users u LEFT JOIN np ON np.owner_id = u.id "
                               " LEFT JOIN late ON late.owner_id = u.id "
                               "WHERE u.active = 1 AND (u.role = 'sales' "
                               " OR EXISTS (SELECT 1 FROM sales s WHERE s.owner_id = u.id) "
