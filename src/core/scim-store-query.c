@@ -425,7 +425,11 @@ query_ids_cb (ScimTx    *tx,
   gint64 now = query->now != 0 ? query->now : g_get_real_time () / G_USEC_PER_SEC;
   int rc, index = 1;
 
-  g_string_printf (sql, "SELECT t.id FROM %s t WHERE 1", spec->table);
+  /* Sales without a plan are read from their partial index alone; the
+   * planner would rather walk every sale of each stage. */
+  g_string_printf (sql, "SELECT t.id FROM %s t%s WHERE 1", spec->table,
+                   query->kind == SCIM_LIST_SALES && query->signal == SCIM_SALE_SIGNAL_NO_PLAN
+                   ? " INDEXED BY sales_no_plan" : "");
 
   if (query->owner_id != 0 && spec->owner_column != NULL)
     g_string_append_printf (sql, " AND %s = %" G_GINT64_FORMAT, spec->owner_column, query->owner_id);
@@ -551,16 +555,17 @@ scim_store_query_ids (ScimStore        *store,
   return g_steal_pointer (&ids);
 }
 
+/* One row as `a{sv}`, its entries made directly: a GVariantBuilder would
+ * parse a format string for each of them, which cost more than SQLite's
+ * own work for a page of rows. */
 static GVariant *
 row_to_variant (sqlite3_stmt *stmt)
 {
-  GVariantBuilder builder;
   int n = sqlite3_column_count (stmt);
+  g_autofree GVariant **entries = g_new (GVariant *, MAX (n, 1));
 
-  g_variant_builder_init (&builder, G_VARIANT_TYPE_VARDICT);
   for (int i = 0; i < n; i++)
     {
-      const char *name = sqlite3_column_name (stmt, i);
       GVariant *value;
 
       switch (sqlite3_column_type (stmt, i))
@@ -574,8 +579,10 @@ row_to_variant (sqlite3_stmt *stmt)
         case SQLITE_TEXT:
           {
             const char *text = (const char *) sqlite3_column_text (stmt, i);
-            value = g_utf8_validate (text, -1, NULL) ? g_variant_new_string (text)
-                                                     : g_variant_new_take_string (g_utf8_make_valid (text, -1));
+            int len = sqlite3_column_bytes (stmt, i);
+
+            value = g_utf8_validate_len (text, len, NULL) ? g_variant_new_string (text)
+                                                          : g_variant_new_take_string (g_utf8_make_valid (text, len));
           }
           break;
         case SQLITE_NULL:
@@ -583,9 +590,10 @@ row_to_variant (sqlite3_stmt *stmt)
           value = g_variant_new_tuple (NULL, 0);
           break;
         }
-      g_variant_builder_add (&builder, "{sv}", name, value);
+      entries[i] = g_variant_new_dict_entry (g_variant_new_string (sqlite3_column_name (stmt, i)),
+                                             g_variant_new_variant (value));
     }
-  return g_variant_ref_sink (g_variant_builder_end (&builder));
+  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, (gsize) n));
 }
 
 typedef struct
