@@ -938,6 +938,81 @@ test_migrate_from_v9 (void)
   g_assert_cmpint (raw_int (path, "PRAGMA foreign_key_check"), ==, -1);
 }
 
+/* The ids the Leads table lists for a search. */
+static GArray *
+search_leads (ScimStore  *store,
+              const char *text)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_LEADS);
+  GArray *ids;
+
+  query->search = g_strdup (text);
+  ids = scim_store_query_ids (store, query, NULL, &error);
+  g_assert_no_error (error);
+  return ids;
+}
+
+static void
+assert_found (ScimStore  *store,
+              const char *text,
+              gint64      first,
+              guint       n)
+{
+  g_autoptr(GArray) ids = search_leads (store, text);
+
+  g_assert_cmpuint (ids->len, ==, n);
+  if (n > 0)
+    g_assert_cmpint (g_array_index (ids, gint64, 0), ==, first);
+}
+
+/* Version 12: the leads' search index (trigrams) is filled from the leads
+ * there are and kept by triggers in plain SQL, also for another writer. */
+static void
+test_migrate_from_v11 (void)
+{
+  g_autofree char *path = load_fixture ("v11.db", "schema-v11.sql");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(GPtrArray) problems = NULL;
+
+  g_assert_cmpint (raw_int (path, "PRAGMA user_version"), ==, 11);
+  store = scim_store_open (path, SCIM_STORE_NONE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (scim_store_get_schema_version (store), ==, SCIM_SCHEMA_VERSION);
+  g_assert_true (scim_store_check (store, TRUE, &problems, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (problems->len, ==, 0);
+
+  /* Case and ё folded as before, in any column, any part of a word. */
+  assert_found (store, "ЁЛКА", 1, 1);
+  assert_found (store, "елка", 1, 1);
+  assert_found (store, "ПЕТРОВ", 1, 1);
+  assert_found (store, "acme.com", 2, 1);
+  assert_found (store, "555-00", 3, 1);
+  /* Two words: both in one column, as the search always read. */
+  assert_found (store, "семен петров", 1, 1);
+  assert_found (store, "john corp", 0, 0);
+  /* Words shorter than a trigram are looked for without the index. */
+  assert_found (store, "ан", 3, 1);
+  assert_found (store, "ооо  «ёлка»", 1, 1);
+  assert_found (store, "ооо ёлка", 0, 0);
+  assert_found (store, "nobody", 0, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"acme\"'"), ==, 1);
+
+  /* Another program's insert, update and delete keep the index true. */
+  raw_exec (path, "INSERT INTO leads (name, company, received_at, created_at) "
+                  "VALUES ('Пётр Иванов', 'Ромашка', 1770000300, 1770000300);"
+                  "UPDATE leads SET company = 'Globex' WHERE id = 2;"
+                  "DELETE FROM leads WHERE id = 3;");
+  assert_found (store, "петр", 4, 2);
+  assert_found (store, "acme corp", 0, 0);
+  assert_found (store, "globex", 2, 1);
+  assert_found (store, "555-00", 0, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"555\"'"), ==, 0);
+  scim_store_close (store);
+}
+
 static void
 test_migrate_refused_while_others_open (void)
 {
@@ -1914,6 +1989,7 @@ main (int    argc,
   g_test_add_func ("/store/migrate/lead-keys-agree", test_lead_keys_agree);
   g_test_add_func ("/store/migrate/from-v8", test_migrate_from_v8);
   g_test_add_func ("/store/migrate/from-v9", test_migrate_from_v9);
+  g_test_add_func ("/store/migrate/from-v11", test_migrate_from_v11);
   g_test_add_func ("/store/backups/generations", test_backups_generations);
   g_test_add_func ("/store/backups/restore", test_backups_restore);
   g_test_add_func ("/store/migrate/refused-while-others-open", test_migrate_refused_while_others_open);

@@ -581,6 +581,31 @@ static const char schema_v11[] =
   "CREATE INDEX leads_phone_key ON leads (phone_key) WHERE phone_key != '';"
   "CREATE INDEX leads_email_key ON leads (email_key) WHERE email_key != '';";
 
+/* Version 12: the Leads table's search reads an index.  leads_search is a
+ * contentless FTS5 table of trigrams (any substring of three characters or
+ * more is an index lookup, case folded for Cyrillic as for Latin) over a
+ * lead's name, company, phone and e-mail, "ё" written as "е" as scim_fold()
+ * does; plain SQL in the triggers, so any writer keeps it.  The search
+ * still checks each column with scim_fold() LIKE: the index only narrows
+ * the rows to those holding every word of the search. */
+#define LEAD_SEARCH_TEXT(row) \
+  "replace(replace(coalesce(" row ".name, '') || ' ' || coalesce(" row ".company, '') || ' ' || " \
+  "coalesce(" row ".phone, '') || ' ' || coalesce(" row ".email, ''), 'ё', 'е'), 'Ё', 'Е')"
+
+static const char schema_v12[] =
+  "CREATE VIRTUAL TABLE leads_search USING fts5 (text, content = '', tokenize = 'trigram');"
+  "INSERT INTO leads_search (rowid, text) SELECT id, " LEAD_SEARCH_TEXT ("leads") " FROM leads;"
+  "CREATE TRIGGER leads_search_insert AFTER INSERT ON leads BEGIN"
+  "  INSERT INTO leads_search (rowid, text) VALUES (NEW.id, " LEAD_SEARCH_TEXT ("NEW") ");"
+  "END;"
+  "CREATE TRIGGER leads_search_delete AFTER DELETE ON leads BEGIN"
+  "  INSERT INTO leads_search (leads_search, rowid, text) VALUES ('delete', OLD.id, " LEAD_SEARCH_TEXT ("OLD") ");"
+  "END;"
+  "CREATE TRIGGER leads_search_update AFTER UPDATE OF name, company, phone, email ON leads BEGIN"
+  "  INSERT INTO leads_search (leads_search, rowid, text) VALUES ('delete', OLD.id, " LEAD_SEARCH_TEXT ("OLD") ");"
+  "  INSERT INTO leads_search (rowid, text) VALUES (NEW.id, " LEAD_SEARCH_TEXT ("NEW") ");"
+  "END;";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
@@ -593,6 +618,7 @@ static const ScimMigration migrations[] = {
   { 9, schema_v9, NULL },
   { 10, schema_v10, NULL },
   { 11, schema_v11, NULL },
+  { 12, schema_v12, NULL },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

@@ -395,6 +395,34 @@ append_event_filters (GString         *sql,
                             user_id, user_id, user_id);
 }
 
+/* An FTS5 query for the trigram index: each word of the folded search
+ * with three characters or more, as a quoted phrase, all of them required;
+ * NULL when no word is that long (a trigram index cannot look shorter
+ * ones up). */
+static char *
+lead_search_words (const char *folded)
+{
+  g_auto(GStrv) words = g_strsplit (folded, " ", -1);
+  g_autoptr(GString) match = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (g_utf8_strlen (words[i], -1) < 3)
+        continue;
+      if (match->len > 0)
+        g_string_append (match, " AND ");
+      g_string_append_c (match, '"');
+      for (const char *p = words[i]; *p != '\0'; p++)
+        {
+          if (*p == '"')
+            g_string_append_c (match, '"');
+          g_string_append_c (match, *p);
+        }
+      g_string_append_c (match, '"');
+    }
+  return match->len > 0 ? g_string_free (g_steal_pointer (&match), FALSE) : NULL;
+}
+
 static int
 progress_cancel_cb (void *user_data)
 {
@@ -492,6 +520,7 @@ query_ids_cb (ScimTx    *tx,
     {
       int search_index = index++;
       g_autofree char *folded = scim_fold (query->search);
+      g_autofree char *words = query->kind == SCIM_LIST_LEADS ? lead_search_words (folded) : NULL;
 
       /* Both sides folded: Cyrillic case and ё/е match as Latin case does. */
       like = escape_like (folded);
@@ -501,6 +530,14 @@ query_ids_cb (ScimTx    *tx,
         g_string_append_printf (sql, "%sscim_fold (%s) LIKE ?%d ESCAPE '\\'", i > 0 ? " OR " : "",
                                 spec->search_columns[i], search_index);
       g_string_append (sql, ")");
+      /* The leads that hold every word of three letters or more, from the
+       * trigram index of schema version 12; the LIKE above decides. */
+      if (words != NULL)
+        {
+          g_string_append_printf (sql, " AND t.id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH ?%d)",
+                                  index++);
+          g_ptr_array_add (binds, g_steal_pointer (&words));
+        }
     }
   g_string_append_printf (sql, " ORDER BY %s", order);
 

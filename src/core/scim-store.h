@@ -70,7 +70,7 @@ typedef enum
 } ScimStoreFlags;
 
 /* The schema version this build writes. */
-#define SCIM_SCHEMA_VERSION 11
+#define SCIM_SCHEMA_VERSION 12
 /* "SCIM" in ASCII: PRAGMA application_id of our files. */
 #define SCIM_APPLICATION_ID 0x5343494D
 
