@@ -76,6 +76,19 @@ char         *_scim_format_time           (gint64         unix_time);
 gint64        _scim_local_day_start       (gint64         unix_time,
                                            int            days);
 
+/* The feed of colleagues' events (schema version 10) filled at once from
+ * the last month's events, as its trigger keeps it row by row: by the
+ * migration, and by the demo after its bulk insert. */
+#define SCIM_SCHEMA_EVENT_NEWS_FILL \
+  "INSERT OR IGNORE INTO event_news (user_id, created_at, event_id) " \
+  "  SELECT s.owner_id, e.created_at, e.id FROM events e JOIN sales s ON s.id = e.sale_id " \
+  "  WHERE e.created_at >= (SELECT max(created_at) FROM events) - 30 * 86400 " \
+  "  AND s.owner_id IS NOT NULL AND s.owner_id IS NOT e.author_id " \
+  "  UNION ALL SELECT p.manager_id, e.created_at, e.id FROM events e JOIN sales s ON s.id = e.sale_id " \
+  "  JOIN products p ON p.id = s.product_id " \
+  "  WHERE e.created_at >= (SELECT max(created_at) FROM events) - 30 * 86400 " \
+  "  AND p.manager_id IS NOT NULL AND p.manager_id IS NOT e.author_id"
+
 #define SCIM_STMT_ROW  SQLITE_ROW
 #define SCIM_STMT_DONE SQLITE_DONE
 #define SCIM_STMT_ERROR (-1)
