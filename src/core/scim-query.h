@@ -127,6 +127,13 @@ GArray     *scim_store_query_ids      (ScimStore        *store,
                                        const ScimQuery  *query,
                                        GCancellable     *cancellable,
                                        GError          **error);
+GArray     *scim_store_query_page     (ScimStore        *store,
+                                       const ScimQuery  *query,
+                                       GVariant         *after,
+                                       guint             limit,
+                                       GVariant        **last_key,
+                                       GCancellable     *cancellable,
+                                       GError          **error);
 GPtrArray  *scim_store_load_rows      (ScimStore        *store,
                                        ScimListKind      kind,
                                        const gint64     *ids,

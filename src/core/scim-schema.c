@@ -597,7 +597,21 @@ static const char schema_v12[] =
   "CREATE TRIGGER leads_search_update AFTER UPDATE OF name, company, phone, email ON leads BEGIN"
   "  INSERT INTO leads_search (leads_search, rowid, text) VALUES ('delete', OLD.id, " LEAD_SEARCH_TEXT ("OLD") ");"
   "  INSERT INTO leads_search (rowid, text) VALUES (NEW.id, " LEAD_SEARCH_TEXT ("NEW") ");"
-  "END;";
+  "END;"
+  /* The lists page by key (scim_store_query_page): each order a list
+   * offers is an index, so the next page seeks to its key and reads its
+   * own rows.  Sales newest first (everyone's and one salesperson's), idle
+   * ones, those without a plan; leads by name, company and source; overdue
+   * tasks by due time, sale and position. */
+  "CREATE INDEX sales_entered ON sales (stage_entered_at);"
+  "CREATE INDEX sales_idle ON sales (last_activity_at) WHERE closed_at IS NULL;"
+  "CREATE INDEX sales_no_plan_entered ON sales (stage_entered_at, stage_id) WHERE open_tasks = 0;"
+  "CREATE INDEX leads_name ON leads (name COLLATE NOCASE);"
+  "CREATE INDEX leads_company ON leads (company COLLATE NOCASE);"
+  "CREATE INDEX leads_source ON leads (source COLLATE NOCASE, received_at DESC);"
+  "CREATE INDEX sales_owner_entered ON sales (owner_id, stage_entered_at);"
+  "DROP INDEX tasks_due;"
+  "CREATE INDEX tasks_due ON tasks (state, due_at, sale_id, position, due_has_time);";
 
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },

@@ -30,6 +30,8 @@ sqlite3      *_scim_store_get_db          (ScimStore     *self);
 sqlite3_stmt *_scim_store_prepare         (ScimStore     *self,
                                            const char    *sql,
                                            GError       **error);
+void          _scim_store_finalize        (ScimStore     *self,
+                                           sqlite3_stmt  *stmt);
 gboolean      _scim_store_set_error       (ScimStore     *self,
                                            int            rc,
                                            GError       **error);

@@ -434,7 +434,160 @@ typedef struct
   const ScimQuery *query;
   GCancellable    *cancellable;
   GArray          *ids;
+  /* Pages by key: the first with paged set and after NULL, the next after
+   * the key the last one returned; limit 0 for all the rest. */
+  gboolean         paged;
+  GVariant        *after;
+  guint            limit;
+  GVariant        *last_key;   /* out, av */
 } IdsData;
+
+/* The terms of an ORDER BY: its expressions split at the commas outside
+ * parentheses and quotes, each with its direction. */
+typedef struct
+{
+  char     *expr;
+  gboolean  desc;
+} OrderTerm;
+
+static void
+order_term_clear (gpointer data)
+{
+  g_free (((OrderTerm *) data)->expr);
+}
+
+static GArray *
+split_order (const char *order)
+{
+  GArray *terms = g_array_new (FALSE, FALSE, sizeof (OrderTerm));
+  const char *start = order;
+  int depth = 0;
+  gboolean quoted = FALSE;
+
+  g_array_set_clear_func (terms, order_term_clear);
+  for (const char *p = order;; p++)
+    {
+      if (*p == '\'')
+        quoted = !quoted;
+      else if (!quoted && *p == '(')
+        depth++;
+      else if (!quoted && *p == ')')
+        depth--;
+      if (*p == '\0' || (*p == ',' && depth == 0 && !quoted))
+        {
+          g_autofree char *term = g_strstrip (g_strndup (start, (gsize) (p - start)));
+          OrderTerm t = { NULL, FALSE };
+
+          if (g_str_has_suffix (term, " DESC"))
+            {
+              t.desc = TRUE;
+              term[strlen (term) - 5] = '\0';
+            }
+          else if (g_str_has_suffix (term, " ASC"))
+            term[strlen (term) - 4] = '\0';
+          t.expr = g_strdup (g_strstrip (term));
+          g_array_append_val (terms, t);
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  return terms;
+}
+
+/* Whether @expr is a column of the list's table declared NOT NULL. */
+static gboolean
+is_not_null_column (sqlite3    *db,
+                    const char *table,
+                    const char *expr)
+{
+  int not_null = 0;
+
+  if (!g_str_has_prefix (expr, "t.") || strpbrk (expr + 2, " ()") != NULL)
+    return FALSE;
+  if (sqlite3_table_column_metadata (db, NULL, table, expr + 2, NULL, NULL, &not_null, NULL, NULL) != SQLITE_OK)
+    return FALSE;
+  return not_null != 0;
+}
+
+static void
+bind_key (sqlite3_stmt *stmt,
+          int           index,
+          GVariant     *value)
+{
+  if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+    sqlite3_bind_int64 (stmt, index, g_variant_get_int64 (value));
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_DOUBLE))
+    sqlite3_bind_double (stmt, index, g_variant_get_double (value));
+  else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+    sqlite3_bind_text (stmt, index, g_variant_get_string (value, NULL), -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, index);
+}
+
+static GVariant *
+column_key (sqlite3_stmt *stmt,
+            int           column)
+{
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      return g_variant_new_variant (g_variant_new_int64 (sqlite3_column_int64 (stmt, column)));
+    case SQLITE_FLOAT:
+      return g_variant_new_variant (g_variant_new_double (sqlite3_column_double (stmt, column)));
+    case SQLITE_TEXT:
+    case SQLITE_BLOB:
+      {
+        const char *text = (const char *) sqlite3_column_text (stmt, column);
+
+        /* Compared again by SQLite as it was: kept byte for byte. */
+        if (!g_utf8_validate (text, -1, NULL))
+          return g_variant_new_variant (g_variant_new_take_string (g_utf8_make_valid (text, -1)));
+        return g_variant_new_variant (g_variant_new_string (text));
+      }
+    default:
+      return g_variant_new_variant (g_variant_new_tuple (NULL, 0));
+    }
+}
+
+/* Rows after @after in @terms' order: for each term, the ones before it
+ * equal and it past the key's value, NULLs first going up and last going
+ * down, as SQLite sorts them.  A leading column known NOT NULL also gets a
+ * plain range, so an index in that order seeks to the key rather than
+ * walking up to it. */
+static void
+append_keyset (GString      *sql,
+               sqlite3      *db,
+               const char   *table,
+               GArray       *terms,
+               GVariant     *after,
+               int           first_index)
+{
+  g_autoptr(GVariant) lead = g_variant_get_child_value (after, 0);
+  g_autoptr(GVariant) lead_value = g_variant_get_variant (lead);
+  const OrderTerm *t0 = &g_array_index (terms, OrderTerm, 0);
+
+  if (!g_variant_is_of_type (lead_value, G_VARIANT_TYPE_UNIT) &&
+      (!t0->desc || is_not_null_column (db, table, t0->expr)))
+    g_string_append_printf (sql, " AND (%s) %s ?%d", t0->expr, t0->desc ? "<=" : ">=", first_index);
+
+  g_string_append (sql, " AND (");
+  for (guint i = 0; i < terms->len; i++)
+    {
+      const OrderTerm *t = &g_array_index (terms, OrderTerm, i);
+      int k = first_index + (int) i;
+
+      g_string_append (sql, i > 0 ? " OR (" : "(");
+      for (guint j = 0; j < i; j++)
+        g_string_append_printf (sql, "(%s) IS ?%d AND ", g_array_index (terms, OrderTerm, j).expr,
+                                first_index + (int) j);
+      if (t->desc)
+        g_string_append_printf (sql, "((%s) IS NULL AND ?%d IS NOT NULL OR (%s) < ?%d))", t->expr, k, t->expr, k);
+      else
+        g_string_append_printf (sql, "(?%d IS NULL AND (%s) IS NOT NULL OR (%s) > ?%d))", k, t->expr, t->expr, k);
+    }
+  g_string_append (sql, ")");
+}
 
 static gboolean
 query_ids_cb (ScimTx    *tx,
@@ -451,22 +604,23 @@ query_ids_cb (ScimTx    *tx,
   sqlite3 *db = _scim_store_get_db (tx->store);
   const char *order = spec->order;
   gint64 now = query->now != 0 ? query->now : g_get_real_time () / G_USEC_PER_SEC;
-  int rc, index = 1;
+  g_autoptr(GArray) terms = NULL;
+  g_autoptr(GString) full = NULL;
+  int rc, index = 1, after_index = 0;
 
-  /* Sales without a plan are read from their partial index alone; the
-   * planner would rather walk every sale of each stage. */
-  g_string_printf (sql, "SELECT t.id FROM %s t%s WHERE 1", spec->table,
-                   query->kind == SCIM_LIST_SALES && query->signal == SCIM_SALE_SIGNAL_NO_PLAN
-                   ? " INDEXED BY sales_no_plan" : "");
+  g_string_assign (sql, " WHERE 1");
 
   if (query->owner_id != 0 && spec->owner_column != NULL)
     g_string_append_printf (sql, " AND %s = %" G_GINT64_FORMAT, spec->owner_column, query->owner_id);
   if (query->product_id != 0 && (query->kind == SCIM_LIST_STAGES || query->kind == SCIM_LIST_SALES ||
                                  query->kind == SCIM_LIST_LEADS))
     g_string_append_printf (sql, " AND t.product_id = %" G_GINT64_FORMAT, query->product_id);
+  /* The book of one product walks the book in its order and keeps that
+   * product's events ("+": not by the sale index, which would sort them
+   * all); its products are few, so a page is near. */
   if (query->product_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
-    g_string_append_printf (sql, " AND t.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
-                            query->product_id);
+    g_string_append_printf (sql, " AND %st.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
+                            query->kind == SCIM_LIST_EVENTS ? "+" : "", query->product_id);
   if (query->lead_id != 0 && query->kind == SCIM_LIST_SALES)
     g_string_append_printf (sql, " AND t.lead_id = %" G_GINT64_FORMAT, query->lead_id);
   if (query->client_id != 0 && (query->kind == SCIM_LIST_SALES || query->kind == SCIM_LIST_CONTACTS))
@@ -539,9 +693,31 @@ query_ids_cb (ScimTx    *tx,
           g_ptr_array_add (binds, g_steal_pointer (&words));
         }
     }
-  g_string_append_printf (sql, " ORDER BY %s", order);
+  terms = split_order (order);
+  if (data->paged && data->after != NULL)
+    {
+      if (g_variant_n_children (data->after) != terms->len)
+        {
+          g_set_error (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_INVALID, "The page key does not fit the list's order.");
+          return FALSE;
+        }
+      after_index = index;
+      append_keyset (sql, db, spec->table, terms, data->after, index);
+    }
 
-  rc = sqlite3_prepare_v2 (db, sql->str, -1, &stmt, NULL);
+  /* Sales without a plan are read from their partial index in the list's
+   * order; the planner would rather walk every sale of each stage. */
+  full = g_string_new ("SELECT t.id");
+  for (guint i = 0; data->paged && i < terms->len; i++)
+    g_string_append_printf (full, ", %s", g_array_index (terms, OrderTerm, i).expr);
+  g_string_append_printf (full, " FROM %s t%s%s ORDER BY %s", spec->table,
+                          query->kind == SCIM_LIST_SALES && query->signal == SCIM_SALE_SIGNAL_NO_PLAN
+                          ? " INDEXED BY sales_no_plan_entered" : "",
+                          sql->str, order);
+  if (data->paged && data->limit > 0)
+    g_string_append_printf (full, " LIMIT %u", data->limit);
+
+  rc = sqlite3_prepare_v2 (db, full->str, -1, &stmt, NULL);
   if (rc != SQLITE_OK)
     {
       sqlite3_finalize (stmt);
@@ -549,6 +725,13 @@ query_ids_cb (ScimTx    *tx,
     }
   for (guint i = 0; i < binds->len; i++)
     sqlite3_bind_text (stmt, (int) i + 1, g_ptr_array_index (binds, i), -1, SQLITE_TRANSIENT);
+  for (guint i = 0; after_index > 0 && i < terms->len; i++)
+    {
+      g_autoptr(GVariant) boxed = g_variant_get_child_value (data->after, i);
+      g_autoptr(GVariant) value = g_variant_get_variant (boxed);
+
+      bind_key (stmt, after_index + (int) i, value);
+    }
 
   if (data->cancellable != NULL)
     sqlite3_progress_handler (db, 10000, progress_cancel_cb, data->cancellable);
@@ -557,13 +740,73 @@ query_ids_cb (ScimTx    *tx,
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
       g_array_append_val (data->ids, id);
+      if (data->paged && (data->limit == 0 || data->ids->len == data->limit))
+        {
+          GVariantBuilder key;
+
+          g_clear_pointer (&data->last_key, g_variant_unref);
+          g_variant_builder_init (&key, G_VARIANT_TYPE ("av"));
+          for (guint i = 0; i < terms->len; i++)
+            g_variant_builder_add_value (&key, column_key (stmt, (int) i + 1));
+          data->last_key = g_variant_ref_sink (g_variant_builder_end (&key));
+        }
     }
   sqlite3_progress_handler (db, 0, NULL, NULL);
-  sqlite3_finalize (stmt);
+  _scim_store_finalize (tx->store, stmt);
 
   if (rc != SQLITE_DONE)
     return _scim_store_set_error (tx->store, rc, error);
   return TRUE;
+}
+
+/**
+ * scim_store_query_page:
+ * @store: a #ScimStore
+ * @query: what to list
+ * @after: (nullable): the key of the last row of the page before, from
+ *   @last_key; %NULL for the first page
+ * @limit: at most this many ids; 0 for all the rest
+ * @last_key: (out) (optional) (transfer full) (nullable): the key of the
+ *   last row of a page of @limit rows, for the next; %NULL when fewer came
+ *   (the list ends here), or with @limit 0
+ * @cancellable: (nullable): interrupts the query
+ * @error: return location for an error
+ *
+ * A page of the ids in display order, found by key: the rows after the
+ * last one of the page before in the list's order, never by an offset, so
+ * a page costs its own rows however far down the list it is.  A row added
+ * or removed above the key does not shift the next page.
+ *
+ * Returns: (transfer full) (element-type gint64): the ids of the page
+ */
+GArray *
+scim_store_query_page (ScimStore        *store,
+                       const ScimQuery  *query,
+                       GVariant         *after,
+                       guint             limit,
+                       GVariant        **last_key,
+                       GCancellable     *cancellable,
+                       GError          **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  IdsData data = { query, cancellable, ids, TRUE, after, limit, NULL };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), NULL);
+  g_return_val_if_fail (after == NULL || g_variant_is_of_type (after, G_VARIANT_TYPE ("av")), NULL);
+
+  if (!_scim_store_read (store, query_ids_cb, &data, error))
+    {
+      g_clear_pointer (&data.last_key, g_variant_unref);
+      return NULL;
+    }
+  /* A short page is the last. */
+  if (limit == 0 || ids->len < limit)
+    g_clear_pointer (&data.last_key, g_variant_unref);
+  if (last_key != NULL)
+    *last_key = g_steal_pointer (&data.last_key);
+  g_clear_pointer (&data.last_key, g_variant_unref);
+  return g_steal_pointer (&ids);
 }
 
 /**
@@ -582,7 +825,7 @@ scim_store_query_ids (ScimStore        *store,
                       GError          **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  IdsData data = { query, cancellable, ids };
+  IdsData data = { query, cancellable, ids, FALSE, NULL, 0, NULL };
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
   g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), NULL);

@@ -31,6 +31,7 @@ struct _ScimStore
   GRecMutex     lock;
   sqlite3      *db;
   GHashTable   *statements;
+  guint64       finalized_steps;  /* VM steps of one-off statements, finalized */
 
   char         *path;
   char         *fs_type;
@@ -1733,8 +1734,22 @@ scim_store_get_vm_steps (ScimStore *self)
   g_hash_table_iter_init (&iter, self->statements);
   while (g_hash_table_iter_next (&iter, NULL, &stmt))
     steps += (guint64) sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+  steps += self->finalized_steps;
   _scim_store_unlock (self);
   return steps;
+}
+
+/* Finalizes a one-off statement (a list query built for its filters),
+ * counting its steps into scim_store_get_vm_steps(); under the store's
+ * lock, as every statement runs. */
+void
+_scim_store_finalize (ScimStore    *self,
+                      sqlite3_stmt *stmt)
+{
+  if (stmt == NULL)
+    return;
+  self->finalized_steps += (guint64) sqlite3_stmt_status (stmt, SQLITE_STMTSTATUS_VM_STEP, 0);
+  sqlite3_finalize (stmt);
 }
 
 gboolean
