@@ -81,11 +81,23 @@ build_query (ScimBookPage *self,
   return query;
 }
 
+/* The rows in all: the list reads them a page at a time. */
+static guint
+list_count (ScimRecordList *list)
+{
+  gint64 total;
+
+  if (list == NULL)
+    return 0;
+  total = scim_record_list_get_total (list);
+  return total >= 0 ? (guint) MIN (total, (gint64) G_MAXUINT) : g_list_model_get_n_items (G_LIST_MODEL (list));
+}
+
 static void
 update_count (ScimBookPage *self)
 {
-  guint past = self->past != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->past)) : 0;
-  guint planned = self->planned != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->planned)) : 0;
+  guint past = list_count (self->past);
+  guint planned = list_count (self->planned);
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u event", "%'u events", past), past);
   g_autofree char *coming = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Coming up: %'u planned event",
                                                           "Coming up: %'u planned events", planned), planned);
@@ -486,6 +498,8 @@ scim_book_page_set_store (ScimBookPage *self,
       self->planned = scim_record_list_new (store, planned);
       g_signal_connect_object (self->past, "loaded", G_CALLBACK (on_loaded_cb), self, G_CONNECT_DEFAULT);
       g_signal_connect_object (self->planned, "loaded", G_CALLBACK (on_loaded_cb), self, G_CONNECT_DEFAULT);
+      g_signal_connect_object (self->past, "notify::total", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->planned, "notify::total", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
       scim_timeline_set_model (self->timeline, G_LIST_MODEL (self->past));
       scim_timeline_set_model (self->coming, G_LIST_MODEL (self->planned));
       scim_store_run_async (store, lists_thread, NULL, NULL, NULL, on_lists_cb, g_object_ref (self));

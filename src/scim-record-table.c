@@ -34,6 +34,7 @@ struct _ScimRecordTable
   ScimQueryAdjustFunc  adjust_func;
   gpointer             adjust_data;
   gboolean             multiple;
+  gboolean             select_all_pending;
 };
 
 enum {
@@ -50,7 +51,12 @@ static void
 update_count (ScimRecordTable *self)
 {
   guint n = self->list != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->list)) : 0;
+  gint64 total = self->list != NULL ? scim_record_list_get_total (self->list) : -1;
   g_autofree char *text = NULL;
+
+  /* The list reads its rows a page at a time; the label counts them all. */
+  if (total >= 0)
+    n = (guint) MIN (total, (gint64) G_MAXUINT);
 
   if (self->count_func != NULL)
     text = self->count_func (n);
@@ -59,6 +65,13 @@ update_count (ScimRecordTable *self)
   gtk_label_set_label (self->count_label, text);
   gtk_stack_set_visible_child_name (self->stack, n > 0 || self->list == NULL ||
                                     scim_record_list_get_loading (self->list) ? "table" : "empty");
+}
+
+static void
+on_list_complete_cb (ScimRecordTable *self)
+{
+  if (self->select_all_pending && self->list != NULL && scim_record_list_get_complete (self->list))
+    scim_record_table_select_all (self);
 }
 
 static ScimQuery *
@@ -329,6 +342,9 @@ scim_record_table_set_store (ScimRecordTable *self,
       self->list = scim_record_list_new (store, query);
       g_signal_connect_object (self->list, "loaded", G_CALLBACK (on_list_loaded_cb), self, G_CONNECT_DEFAULT);
       g_signal_connect_object (self->list, "error", G_CALLBACK (on_list_error_cb), self, G_CONNECT_DEFAULT);
+      g_signal_connect_object (self->list, "notify::total", G_CALLBACK (update_count), self, G_CONNECT_SWAPPED);
+      g_signal_connect_object (self->list, "notify::complete", G_CALLBACK (on_list_complete_cb), self,
+                               G_CONNECT_SWAPPED);
       if (self->multiple)
         selection = GTK_SELECTION_MODEL (gtk_multi_selection_new (g_object_ref (G_LIST_MODEL (self->list))));
       else
@@ -416,6 +432,15 @@ scim_record_table_select_all (ScimRecordTable *self)
   GtkSelectionModel *selection;
 
   g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  /* All means all the query has: the ids not read yet come first (ids
+   * only, no rows), then the selection. */
+  if (self->list != NULL && !scim_record_list_get_complete (self->list))
+    {
+      self->select_all_pending = TRUE;
+      scim_record_list_load_all (self->list);
+      return;
+    }
+  self->select_all_pending = FALSE;
   selection = gtk_column_view_get_model (self->column_view);
   if (selection != NULL)
     gtk_selection_model_select_all (selection);

@@ -134,6 +134,10 @@ GArray     *scim_store_query_page     (ScimStore        *store,
                                        GVariant        **last_key,
                                        GCancellable     *cancellable,
                                        GError          **error);
+gint64      scim_store_query_count    (ScimStore        *store,
+                                       const ScimQuery  *query,
+                                       GCancellable     *cancellable,
+                                       GError          **error);
 GPtrArray  *scim_store_load_rows      (ScimStore        *store,
                                        ScimListKind      kind,
                                        const gint64     *ids,

@@ -7,11 +7,16 @@
 
 #include "scim-record-list.h"
 
-/* A lazy list over a store query.  It holds only the ids in display order;
- * an item is created when a view asks for it, empty at first, and filled a
- * page at a time on a worker thread.  Only a bounded number of items is
- * kept, so a list of a million rows costs the ids and what is on screen. */
+/* A lazy list over a store query.  It holds the ids in display order, read
+ * a page of ID_PAGE at a time by key (scim_store_query_page): the first
+ * when it loads, the next when a view asks for a row near the end of those
+ * it has, so a list of a million rows opens as fast as one of a thousand.
+ * An item is created when a view asks for it, empty at first, and its row
+ * filled a page of PAGE_SIZE at a time on a worker thread.  Only a bounded
+ * number of items is kept.  The count of all rows ("total") is read after
+ * the first page, for labels. */
 
+#define ID_PAGE 500
 #define PAGE_SIZE 100
 #define CACHE_LIMIT 2000
 #define RELOAD_DELAY_MS 150
@@ -31,6 +36,12 @@ struct _ScimRecordList
   guint64       tick;
   guint         generation;   /* bumps when the ids are reloaded */
 
+  GVariant     *more_key;     /* the key after which more ids come; NULL: all are here */
+  gboolean      fetching;     /* a next page of ids is on its way */
+  gboolean      want_all;     /* load_all() asked for the rest */
+  gboolean      first_page_only;  /* the next reload reads one page: a new query */
+  gint64        total;        /* every row of the query; -1 until counted */
+
   GCancellable *cancellable;
   guint         reload_source;
   gboolean      loading;
@@ -42,6 +53,8 @@ enum {
   PROP_ITEM_TYPE,
   PROP_N_ITEMS,
   PROP_LOADING,
+  PROP_COMPLETE,
+  PROP_TOTAL,
   N_PROPS
 };
 
@@ -66,8 +79,15 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (ScimRecordList, scim_record_list, G_TYPE_OBJECT,
 typedef struct
 {
   ScimQuery *query;
-  guint      generation;
+  GVariant  *after;
+  guint      limit;
 } IdsJob;
+
+typedef struct
+{
+  GArray   *ids;
+  GVariant *more_key;
+} IdsResult;
 
 static void
 ids_job_free (gpointer data)
@@ -75,7 +95,18 @@ ids_job_free (gpointer data)
   IdsJob *job = data;
 
   scim_query_free (job->query);
+  g_clear_pointer (&job->after, g_variant_unref);
   g_free (job);
+}
+
+static void
+ids_result_free (gpointer data)
+{
+  IdsResult *result = data;
+
+  g_clear_pointer (&result->ids, g_array_unref);
+  g_clear_pointer (&result->more_key, g_variant_unref);
+  g_free (result);
 }
 
 static gpointer
@@ -85,9 +116,45 @@ load_ids_thread (ScimStore     *store,
                  GError       **error)
 {
   IdsJob *job = data;
+  IdsResult *result = g_new0 (IdsResult, 1);
 
-  return scim_store_query_ids (store, job->query, cancellable, error);
+  result->ids = scim_store_query_page (store, job->query, job->after, job->limit, &result->more_key, cancellable,
+                                       error);
+  if (result->ids == NULL)
+    {
+      ids_result_free (result);
+      return NULL;
+    }
+  return result;
 }
+
+static IdsJob *
+ids_job_new (ScimRecordList *self,
+             GVariant       *after,
+             guint           limit)
+{
+  IdsJob *job = g_new0 (IdsJob, 1);
+
+  job->query = scim_query_copy (self->query);
+  job->after = after != NULL ? g_variant_ref (after) : NULL;
+  job->limit = limit;
+  return job;
+}
+
+static void
+set_more_key (ScimRecordList *self,
+              GVariant       *key)
+{
+  gboolean was_complete = self->more_key == NULL;
+
+  g_clear_pointer (&self->more_key, g_variant_unref);
+  self->more_key = key;
+  if (was_complete != (key == NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMPLETE]);
+}
+
+static void request_more (ScimRecordList *self);
+static void count_rows   (ScimRecordList *self);
 
 static void
 set_loading (ScimRecordList *self,
@@ -147,8 +214,15 @@ on_ids_loaded_cb (GObject      *source,
   g_autoptr(ScimRecordList) self = user_data;
   g_autoptr(GError) error = NULL;
   g_autoptr(GArray) ids = NULL;
+  IdsResult *loaded;
 
-  ids = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  loaded = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (loaded != NULL)
+    {
+      ids = g_steal_pointer (&loaded->ids);
+      set_more_key (self, g_steal_pointer (&loaded->more_key));
+      ids_result_free (loaded);
+    }
   if (ids == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
@@ -162,6 +236,7 @@ on_ids_loaded_cb (GObject      *source,
 
   set_loading (self, FALSE);
   self->generation++;
+  self->fetching = FALSE;
   g_hash_table_remove_all (self->pending);
 
   if (same_ids (self->ids, ids))
@@ -171,30 +246,190 @@ on_ids_loaded_cb (GObject      *source,
     }
   else
     {
-      const gint64 *was = (const gint64 *) (gpointer) self->ids->data;
+      g_autoptr(GArray) was_ids = g_steal_pointer (&self->ids);
+      const gint64 *was = (const gint64 *) (gpointer) was_ids->data;
       const gint64 *now = (const gint64 *) (gpointer) ids->data;
-      guint old_len = self->ids->len, new_len = ids->len;
+      guint old_len = was_ids->len, new_len = ids->len, window = old_len, new_window = new_len;
       guint prefix = 0, suffix = 0;
+
+      /* The ids came as many as there were, by key: a row added above
+       * pushes the last ones out of the window (the next page brings them
+       * again), a row gone brings one in.  Both are compared up to the row
+       * where the shorter of them ends, and the rest changes at the end. */
+      if (old_len > 0 && new_len > 0 && was[old_len - 1] != now[new_len - 1])
+        {
+          gboolean found = FALSE;
+
+          for (guint p = old_len; self->more_key != NULL && p > 0 && !found; p--)
+            if (was[p - 1] == now[new_len - 1])
+              {
+                window = p;
+                found = TRUE;
+              }
+          for (guint q = new_len; q > 0 && !found; q--)
+            if (now[q - 1] == was[old_len - 1])
+              {
+                new_window = q;
+                found = TRUE;
+              }
+        }
 
       /* Only the span between the rows that stayed in place at the start
        * and at the end changes, and the rows that stay keep their objects:
        * a view keeps its scroll position, and a selection follows its row
        * (GtkSingleSelection and GtkMultiSelection find their items again
        * among the added ones). */
-      while (prefix < old_len && prefix < new_len && was[prefix] == now[prefix])
+      while (prefix < window && prefix < new_window && was[prefix] == now[prefix])
         prefix++;
-      while (suffix < old_len - prefix && suffix < new_len - prefix &&
-             was[old_len - 1 - suffix] == now[new_len - 1 - suffix])
+      while (suffix < window - prefix && suffix < new_window - prefix &&
+             was[window - 1 - suffix] == now[new_window - 1 - suffix])
         suffix++;
-      g_array_unref (self->ids);
-      self->ids = g_steal_pointer (&ids);
+      self->ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), MAX (old_len, new_len) + 1);
+      g_array_append_vals (self->ids, now, new_window);
+      g_array_append_vals (self->ids, was + window, old_len - window);
+      g_list_model_items_changed (G_LIST_MODEL (self), prefix, window - prefix - suffix,
+                                  new_window - prefix - suffix);
+      if (window < old_len || new_window < new_len)
+        {
+          g_array_unref (self->ids);
+          self->ids = g_steal_pointer (&ids);
+          g_list_model_items_changed (G_LIST_MODEL (self), new_window, old_len - window, new_len - new_window);
+        }
       refresh_kept (self);
-      g_list_model_items_changed (G_LIST_MODEL (self), prefix, old_len - prefix - suffix, new_len - prefix - suffix);
       if (old_len != new_len)
         g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
     }
 
   g_signal_emit (self, signals[LOADED], 0);
+  count_rows (self);
+  if (self->want_all)
+    request_more (self);
+}
+
+/* The next page of ids, appended. */
+typedef struct
+{
+  ScimRecordList *self;
+  guint           generation;
+} MoreRequest;
+
+static void
+on_more_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  MoreRequest *request = user_data;
+  g_autoptr(ScimRecordList) self = request->self;
+  g_autoptr(GError) error = NULL;
+  IdsResult *loaded;
+  guint generation = request->generation;
+  guint old_len;
+
+  g_free (request);
+  loaded = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  if (generation != self->generation)
+    {
+      /* The ids were loaded again meanwhile: this page is of the old ones. */
+      g_clear_pointer (&loaded, ids_result_free);
+      return;
+    }
+  self->fetching = FALSE;
+  if (loaded == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+          !g_error_matches (error, SCIM_STORE_ERROR, SCIM_STORE_ERROR_CANCELLED))
+        g_signal_emit (self, signals[ERROR], 0, error);
+      return;
+    }
+
+  old_len = self->ids->len;
+  g_array_append_vals (self->ids, loaded->ids->data, loaded->ids->len);
+  set_more_key (self, g_steal_pointer (&loaded->more_key));
+  if (loaded->ids->len > 0)
+    {
+      g_list_model_items_changed (G_LIST_MODEL (self), old_len, 0, loaded->ids->len);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+    }
+  ids_result_free (loaded);
+  if (self->more_key == NULL)
+    self->want_all = FALSE;
+  else if (self->want_all)
+    request_more (self);
+}
+
+static void
+request_more (ScimRecordList *self)
+{
+  MoreRequest *request;
+
+  if (self->more_key == NULL || self->fetching || self->loading)
+    return;
+  self->fetching = TRUE;
+  request = g_new0 (MoreRequest, 1);
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  /* load_all(): the rest at once. */
+  scim_store_run_async_full (self->store, load_ids_thread, ids_job_new (self, self->more_key,
+                                                                       self->want_all ? 0 : ID_PAGE),
+                             ids_job_free, ids_result_free, self->cancellable, on_more_loaded_cb, request);
+}
+
+/* The count of every row, for labels. */
+typedef struct
+{
+  ScimRecordList *self;
+  guint           generation;
+} CountRequest;
+
+static gpointer
+count_thread (ScimStore     *store,
+              gpointer       data,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  gint64 n = scim_store_query_count (store, data, cancellable, error);
+
+  return n < 0 ? NULL : g_memdup2 (&n, sizeof n);
+}
+
+static void
+on_counted_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  CountRequest *request = user_data;
+  g_autoptr(ScimRecordList) self = request->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree gint64 *n = scim_store_run_finish (SCIM_STORE (source), result, &error);
+  guint generation = request->generation;
+
+  g_free (request);
+  if (n == NULL || generation != self->generation || *n == self->total)
+    return;
+  self->total = *n;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+}
+
+static void
+count_rows (ScimRecordList *self)
+{
+  CountRequest *request;
+
+  /* A list that came whole in its first page counts itself. */
+  if (self->more_key == NULL)
+    {
+      if (self->total != (gint64) self->ids->len)
+        {
+          self->total = self->ids->len;
+          g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+        }
+      return;
+    }
+  request = g_new0 (CountRequest, 1);
+  request->self = g_object_ref (self);
+  request->generation = self->generation;
+  scim_store_run_async_full (self->store, count_thread, scim_query_copy (self->query),
+                             (GDestroyNotify) scim_query_free, g_free, self->cancellable, on_counted_cb, request);
 }
 
 static gboolean
@@ -404,6 +639,10 @@ scim_record_list_get_item (GListModel *model,
     }
   *stamp = ++self->tick;
 
+  /* Near the end of the ids there are: the next page. */
+  if (position + ID_PAGE / 4 >= self->ids->len)
+    request_more (self);
+
   return g_object_ref (record);
 }
 
@@ -439,6 +678,7 @@ scim_record_list_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->query, scim_query_free);
   g_clear_pointer (&self->ids, g_array_unref);
+  g_clear_pointer (&self->more_key, g_variant_unref);
   g_clear_pointer (&self->items, g_hash_table_unref);
   g_clear_pointer (&self->used, g_hash_table_unref);
   g_clear_pointer (&self->pending, g_hash_table_unref);
@@ -465,6 +705,12 @@ scim_record_list_get_property (GObject    *object,
     case PROP_LOADING:
       g_value_set_boolean (value, self->loading);
       break;
+    case PROP_COMPLETE:
+      g_value_set_boolean (value, self->more_key == NULL);
+      break;
+    case PROP_TOTAL:
+      g_value_set_int64 (value, self->total);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -488,6 +734,23 @@ scim_record_list_class_init (ScimRecordListClass *klass)
   properties[PROP_LOADING] =
     g_param_spec_boolean ("loading", NULL, NULL, FALSE,
                           G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ScimRecordList:complete:
+   *
+   * Whether every id of the query is in the list (no more pages).
+   */
+  properties[PROP_COMPLETE] =
+    g_param_spec_boolean ("complete", NULL, NULL, TRUE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * ScimRecordList:total:
+   *
+   * How many rows the query has in all, also those not in the list yet;
+   * -1 until counted.
+   */
+  properties[PROP_TOTAL] =
+    g_param_spec_int64 ("total", NULL, NULL, -1, G_MAXINT64, -1,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -515,6 +778,7 @@ scim_record_list_init (ScimRecordList *self)
   self->used = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, g_free);
   self->pending = g_hash_table_new (NULL, NULL);
   self->cancellable = g_cancellable_new ();
+  self->total = -1;
 }
 
 /**
@@ -572,6 +836,14 @@ scim_record_list_set_query (ScimRecordList  *self,
 
   scim_query_free (self->query);
   self->query = scim_query_copy (query);
+  /* Another query starts again from its first page, and is not counted yet. */
+  self->first_page_only = TRUE;
+  self->want_all = FALSE;
+  if (self->total != -1)
+    {
+      self->total = -1;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TOTAL]);
+    }
   scim_record_list_reload (self);
 }
 
@@ -601,11 +873,53 @@ scim_record_list_reload (ScimRecordList *self)
   self->cancellable = g_cancellable_new ();
   g_clear_handle_id (&self->reload_source, g_source_remove);
 
-  job = g_new0 (IdsJob, 1);
-  job->query = scim_query_copy (self->query);
+  /* As many ids as the list has, so a change elsewhere keeps the place of
+   * someone far down the list; a page at least. */
+  job = ids_job_new (self, NULL, self->first_page_only ? ID_PAGE
+                                                      : MAX (ID_PAGE, (self->ids->len + ID_PAGE - 1) / ID_PAGE * ID_PAGE));
+  self->first_page_only = FALSE;
+  self->fetching = FALSE;
   set_loading (self, TRUE);
-  scim_store_run_async_full (self->store, load_ids_thread, job, ids_job_free, (GDestroyNotify) g_array_unref,
+  scim_store_run_async_full (self->store, load_ids_thread, job, ids_job_free, ids_result_free,
                              self->cancellable, on_ids_loaded_cb, g_object_ref (self));
+}
+
+/**
+ * scim_record_list_load_all:
+ * @self: a #ScimRecordList
+ *
+ * Reads every id of the query that is not in the list yet, at once (for a
+ * selection of all rows); the list grows when they are there and
+ * #ScimRecordList:complete becomes %TRUE.
+ */
+void
+scim_record_list_load_all (ScimRecordList *self)
+{
+  g_return_if_fail (SCIM_IS_RECORD_LIST (self));
+
+  self->want_all = TRUE;
+  request_more (self);
+}
+
+gboolean
+scim_record_list_get_complete (ScimRecordList *self)
+{
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), TRUE);
+  return self->more_key == NULL;
+}
+
+/**
+ * scim_record_list_get_total:
+ * @self: a #ScimRecordList
+ *
+ * Returns: the rows of the query in all, also those not in the list yet;
+ *   -1 until counted
+ */
+gint64
+scim_record_list_get_total (ScimRecordList *self)
+{
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), -1);
+  return self->total;
 }
 
 /**

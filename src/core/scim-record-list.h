@@ -21,5 +21,8 @@ gboolean         scim_record_list_get_loading (ScimRecordList  *self);
 void             scim_record_list_reload      (ScimRecordList  *self);
 gint64           scim_record_list_get_id      (ScimRecordList  *self,
                                                guint            position);
+void             scim_record_list_load_all    (ScimRecordList  *self);
+gboolean         scim_record_list_get_complete (ScimRecordList *self);
+gint64           scim_record_list_get_total   (ScimRecordList  *self);
 
 G_END_DECLS

@@ -440,6 +440,8 @@ typedef struct
   GVariant        *after;
   guint            limit;
   GVariant        *last_key;   /* out, av */
+  gboolean         count;      /* only count the rows, into count */
+  gint64           n_rows;
 } IdsData;
 
 /* The terms of an ORDER BY: its expressions split at the commas outside
@@ -707,13 +709,15 @@ query_ids_cb (ScimTx    *tx,
 
   /* Sales without a plan are read from their partial index in the list's
    * order; the planner would rather walk every sale of each stage. */
-  full = g_string_new ("SELECT t.id");
+  full = g_string_new (data->count ? "SELECT count(*)" : "SELECT t.id");
   for (guint i = 0; data->paged && i < terms->len; i++)
     g_string_append_printf (full, ", %s", g_array_index (terms, OrderTerm, i).expr);
-  g_string_append_printf (full, " FROM %s t%s%s ORDER BY %s", spec->table,
+  g_string_append_printf (full, " FROM %s t%s%s", spec->table,
                           query->kind == SCIM_LIST_SALES && query->signal == SCIM_SALE_SIGNAL_NO_PLAN
                           ? " INDEXED BY sales_no_plan_entered" : "",
-                          sql->str, order);
+                          sql->str);
+  if (!data->count)
+    g_string_append_printf (full, " ORDER BY %s", order);
   if (data->paged && data->limit > 0)
     g_string_append_printf (full, " LIMIT %u", data->limit);
 
@@ -739,6 +743,12 @@ query_ids_cb (ScimTx    *tx,
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      if (data->count)
+        {
+          data->n_rows = id;
+          continue;
+        }
       g_array_append_val (data->ids, id);
       if (data->paged && (data->limit == 0 || data->ids->len == data->limit))
         {
@@ -789,7 +799,7 @@ scim_store_query_page (ScimStore        *store,
                        GError          **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  IdsData data = { query, cancellable, ids, TRUE, after, limit, NULL };
+  IdsData data = { query, cancellable, ids, TRUE, after, limit, NULL, FALSE, 0 };
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
   g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), NULL);
@@ -810,6 +820,35 @@ scim_store_query_page (ScimStore        *store,
 }
 
 /**
+ * scim_store_query_count:
+ * @store: a #ScimStore
+ * @query: what to list
+ * @cancellable: (nullable): interrupts the query
+ * @error: return location for an error
+ *
+ * How many rows the list has in all, for its label; it reads the whole
+ * list's index, so it runs after the first page, never before it.
+ *
+ * Returns: the count, or -1 with @error set
+ */
+gint64
+scim_store_query_count (ScimStore        *store,
+                        const ScimQuery  *query,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  IdsData data = { query, cancellable, ids, FALSE, NULL, 0, NULL, TRUE, 0 };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), -1);
+  g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), -1);
+
+  if (!_scim_store_read (store, query_ids_cb, &data, error))
+    return -1;
+  return data.n_rows;
+}
+
+/**
  * scim_store_query_ids:
  * @store: a #ScimStore
  * @query: what to list
@@ -825,7 +864,7 @@ scim_store_query_ids (ScimStore        *store,
                       GError          **error)
 {
   g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  IdsData data = { query, cancellable, ids, FALSE, NULL, 0, NULL };
+  IdsData data = { query, cancellable, ids, FALSE, NULL, 0, NULL, FALSE, 0 };
 
   g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
   g_return_val_if_fail (query != NULL && query->kind < G_N_ELEMENTS (specs), NULL);
