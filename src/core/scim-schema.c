@@ -602,7 +602,7 @@ static const char schema_v12[] =
    * offers is an index, so the next page seeks to its key and reads its
    * own rows.  Sales newest first (everyone's and one salesperson's), idle
    * ones, those without a plan; leads by name, company and source; overdue
-   * tasks by due time, sale and position. */
+   * tasks by due time, sale and position (everyone's and one person's). */
   "CREATE INDEX sales_entered ON sales (stage_entered_at);"
   "CREATE INDEX sales_idle ON sales (last_activity_at) WHERE closed_at IS NULL;"
   "CREATE INDEX sales_no_plan_entered ON sales (stage_entered_at, stage_id) WHERE open_tasks = 0;"
@@ -611,7 +611,9 @@ static const char schema_v12[] =
   "CREATE INDEX leads_source ON leads (source COLLATE NOCASE, received_at DESC);"
   "CREATE INDEX sales_owner_entered ON sales (owner_id, stage_entered_at);"
   "DROP INDEX tasks_due;"
-  "CREATE INDEX tasks_due ON tasks (state, due_at, sale_id, position, due_has_time);";
+  "CREATE INDEX tasks_due ON tasks (state, due_at, sale_id, position, due_has_time);"
+  "DROP INDEX tasks_owner;"
+  "CREATE INDEX tasks_owner ON tasks (owner_id, state, due_at, sale_id, position);";
 
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
