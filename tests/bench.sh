@@ -79,6 +79,23 @@ done
 echo "== in-process figures (bench-budgets)" >&2
 "$build/tests/bench-budgets" "$db" | grep '^FIGURE' >>"$figures"
 
+# The window on the file, headless: Xvfb and a private bus as the tests
+# have them, the cairo renderer (Mesa's software GL under Xvfb would count
+# its own buffers as ours).
+if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null 2>&1; then
+  echo "== the window on the file (test-gui /bench/large-file)" >&2
+  scratch=$(mktemp -d)
+  mkdir -p "$scratch/home" "$scratch/runtime"
+  chmod 700 "$scratch/runtime"
+  env -u DBUS_SESSION_BUS_ADDRESS -u DISPLAY -u WAYLAND_DISPLAY GSK_RENDERER=cairo \
+    HOME="$scratch/home" XDG_RUNTIME_DIR="$scratch/runtime" XDG_CONFIG_HOME="$scratch/home/.config" \
+    GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$build/data" NO_AT_BRIDGE=1 \
+    SCIM_BENCH_DB="$(readlink -f "$db")" SCIM_BUILD_ROOT="$build" SCIM_CLI="$cli" \
+    xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$build/tests/test-gui" 2>/dev/null \
+    | grep '^FIGURE' >>"$figures" || echo "   (the window could not be measured)" >&2
+  rm -rf "$scratch"
+fi
+
 echo "== import of 100,000 leads from CSV into a fresh small demo database" >&2
 "$build/tests/bench-import" "$dir/import" | grep '^FIGURE' >>"$figures"
 

@@ -787,6 +787,70 @@ test_screenshot (void)
 }
 
 
+/* A figure of /proc/self/status ("VmRSS:", "RssAnon:", …), in MB. */
+static double
+status_mb (const char *key)
+{
+  g_autofree char *status = NULL;
+  const char *line;
+
+  if (!g_file_get_contents ("/proc/self/status", &status, NULL, NULL) || (line = strstr (status, key)) == NULL)
+    return -1;
+  return g_ascii_strtod (line + strlen (key), NULL) / 1024.0;
+}
+
+/* Not a test: the benchmark's GUI figures on the file SCIM_BENCH_DB
+ * (tests/bench.sh runs it).  The time from asking the window to open the
+ * file to its first two painted frames at work, then the resident memory
+ * after every page has shown its first rows.  Prints FIGURE lines. */
+static void
+bench_large_file (void)
+{
+  const char *path = g_getenv ("SCIM_BENCH_DB");
+  static const char *pages[] = { "funnel", "control", "book", "leads", "settings" };
+  ScimWindow *window = new_window ();
+  gint64 start;
+  double first_frame;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  wait_drawn (GTK_WIDGET (window), "the empty window");
+  g_test_message ("empty window: %.0f MB anonymous", status_mb ("RssAnon:"));
+  start = g_get_monotonic_time ();
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  wait_drawn (GTK_WIDGET (window), "the window at work");
+  first_frame = (double) (g_get_monotonic_time () - start) / 1000.0;
+  g_test_message ("at work: %.0f MB anonymous", status_mb ("RssAnon:"));
+
+  for (guint i = 0; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *page = scim_window_get_page_widget (window, pages[i]);
+      GListModel *model = NULL;
+
+      scim_window_set_page (window, pages[i]);
+      if (SCIM_IS_FUNNEL_PAGE (page))
+        wait_for (funnel_painted, page, "the funnel picture");
+      else
+        {
+          if (SCIM_IS_LEADS_PAGE (page))
+            model = scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
+          else if (SCIM_IS_CONTROL_PAGE (page))
+            model = scim_control_page_get_model (SCIM_CONTROL_PAGE (page));
+          else if (SCIM_IS_BOOK_PAGE (page))
+            model = scim_book_page_get_model (SCIM_BOOK_PAGE (page));
+          else
+            model = scim_settings_page_get_section_model (SCIM_SETTINGS_PAGE (page), "clients");
+          wait_for (all_loaded, model, pages[i]);
+        }
+      wait_drawn (page, pages[i]);
+      g_test_message ("after %s: %.0f MB anonymous", pages[i], status_mb ("RssAnon:"));
+    }
+  g_print ("FIGURE\topen the large file to the first drawn frame of the main window\t%.0f\t1000\t-\n", first_frame);
+  g_print ("FIGURE\tGUI resident memory after every page (MB)\t%.0f\t150\t-\t%.0f MB anonymous, %.0f MB of files\n",
+           status_mb ("VmRSS:"), status_mb ("RssAnon:"), status_mb ("RssFile:"));
+  destroy_window (window);
+}
+
 /* A database with an admin, a salesperson and the template product. */
 static char *
 settings_database (const char *name)
@@ -3421,7 +3485,9 @@ main (int    argc,
   /* Startup runs with the first activation; run it now to get the accels. */
   g_application_hold (G_APPLICATION (app));
 
-  if (g_getenv ("SCIM_TEST_RUSSIAN") != NULL)
+  if (g_getenv ("SCIM_BENCH_DB") != NULL)
+    g_test_add_func ("/bench/large-file", bench_large_file);
+  else if (g_getenv ("SCIM_TEST_RUSSIAN") != NULL)
     g_test_add_func ("/gui/russian", test_russian);
   else
     {
