@@ -635,6 +635,59 @@ scim_cli_load_logins (ScimStore  *store,
 }
 
 /**
+ * scim_cli_row_lookup:
+ * @row: an `a{sv}` row of scim_store_load_rows()
+ * @key: a column
+ *
+ * The value of @key in @row, like g_variant_lookup_value(), but the row's
+ * entries are indexed once (for the last row asked about), so printing a
+ * row of twenty columns walks it once rather than twenty times: on a list
+ * of 50,000 tasks the walks took most of the command's time.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL
+ */
+GVariant *
+scim_cli_row_lookup (GVariant   *row,
+                     const char *key)
+{
+  static GVariant *indexed_row;
+  static GHashTable *index;
+  GVariant *value;
+
+  if (row != indexed_row)
+    {
+      gsize n = g_variant_n_children (row);
+
+      g_clear_pointer (&indexed_row, g_variant_unref);
+      if (index == NULL)
+        index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+      g_hash_table_remove_all (index);
+      /* The row is held while indexed, so no other row can take its address. */
+      indexed_row = g_variant_ref (row);
+      for (gsize i = 0; i < n; i++)
+        {
+          g_autoptr(GVariant) entry = g_variant_get_child_value (row, i);
+          g_autoptr(GVariant) name = g_variant_get_child_value (entry, 0);
+          g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+
+          g_hash_table_insert (index, g_variant_dup_string (name, NULL), g_variant_get_variant (boxed));
+        }
+    }
+  value = g_hash_table_lookup (index, key);
+  return value != NULL ? g_variant_ref (value) : NULL;
+}
+
+/* An integer column of @row; 0 when it has none. */
+gint64
+scim_cli_row_int (GVariant   *row,
+                  const char *key)
+{
+  g_autoptr(GVariant) value = scim_cli_row_lookup (row, key);
+
+  return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
+}
+
+/**
  * scim_cli_load_rows_ordered:
  * @ids: (array length=n_ids): the rows to load
  *
@@ -660,9 +713,9 @@ scim_cli_load_rows_ordered (ScimStore     *store,
   by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < rows->len; i++)
     {
-      gint64 id;
+      gint64 id = scim_cli_row_int (g_ptr_array_index (rows, i), "id");
 
-      if (g_variant_lookup (g_ptr_array_index (rows, i), "id", "x", &id))
+      if (id != 0)
         g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), g_ptr_array_index (rows, i));
     }
   ordered = g_ptr_array_new_full (n_ids, (GDestroyNotify) g_variant_unref);

@@ -605,11 +605,11 @@ cell (GVariant    *row,
       gint64 owner = 0;
       const char *login;
 
-      g_variant_lookup (row, "owner_id", "x", &owner);
+      owner = scim_cli_row_int (row, "owner_id");
       login = g_hash_table_lookup (logins, &owner);
       return login != NULL ? g_strdup (login) : NULL;
     }
-  v = g_variant_lookup_value (row, column, NULL);
+  v = scim_cli_row_lookup (row, column);
   if (v == NULL)
     return NULL;
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
@@ -723,7 +723,7 @@ print_batch (GPtrArray     *rows,
       GVariant *row = g_ptr_array_index (rows, r);
       gint64 id = 0;
 
-      g_variant_lookup (row, "id", "x", &id);
+      id = scim_cli_row_int (row, "id");
       if (format == SCIM_CLI_FORMAT_JSON)
         g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, *first && r == 0 ? "" : ",", id);
       else if (format == SCIM_CLI_FORMAT_CSV)

@@ -176,7 +176,7 @@ cell (GVariant      *row,
       ScimCliFormat  format,
       GHashTable    *logins)
 {
-  g_autoptr(GVariant) v = g_variant_lookup_value (row, column->field, NULL);
+  g_autoptr(GVariant) v = scim_cli_row_lookup (row, column->field);
   gint64 n;
 
   if (v == NULL)
@@ -205,7 +205,7 @@ cell (GVariant      *row,
       {
         gint64 has_time = 0;
 
-        g_variant_lookup (row, "due_has_time", "x", &has_time);
+        has_time = scim_cli_row_int (row, "due_has_time");
         return n != 0 ? format_time (n, has_time ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d") : NULL;
       }
     case COL_LOGIN:
@@ -326,7 +326,7 @@ print_list (ScimStore      *store,
               gint64 id = 0;
               char digits[24];
 
-              g_variant_lookup (row, "id", "x", &id);
+              id = scim_cli_row_int (row, "id");
               g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, id);
               widths[0] = MAX (widths[0], (glong) strlen (digits));
               for (guint c = 0; c < n_columns; c++)
@@ -350,7 +350,7 @@ print_list (ScimStore      *store,
           gint64 id = 0;
           gsize line_start = out->len;
 
-          g_variant_lookup (row, "id", "x", &id);
+          id = scim_cli_row_int (row, "id");
           if (format == SCIM_CLI_FORMAT_JSON)
             g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, printed > 0 ? "," : "", id);
           else if (format == SCIM_CLI_FORMAT_CSV)
