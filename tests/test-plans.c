@@ -42,6 +42,10 @@ static const Allowed allowed[] = {
   { "SELECT t.id FROM ", "", "a list's ids in display order, all at once: the CLI's lists, not the pages" },
   { "FROM tasks t WHERE 1", "TEMP B-TREE", "tasks in their default order or without a due date: no index has it" },
   { "FROM users u WHERE u.id = t.owner_id) COLLATE NOCASE", "", "leads by salesperson: a name of another table" },
+  /* A choice: an index each would slow every import (see schema version 12). */
+  { "ORDER BY t.name COLLATE NOCASE, t.id", "", "leads by name: sorted, about 0.1 s on 150,000" },
+  { "ORDER BY t.company COLLATE NOCASE, t.id", "", "leads by company: sorted, about 0.1 s on 150,000" },
+  { "ORDER BY t.source COLLATE NOCASE", "", "leads by source: sorted, about 0.1 s on 150,000" },
   { "AND t.id IN (SELECT e.id FROM event_read_upto m", "TEMP B-TREE", "only unread: as many as are unread" },
   { NULL, NULL, NULL },
 };

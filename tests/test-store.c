@@ -1010,6 +1010,25 @@ test_migrate_from_v11 (void)
   assert_found (store, "globex", 2, 1);
   assert_found (store, "555-00", 0, 0);
   g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"555\"'"), ==, 0);
+  /* Their leads wait in the queue, found meanwhile; the store's next write
+   * indexes them. */
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search_queue"), ==, 2);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"globex\"'"), ==, 0);
+  {
+    ScimLeadFields fields = { .name = "Ольга Смирнова", .company = "Лютик" };
+    g_autoptr(ScimUser) admin = scim_store_sign_in (store, "admin", NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_store_add_lead (store, &fields, &error), >, 0);
+    g_assert_no_error (error);
+  }
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search_queue"), ==, 0);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"globex\"'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"лютик\"'"), ==, 1);
+  g_assert_cmpint (raw_int (path, "SELECT count(*) FROM leads_search WHERE leads_search MATCH '\"acme corp\"'"), ==, 0);
+  assert_found (store, "globex", 2, 1);
+  assert_found (store, "лютик", 5, 1);
+  assert_found (store, "петр", 4, 2);
   scim_store_close (store);
 }
 

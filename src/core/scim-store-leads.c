@@ -1350,3 +1350,36 @@ scim_store_count_plan_requests (ScimStore  *store,
   _scim_store_unlock (store);
   return n;
 }
+
+/* The search index */
+
+/* Indexes up to @limit leads of leads_search_queue (schema version 12) in
+ * the open write transaction @tx: their text into leads_search, and off the
+ * queue.  @more says whether the queue has more.  scim_store_write() calls
+ * it after every write (a lead saved is searchable in the same commit) and
+ * then in short transactions of its own until the queue is empty, so an
+ * import's write lock does not carry the tokenizing of its leads. */
+gboolean
+_scim_tx_index_queued_leads (ScimTx    *tx,
+                             guint      limit,
+                             gboolean  *more,
+                             GError   **error)
+{
+  gint64 left;
+
+  *more = FALSE;
+  if (!_scim_store_exec (tx->store, error,
+                         "INSERT INTO leads_search (rowid, text) SELECT l.id, " SCIM_SCHEMA_LEAD_SEARCH_TEXT ("l")
+                         " FROM leads l WHERE l.id IN (SELECT lead_id FROM leads_search_queue ORDER BY lead_id LIMIT ?)",
+                         "i", (int) limit) ||
+      !_scim_store_exec (tx->store, error,
+                         "DELETE FROM leads_search_queue WHERE lead_id IN "
+                         "(SELECT lead_id FROM leads_search_queue ORDER BY lead_id LIMIT ?)",
+                         "i", (int) limit))
+    return FALSE;
+  left = _scim_store_query_int (tx->store, error, "SELECT EXISTS (SELECT 1 FROM leads_search_queue)", "");
+  if (left < 0)
+    return FALSE;
+  *more = left > 0;
+  return TRUE;
+}

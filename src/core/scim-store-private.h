@@ -91,6 +91,17 @@ gint64        _scim_local_day_start       (gint64         unix_time,
   "  WHERE e.created_at >= (SELECT max(created_at) FROM events) - 30 * 86400 " \
   "  AND p.manager_id IS NOT NULL AND p.manager_id IS NOT e.author_id"
 
+/* The text of a lead in the search index (schema version 12): its name,
+ * company, phone and e-mail, "ё" as "е" (the index folds case). */
+#define SCIM_SCHEMA_LEAD_SEARCH_TEXT(row) \
+  "replace(replace(coalesce(" row ".name, '') || ' ' || coalesce(" row ".company, '') || ' ' || " \
+  "coalesce(" row ".phone, '') || ' ' || coalesce(" row ".email, ''), 'ё', 'е'), 'Ё', 'Е')"
+
+gboolean      _scim_tx_index_queued_leads (ScimTx        *tx,
+                                           guint          limit,
+                                           gboolean      *more,
+                                           GError       **error);
+
 #define SCIM_STMT_ROW  SQLITE_ROW
 #define SCIM_STMT_DONE SQLITE_DONE
 #define SCIM_STMT_ERROR (-1)

@@ -687,11 +687,12 @@ query_ids_cb (ScimTx    *tx,
                                 spec->search_columns[i], search_index);
       g_string_append (sql, ")");
       /* The leads that hold every word of three letters or more, from the
-       * trigram index of schema version 12; the LIKE above decides. */
+       * trigram index of schema version 12, and those still queued for it;
+       * the LIKE above decides. */
       if (words != NULL)
         {
-          g_string_append_printf (sql, " AND t.id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH ?%d)",
-                                  index++);
+          g_string_append_printf (sql, " AND (t.id IN (SELECT rowid FROM leads_search WHERE leads_search MATCH ?%d)"
+                                  " OR t.id IN (SELECT lead_id FROM leads_search_queue))", index++);
           g_ptr_array_add (binds, g_steal_pointer (&words));
         }
     }

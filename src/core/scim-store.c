@@ -555,6 +555,37 @@ _scim_store_require_writable (ScimStore  *self,
  *
  * Returns: %TRUE when committed
  */
+/* A write and, in its transaction, the search index of the leads it
+ * queued (schema version 12): a few, so a lead saved is found at once. */
+typedef struct
+{
+  ScimTxFunc func;
+  gpointer   user_data;
+  gboolean   more;
+} WriteData;
+
+#define INDEX_WITH_WRITE 100
+#define INDEX_CHUNK 5000
+
+static gboolean
+write_and_index_cb (ScimTx    *tx,
+                    gpointer   user_data,
+                    GError   **error)
+{
+  WriteData *data = user_data;
+
+  return data->func (tx, data->user_data, error) &&
+         _scim_tx_index_queued_leads (tx, INDEX_WITH_WRITE, &data->more, error);
+}
+
+static gboolean
+index_chunk_cb (ScimTx    *tx,
+                gpointer   user_data,
+                GError   **error)
+{
+  return _scim_tx_index_queued_leads (tx, INDEX_CHUNK, user_data, error);
+}
+
 gboolean
 scim_store_write (ScimStore   *self,
                   ScimTxFunc   func,
@@ -568,7 +599,28 @@ scim_store_write (ScimStore   *self,
 
   _scim_store_lock (self);
   if (_scim_store_require_writable (self, error))
-    ret = run_transaction (self, "BEGIN IMMEDIATE", func, user_data, error);
+    {
+      WriteData data = { func, user_data, FALSE };
+
+      /* Before version 12 (an upgrade's own steps) there is no index. */
+      if (self->schema_version >= 12)
+        ret = run_transaction (self, "BEGIN IMMEDIATE", write_and_index_cb, &data, error);
+      else
+        ret = run_transaction (self, "BEGIN IMMEDIATE", func, user_data, error);
+      /* The leads the write queued beyond the first few, in short
+       * transactions of their own: others may write between them. */
+      while (ret && data.more)
+        {
+          g_autoptr(GError) index_error = NULL;
+
+          if (!run_transaction (self, "BEGIN IMMEDIATE", index_chunk_cb, &data.more, &index_error))
+            {
+              /* The next write goes on with the queue; the search reads it meanwhile. */
+              g_info ("Could not index the leads for search yet: %s", index_error->message);
+              break;
+            }
+        }
+    }
   else
     ret = FALSE;
   _scim_store_unlock (self);
