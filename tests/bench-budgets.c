@@ -7,6 +7,7 @@
 
 #include "scim-core.h"
 #include "scim-store-private.h"
+#include "sql-capture.h"
 
 /* The performance budgets of the in-process figures (not a test):
  *
@@ -32,33 +33,8 @@ typedef struct
   ScimStore *store;
   sqlite3   *bare;
   guint      runs;
-  GPtrArray *captured;    /* char *: the SQL of the last run */
-  gboolean   capturing;
+  SqlCapture capture;     /* the SQL of the last run */
 } Bench;
-
-static int
-trace_cb (unsigned int  type,
-          void         *user_data,
-          void         *p,
-          void         *x)
-{
-  Bench *b = user_data;
-  const char *sql = x;
-  char *expanded;
-
-  if (type != SQLITE_TRACE_STMT || !b->capturing || sql == NULL)
-    return 0;
-  /* Statements of triggers come as comments; reads only. */
-  while (g_ascii_isspace (*sql))
-    sql++;
-  if (g_ascii_strncasecmp (sql, "SELECT", 6) != 0 && g_ascii_strncasecmp (sql, "WITH", 4) != 0)
-    return 0;
-  expanded = sqlite3_expanded_sql (p);
-  if (expanded != NULL)
-    g_ptr_array_add (b->captured, g_strdup (expanded));
-  sqlite3_free (expanded);
-  return 0;
-}
 
 static void
 fold_func (sqlite3_context *ctx,
@@ -79,13 +55,13 @@ run_bare (Bench *b)
 {
   gint64 start = g_get_monotonic_time ();
 
-  for (guint i = 0; i < b->captured->len; i++)
+  for (guint i = 0; i < b->capture.sql->len; i++)
     {
       sqlite3_stmt *stmt = NULL;
-      int rc = sqlite3_prepare_v2 (b->bare, g_ptr_array_index (b->captured, i), -1, &stmt, NULL);
+      int rc = sqlite3_prepare_v2 (b->bare, g_ptr_array_index (b->capture.sql, i), -1, &stmt, NULL);
 
       if (rc != SQLITE_OK)
-        g_error ("floor: %s\n%s", sqlite3_errmsg (b->bare), (char *) g_ptr_array_index (b->captured, i));
+        g_error ("floor: %s\n%s", sqlite3_errmsg (b->bare), (char *) g_ptr_array_index (b->capture.sql, i));
       while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
         ;
       if (rc != SQLITE_DONE)
@@ -113,23 +89,23 @@ figure (Bench      *b,
       gint64 start;
       double ms;
 
-      g_ptr_array_set_size (b->captured, 0);
-      b->capturing = TRUE;
+      g_ptr_array_set_size (b->capture.sql, 0);
+      b->capture.capturing = TRUE;
       start = g_get_monotonic_time ();
       if (!func (b->store, data, &error))
         g_error ("%s: %s", name, error->message);
       ms = (double) (g_get_monotonic_time () - start) / 1000.0;
-      b->capturing = FALSE;
+      b->capture.capturing = FALSE;
       best = MIN (best, ms);
     }
   run_bare (b);
   for (guint i = 0; i < b->runs; i++)
     floor = MIN (floor, run_bare (b));
-  g_print ("FIGURE\t%s\t%.2f\t%.0f\t%.2f\t%u statements\n", name, best, budget_ms, floor, b->captured->len);
+  g_print ("FIGURE\t%s\t%.2f\t%.0f\t%.2f\t%u statements\n", name, best, budget_ms, floor, b->capture.sql->len);
   /* SCIM_BENCH_SQL=1 shows what was run, to read its plan. */
   if (g_getenv ("SCIM_BENCH_SQL") != NULL)
-    for (guint i = 0; i < b->captured->len; i++)
-      g_printerr ("%s\n\n", (char *) g_ptr_array_index (b->captured, i));
+    for (guint i = 0; i < b->capture.sql->len; i++)
+      g_printerr ("%s\n\n", (char *) g_ptr_array_index (b->capture.sql, i));
 }
 
 /* The figures */
@@ -349,7 +325,6 @@ main (int    argc,
       return 2;
     }
   b.runs = MAX (argc > 2 ? (guint) g_ascii_strtoull (argv[2], NULL, 10) : 5, 1u);
-  b.captured = g_ptr_array_new_with_free_func (g_free);
 
   b.store = scim_store_open (argv[1], SCIM_STORE_NO_CHECK, &error);
   if (b.store == NULL)
@@ -357,7 +332,7 @@ main (int    argc,
   if (sqlite3_open_v2 (argv[1], &b.bare, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
     g_error ("%s: %s", argv[1], sqlite3_errmsg (b.bare));
   sqlite3_create_function (b.bare, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fold_func, NULL, NULL);
-  sqlite3_trace_v2 (_scim_store_get_db (b.store), SQLITE_TRACE_STMT, trace_cb, &b);
+  sql_capture_start (&b.capture, _scim_store_get_db (b.store), FALSE);
 
   owner = busiest_salesperson (b.store, &login);
   word = search_word (b.store);
@@ -407,9 +382,8 @@ main (int    argc,
   }
   figure (&b, "all alerts of one user", 20, alerts, NULL);
 
-  sqlite3_trace_v2 (_scim_store_get_db (b.store), 0, NULL, NULL);
+  sql_capture_stop (&b.capture, _scim_store_get_db (b.store));
   sqlite3_close (b.bare);
-  g_ptr_array_unref (b.captured);
   scim_store_close (b.store);
   g_object_unref (b.store);
   return 0;

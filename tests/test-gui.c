@@ -713,6 +713,20 @@ record_shown (gpointer data)
   return FALSE;
 }
 
+/* The list a page other than the funnel shows first. */
+static GListModel *
+page_model (GtkWidget *page)
+{
+  if (SCIM_IS_LEADS_PAGE (page))
+    return scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
+  if (SCIM_IS_CONTROL_PAGE (page))
+    return scim_control_page_get_model (SCIM_CONTROL_PAGE (page));
+  if (SCIM_IS_BOOK_PAGE (page))
+    return scim_book_page_get_model (SCIM_BOOK_PAGE (page));
+  /* the section the Settings page opens on */
+  return scim_settings_page_get_section_model (SCIM_SETTINGS_PAGE (page), "clients");
+}
+
 static void
 test_screenshot (void)
 {
@@ -761,14 +775,7 @@ test_screenshot (void)
           ShownWait shown;
           g_autoptr(ScimRecord) first = NULL;
 
-          if (SCIM_IS_LEADS_PAGE (page))
-            model = scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
-          else if (SCIM_IS_CONTROL_PAGE (page))
-            model = scim_control_page_get_model (SCIM_CONTROL_PAGE (page));
-          else if (SCIM_IS_BOOK_PAGE (page))
-            model = scim_book_page_get_model (SCIM_BOOK_PAGE (page));
-          else  /* the section the page opens on */
-            model = scim_settings_page_get_section_model (SCIM_SETTINGS_PAGE (page), "clients");
+          model = page_model (page);
           g_assert_nonnull (model);
           /* Real data from the store on every page, and on screen. */
           wait_for (all_loaded, model, pages[i]);
@@ -832,14 +839,7 @@ bench_large_file (void)
         wait_for (funnel_painted, page, "the funnel picture");
       else
         {
-          if (SCIM_IS_LEADS_PAGE (page))
-            model = scim_leads_page_get_model (SCIM_LEADS_PAGE (page));
-          else if (SCIM_IS_CONTROL_PAGE (page))
-            model = scim_control_page_get_model (SCIM_CONTROL_PAGE (page));
-          else if (SCIM_IS_BOOK_PAGE (page))
-            model = scim_book_page_get_model (SCIM_BOOK_PAGE (page));
-          else
-            model = scim_settings_page_get_section_model (SCIM_SETTINGS_PAGE (page), "clients");
+          model = page_model (page);
           wait_for (all_loaded, model, pages[i]);
         }
       wait_drawn (page, pages[i]);

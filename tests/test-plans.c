@@ -7,6 +7,7 @@
 
 #include "scim-core.h"
 #include "scim-store-private.h"
+#include "sql-capture.h"
 
 /* The hot queries' plans.  Every read the pages, the alerts check and the
  * funnel run is captured from the store's own connection (sqlite3_trace_v2,
@@ -49,35 +50,6 @@ static const Allowed allowed[] = {
   { "AND t.id IN (SELECT e.id FROM event_read_upto m", "TEMP B-TREE", "only unread: as many as are unread" },
   { NULL, NULL, NULL },
 };
-
-typedef struct
-{
-  GPtrArray *sql;       /* char *, captured */
-  gboolean   capturing;
-} Capture;
-
-static int
-trace_cb (unsigned int  type,
-          void         *user_data,
-          void         *p,
-          void         *x)
-{
-  Capture *capture = user_data;
-  const char *sql = x;
-  char *expanded;
-
-  if (type != SQLITE_TRACE_STMT || !capture->capturing || sql == NULL)
-    return 0;
-  while (g_ascii_isspace (*sql))
-    sql++;
-  if (g_ascii_strncasecmp (sql, "SELECT", 6) != 0 && g_ascii_strncasecmp (sql, "WITH", 4) != 0)
-    return 0;
-  expanded = sqlite3_expanded_sql (p);
-  if (expanded != NULL && !g_ptr_array_find_with_equal_func (capture->sql, expanded, g_str_equal, NULL))
-    g_ptr_array_add (capture->sql, g_strdup (expanded));
-  sqlite3_free (expanded);
-  return 0;
-}
 
 /* The table a name in a plan line stands for: an alias of the statement
  * ("FROM leads t"), or the table itself. */
@@ -153,7 +125,7 @@ typedef struct
   char      *dir;
   char      *path;
   ScimStore *store;
-  Capture    capture;
+  SqlCapture capture;
   gint64     owner;
   gint64     product;
   gint64     sale;
@@ -199,18 +171,16 @@ fixture_set_up (Fixture       *f,
     f->product = scim_record_get_int (SCIM_RECORD (sale), "product-id");
   }
 
-  f->capture.sql = g_ptr_array_new_with_free_func (g_free);
-  sqlite3_trace_v2 (_scim_store_get_db (f->store), SQLITE_TRACE_STMT, trace_cb, &f->capture);
+  sql_capture_start (&f->capture, _scim_store_get_db (f->store), TRUE);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  sqlite3_trace_v2 (_scim_store_get_db (f->store), 0, NULL, NULL);
+  sql_capture_stop (&f->capture, _scim_store_get_db (f->store));
   scim_store_close (f->store);
   g_object_unref (f->store);
-  g_ptr_array_unref (f->capture.sql);
   g_unlink (f->path);
   g_remove (f->dir);
   g_free (f->path);
