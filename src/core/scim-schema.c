@@ -623,6 +623,198 @@ static const char schema_v12[] =
   "DROP INDEX tasks_owner;"
   "CREATE INDEX tasks_owner ON tasks (owner_id, state, due_at, sale_id, position);";
 
+/* Version 13: the funnel of now reads summaries instead of the history.
+ * Without a filter, the funnel of a product used to fold every stay of
+ * every sale (tens of thousands of rows a product on a big file); now it
+ * reads a few rows a stage, kept by triggers in plain SQL, so any writer
+ * keeps them:
+ *  - stage_totals: per stage, the sales standing there and their amount
+ *    (from sales), and its stays (from stage_intervals): how many, the
+ *    seconds of the closed ones, and the open ones with the sum of their
+ *    start times (time spent = closed + open × now − that sum).
+ *  - sale_paths: per sale, its furthest open or won stage by position and
+ *    the stage it stands at (its open stay); sale_sides: the paused and
+ *    lost stages it ever saw.
+ *  - funnel_paths and funnel_sides count those per product: sales by
+ *    (furthest, current) and by (side stage seen, current); 0 is "none".
+ * A stage's position or kind decides which stage is furthest, so an edit
+ * of those marks the product in funnel_dirty: the funnel reads its history
+ * until the store rebuilds the summaries (scim_store_write(), after the
+ * write).  The stuck sales are a range of the open stays by start time
+ * (stage_intervals_open_stage). */
+#define SALE_PATH_RECOMPUTE(sale) \
+  "  UPDATE sale_paths SET" \
+  "   furthest_id = (SELECT st.id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id" \
+  "    WHERE i.sale_id = " sale " AND st.kind IN ('open', 'won') ORDER BY st.position DESC, st.id DESC LIMIT 1)," \
+  "   current_id = (SELECT i.stage_id FROM stage_intervals i WHERE i.sale_id = " sale " AND i.left_at IS NULL" \
+  "    ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1)" \
+  "   WHERE sale_id = " sale ";"
+#define STAYS_ADD(row) \
+  "  INSERT INTO stage_totals (stage_id, stays, closed_seconds, open_stays, open_entered)" \
+  "   VALUES (" row ".stage_id, 1, coalesce(" row ".left_at - " row ".entered_at, 0)," \
+  "    " row ".left_at IS NULL, iif(" row ".left_at IS NULL, " row ".entered_at, 0))" \
+  "   ON CONFLICT (stage_id) DO UPDATE SET stays = stays + 1, closed_seconds = closed_seconds + excluded.closed_seconds," \
+  "    open_stays = open_stays + excluded.open_stays, open_entered = open_entered + excluded.open_entered;"
+#define STAYS_REMOVE(row) \
+  "  UPDATE stage_totals SET stays = stays - 1, closed_seconds = closed_seconds - coalesce(" row ".left_at - " row ".entered_at, 0)," \
+  "   open_stays = open_stays - (" row ".left_at IS NULL)," \
+  "   open_entered = open_entered - iif(" row ".left_at IS NULL, " row ".entered_at, 0)" \
+  "   WHERE stage_id = " row ".stage_id;"
+#define SALE_SIDES_ADD(sale) \
+  "  INSERT OR IGNORE INTO sale_sides (sale_id, stage_id)" \
+  "   SELECT i.sale_id, i.stage_id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id" \
+  "   WHERE i.sale_id = " sale " AND st.kind IN ('paused', 'lost');"
+#define SALE_SIDES_PRUNE(sale) \
+  "  DELETE FROM sale_sides WHERE sale_id = " sale \
+  "   AND stage_id NOT IN (SELECT stage_id FROM stage_intervals WHERE sale_id = " sale ");"
+#define FUNNEL_PATH_ADD(row) \
+  "  INSERT INTO funnel_paths (product_id, furthest_id, current_id, sales)" \
+  "   VALUES (" row ".product_id, coalesce(" row ".furthest_id, 0), coalesce(" row ".current_id, 0), 1)" \
+  "   ON CONFLICT (product_id, furthest_id, current_id) DO UPDATE SET sales = sales + 1;"
+#define FUNNEL_PATH_REMOVE(row) \
+  "  UPDATE funnel_paths SET sales = sales - 1 WHERE product_id = " row ".product_id" \
+  "   AND furthest_id = coalesce(" row ".furthest_id, 0) AND current_id = coalesce(" row ".current_id, 0);"
+
+static const char schema_v13[] =
+  "CREATE TABLE stage_totals ("
+  "  stage_id INTEGER PRIMARY KEY,"
+  "  sales INTEGER NOT NULL DEFAULT 0,"
+  "  amount INTEGER NOT NULL DEFAULT 0,"
+  "  stays INTEGER NOT NULL DEFAULT 0,"
+  "  closed_seconds INTEGER NOT NULL DEFAULT 0,"
+  "  open_stays INTEGER NOT NULL DEFAULT 0,"
+  "  open_entered INTEGER NOT NULL DEFAULT 0"
+  ");"
+  "CREATE TABLE sale_paths ("
+  "  sale_id INTEGER PRIMARY KEY,"
+  "  product_id INTEGER NOT NULL,"
+  "  furthest_id INTEGER,"
+  "  current_id INTEGER"
+  ");"
+  "CREATE INDEX sale_paths_product ON sale_paths (product_id);"
+  "CREATE TABLE sale_sides ("
+  "  sale_id INTEGER NOT NULL,"
+  "  stage_id INTEGER NOT NULL,"
+  "  PRIMARY KEY (sale_id, stage_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE funnel_paths ("
+  "  product_id INTEGER NOT NULL,"
+  "  furthest_id INTEGER NOT NULL,"
+  "  current_id INTEGER NOT NULL,"
+  "  sales INTEGER NOT NULL,"
+  "  PRIMARY KEY (product_id, furthest_id, current_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE funnel_sides ("
+  "  product_id INTEGER NOT NULL,"
+  "  side_id INTEGER NOT NULL,"
+  "  current_id INTEGER NOT NULL,"
+  "  sales INTEGER NOT NULL,"
+  "  PRIMARY KEY (product_id, side_id, current_id)"
+  ") WITHOUT ROWID;"
+  "CREATE TABLE funnel_dirty (product_id INTEGER PRIMARY KEY);"
+  "CREATE INDEX stage_intervals_open_stage ON stage_intervals (stage_id, entered_at) WHERE left_at IS NULL;"
+
+  /* The sales at each stage and their amount. */
+  "CREATE TRIGGER sales_summary_insert AFTER INSERT ON sales BEGIN"
+  "  INSERT INTO stage_totals (stage_id, sales, amount) VALUES (NEW.stage_id, 1, NEW.amount)"
+  "   ON CONFLICT (stage_id) DO UPDATE SET sales = sales + 1, amount = amount + excluded.amount;"
+  "END;"
+  "CREATE TRIGGER sales_summary_delete AFTER DELETE ON sales BEGIN"
+  "  UPDATE stage_totals SET sales = sales - 1, amount = amount - OLD.amount WHERE stage_id = OLD.stage_id;"
+  "END;"
+  "CREATE TRIGGER sales_summary_update AFTER UPDATE OF stage_id, amount ON sales "
+  "WHEN OLD.stage_id IS NOT NEW.stage_id OR OLD.amount IS NOT NEW.amount BEGIN"
+  "  UPDATE stage_totals SET sales = sales - 1, amount = amount - OLD.amount WHERE stage_id = OLD.stage_id;"
+  "  INSERT INTO stage_totals (stage_id, sales, amount) VALUES (NEW.stage_id, 1, NEW.amount)"
+  "   ON CONFLICT (stage_id) DO UPDATE SET sales = sales + 1, amount = amount + excluded.amount;"
+  "END;"
+
+  /* A stay begins (a move, or a sale's first stage). */
+  "CREATE TRIGGER stage_intervals_summary_insert AFTER INSERT ON stage_intervals BEGIN"
+  STAYS_ADD ("NEW")
+  "  INSERT OR IGNORE INTO sale_paths (sale_id, product_id) VALUES (NEW.sale_id, NEW.product_id);"
+  "  UPDATE sale_paths SET"
+  "   furthest_id = iif((SELECT kind FROM stages WHERE id = NEW.stage_id) IN ('open', 'won')"
+  "    AND (furthest_id IS NULL OR (SELECT position, id FROM stages WHERE id = NEW.stage_id)"
+  "     > (SELECT position, id FROM stages WHERE id = furthest_id)), NEW.stage_id, furthest_id),"
+  "   current_id = iif(NEW.left_at IS NULL, NEW.stage_id, current_id)"
+  "   WHERE sale_id = NEW.sale_id;"
+  "  INSERT OR IGNORE INTO sale_sides (sale_id, stage_id)"
+  "   SELECT NEW.sale_id, NEW.stage_id FROM stages WHERE id = NEW.stage_id AND kind IN ('paused', 'lost');"
+  "END;"
+  /* A stay ends: only its times change. */
+  "CREATE TRIGGER stage_intervals_summary_time AFTER UPDATE OF entered_at, left_at ON stage_intervals "
+  "WHEN OLD.sale_id = NEW.sale_id AND OLD.stage_id = NEW.stage_id BEGIN"
+  STAYS_REMOVE ("OLD")
+  STAYS_ADD ("NEW")
+  "  UPDATE sale_paths SET current_id = (SELECT i.stage_id FROM stage_intervals i"
+  "   WHERE i.sale_id = NEW.sale_id AND i.left_at IS NULL ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1)"
+  "   WHERE sale_id = NEW.sale_id;"
+  "END;"
+  /* Anything else an outside writer may do to a stay: the sales it
+   * belonged to are worked out again. */
+  "CREATE TRIGGER stage_intervals_summary_update AFTER UPDATE OF sale_id, stage_id ON stage_intervals "
+  "WHEN OLD.sale_id IS NOT NEW.sale_id OR OLD.stage_id IS NOT NEW.stage_id BEGIN"
+  STAYS_REMOVE ("OLD")
+  STAYS_ADD ("NEW")
+  "  INSERT OR IGNORE INTO sale_paths (sale_id, product_id) VALUES (NEW.sale_id, NEW.product_id);"
+  SALE_SIDES_PRUNE ("OLD.sale_id")
+  SALE_SIDES_ADD ("NEW.sale_id")
+  SALE_PATH_RECOMPUTE ("OLD.sale_id")
+  SALE_PATH_RECOMPUTE ("NEW.sale_id")
+  "  DELETE FROM sale_paths WHERE sale_id = OLD.sale_id"
+  "   AND NOT EXISTS (SELECT 1 FROM stage_intervals WHERE sale_id = OLD.sale_id);"
+  "END;"
+  /* A stay goes (its sale or its stage deleted). */
+  "CREATE TRIGGER stage_intervals_summary_delete AFTER DELETE ON stage_intervals BEGIN"
+  STAYS_REMOVE ("OLD")
+  "  DELETE FROM sale_sides WHERE sale_id = OLD.sale_id AND stage_id = OLD.stage_id"
+  "   AND NOT EXISTS (SELECT 1 FROM stage_intervals WHERE sale_id = OLD.sale_id AND stage_id = OLD.stage_id);"
+  SALE_PATH_RECOMPUTE ("OLD.sale_id")
+  "  DELETE FROM sale_paths WHERE sale_id = OLD.sale_id"
+  "   AND NOT EXISTS (SELECT 1 FROM stage_intervals WHERE sale_id = OLD.sale_id);"
+  "END;"
+
+  /* The counts per product follow the sales' paths.  A sale's side stages
+   * are counted at the stage it stands at, so they move with it. */
+  "CREATE TRIGGER sale_paths_count_insert AFTER INSERT ON sale_paths BEGIN"
+  FUNNEL_PATH_ADD ("NEW")
+  "END;"
+  "CREATE TRIGGER sale_paths_count_delete AFTER DELETE ON sale_paths BEGIN"
+  FUNNEL_PATH_REMOVE ("OLD")
+  "END;"
+  "CREATE TRIGGER sale_paths_count_update AFTER UPDATE ON sale_paths "
+  "WHEN OLD.furthest_id IS NOT NEW.furthest_id OR OLD.current_id IS NOT NEW.current_id "
+  "OR OLD.product_id IS NOT NEW.product_id BEGIN"
+  FUNNEL_PATH_REMOVE ("OLD")
+  FUNNEL_PATH_ADD ("NEW")
+  "  UPDATE funnel_sides SET sales = sales - 1 WHERE product_id = OLD.product_id"
+  "   AND current_id = coalesce(OLD.current_id, 0)"
+  "   AND side_id IN (SELECT stage_id FROM sale_sides WHERE sale_id = OLD.sale_id);"
+  "  INSERT INTO funnel_sides (product_id, side_id, current_id, sales)"
+  "   SELECT NEW.product_id, stage_id, coalesce(NEW.current_id, 0), 1 FROM sale_sides WHERE sale_id = NEW.sale_id"
+  "   ON CONFLICT (product_id, side_id, current_id) DO UPDATE SET sales = sales + 1;"
+  "END;"
+  "CREATE TRIGGER sale_sides_count_insert AFTER INSERT ON sale_sides BEGIN"
+  "  INSERT INTO funnel_sides (product_id, side_id, current_id, sales)"
+  "   SELECT p.product_id, NEW.stage_id, coalesce(p.current_id, 0), 1 FROM sale_paths p WHERE p.sale_id = NEW.sale_id"
+  "   ON CONFLICT (product_id, side_id, current_id) DO UPDATE SET sales = sales + 1;"
+  "END;"
+  "CREATE TRIGGER sale_sides_count_delete AFTER DELETE ON sale_sides BEGIN"
+  "  UPDATE funnel_sides SET sales = sales - 1"
+  "   WHERE (product_id, side_id, current_id) ="
+  "    (SELECT p.product_id, OLD.stage_id, coalesce(p.current_id, 0) FROM sale_paths p WHERE p.sale_id = OLD.sale_id);"
+  "END;"
+
+  /* Which stage is furthest depends on the stages' order and kinds. */
+  "CREATE TRIGGER stages_summary_dirty AFTER UPDATE OF position, kind, product_id ON stages "
+  "WHEN OLD.position IS NOT NEW.position OR OLD.kind IS NOT NEW.kind OR OLD.product_id IS NOT NEW.product_id BEGIN"
+  "  INSERT OR IGNORE INTO funnel_dirty (product_id) VALUES (OLD.product_id), (NEW.product_id);"
+  "END;"
+  "CREATE TRIGGER stages_summary_delete AFTER DELETE ON stages BEGIN"
+  "  DELETE FROM stage_totals WHERE stage_id = OLD.id;"
+  "END;";
+
 static const ScimMigration migrations[] = {
   { 1, schema_v1, NULL },
   { 2, schema_v2, NULL },
@@ -636,6 +828,7 @@ static const ScimMigration migrations[] = {
   { 10, schema_v10, NULL },
   { 11, schema_v11, NULL },
   { 12, schema_v12, NULL },
+  { 13, schema_v13, _scim_tx_rebuild_funnel_summaries },
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (migrations) == SCIM_SCHEMA_VERSION);

@@ -2371,12 +2371,15 @@ insert_sales (Demo    *d,
  * except the one the stage history's trigger looks sales up by (without it
  * every stage change would scan the intervals); and the trigger of the
  * feed of colleagues' events, whose month-long prune per event costs more
- * than the rest of the fill (the feed is filled at once after it). */
+ * than the rest of the fill (the feed is filled at once after it); and the
+ * triggers of the funnel's summaries on sales and stays, which are worked
+ * out at once after it. */
 static const char sql_bulk_schema[] =
   "SELECT type, name, sql FROM sqlite_schema WHERE (type = 'index' AND sql IS NOT NULL "
   "AND tbl_name IN ('clients', 'contacts', 'leads', 'sales', 'stage_changes', 'stage_intervals', "
   "'tasks', 'events', 'event_news') AND name != 'stage_intervals_open') "
-  "OR (type = 'trigger' AND name = 'events_news') ORDER BY type, name";
+  "OR (type = 'trigger' AND (name = 'events_news' OR name GLOB 'sales_summary_*' "
+  "OR name GLOB 'stage_intervals_summary_*')) ORDER BY type, name";
 
 static gboolean
 drop_bulk_schema (Demo    *d,
@@ -2427,7 +2430,7 @@ restore_bulk_schema (Demo    *d,
       if (!_scim_store_exec (d->store, error, sql, ""))
         return FALSE;
     }
-  return TRUE;
+  return _scim_tx_rebuild_funnel_summaries (d->tx, error);
 }
 
 static gboolean

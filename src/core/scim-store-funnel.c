@@ -462,6 +462,223 @@ read_history (ScimTx      *tx,
   return finish (tx, stmt, rc, error);
 }
 
+/* The summaries (schema version 13) */
+
+/* The funnel of now with no filter reads the summaries the triggers keep,
+ * unless the product's stages were reordered or changed kind since the last
+ * rebuild (funnel_dirty), or a stay begins after @at (a clock ahead on
+ * another machine of the team): the history alone says what those mean. */
+static gboolean
+summary_serves (ScimTx                 *tx,
+                gint64                  product_id,
+                const ScimFunnelFilter *filter,
+                gint64                  at,
+                gboolean               *serves,
+                GError                **error)
+{
+  gint64 n;
+
+  *serves = FALSE;
+  if (_scim_store_get_schema_version (tx->store) < 13 || filter->as_of != 0 || filter_on_sales (filter))
+    return TRUE;
+  n = _scim_store_query_int (tx->store, error,
+                             "SELECT EXISTS (SELECT 1 FROM funnel_dirty WHERE product_id = ?1) "
+                             "OR EXISTS (SELECT 1 FROM stage_intervals WHERE product_id = ?1 AND entered_at > ?2)",
+                             "II", product_id, at);
+  if (n < 0)
+    return FALSE;
+  *serves = n == 0;
+  return TRUE;
+}
+
+/* What read_history() gathers, from the summaries: the counts and amounts
+ * of now, each stage's stays, the sales by furthest step and by the side
+ * stages they saw, each counted at the stage they stand at, and the stuck
+ * ones, a range of the open stays by start time. */
+static gboolean
+read_summary (ScimTx   *tx,
+              History  *h,
+              GError  **error)
+{
+  ScimFunnel *funnel = h->funnel;
+  sqlite3_stmt *stmt;
+  int rc;
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT t.stage_id, t.sales, t.amount, t.stays, t.closed_seconds, t.open_stays, t.open_entered "
+                              "FROM stages st JOIN stage_totals t ON t.stage_id = st.id WHERE st.product_id = ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "I", funnel->product_id);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      int i = stage_index (funnel, column_int (stmt, 0));
+      ScimFunnelStage *stage;
+
+      if (i < 0)
+        continue;
+      stage = g_ptr_array_index (funnel->stages, i);
+      stage->count = (guint) column_int (stmt, 1);
+      stage->amount = column_int (stmt, 2);
+      h->stays[i] = (guint) column_int (stmt, 3);
+      h->seconds[i] = (double) column_int (stmt, 4) +
+                      (double) column_int (stmt, 5) * (double) h->at - (double) column_int (stmt, 6);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT furthest_id, current_id, sales FROM funnel_paths "
+                              "WHERE product_id = ? AND sales != 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "I", funnel->product_id);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      int furthest = stage_index (funnel, column_int (stmt, 0));
+      int current = stage_index (funnel, column_int (stmt, 1));
+      guint n = (guint) column_int (stmt, 2);
+      ScimFunnelStage *now = current >= 0 ? g_ptr_array_index (funnel->stages, current) : NULL;
+      gboolean won = now != NULL && is_kind (now, "won");
+      gboolean closed = won || (now != NULL && is_kind (now, "lost"));
+
+      if (furthest < 0 || h->step_of[furthest] < 0)
+        continue;
+      h->hist[h->step_of[furthest]] += n;
+      h->hist_won[h->step_of[furthest]] += won ? n : 0;
+      h->hist_closed[h->step_of[furthest]] += closed ? n : 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT side_id, current_id, sales FROM funnel_sides "
+                              "WHERE product_id = ? AND sales != 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "I", funnel->product_id);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      int side = stage_index (funnel, column_int (stmt, 0));
+      int current = stage_index (funnel, column_int (stmt, 1));
+      guint n = (guint) column_int (stmt, 2);
+      ScimFunnelStage *now = current >= 0 ? g_ptr_array_index (funnel->stages, current) : NULL;
+      gboolean won = now != NULL && is_kind (now, "won");
+      gboolean closed = won || (now != NULL && is_kind (now, "lost"));
+      ScimFunnelStage *stage;
+
+      if (side < 0 || h->side_of[side] < 0)
+        continue;
+      stage = g_ptr_array_index (funnel->stages, side);
+      stage->reached += n;
+      stage->closed += closed ? n : 0;
+      h->side_won[h->side_of[side]] += won ? n : 0;
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    return FALSE;
+
+  stmt = _scim_store_prepare (tx->store,
+                              "SELECT st.id, (SELECT count(*) FROM stage_intervals i INDEXED BY stage_intervals_open_stage "
+                              "  WHERE i.stage_id = st.id AND i.left_at IS NULL AND i.entered_at < ?2 - st.stuck_days * 86400) "
+                              "FROM stages st WHERE st.product_id = ?1 AND st.stuck_days > 0", error);
+  if (stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (stmt, "II", funnel->product_id, h->at);
+  while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
+    {
+      int i = stage_index (funnel, column_int (stmt, 0));
+
+      if (i >= 0)
+        ((ScimFunnelStage *) g_ptr_array_index (funnel->stages, i))->stuck = (guint) column_int (stmt, 1);
+    }
+  sqlite3_reset (stmt);
+  return rc == SQLITE_DONE;
+}
+
+/* One product's summaries from its sales and stays.  The rows of the
+ * sales' paths go through the triggers that count them. */
+static const char * const rebuild_product_sql[] = {
+  "DELETE FROM sale_sides WHERE sale_id IN (SELECT sale_id FROM sale_paths WHERE product_id = ?1)",
+  "DELETE FROM sale_paths WHERE product_id = ?1",
+  "DELETE FROM funnel_paths WHERE product_id = ?1",
+  "DELETE FROM funnel_sides WHERE product_id = ?1",
+  "DELETE FROM stage_totals WHERE stage_id IN (SELECT id FROM stages WHERE product_id = ?1)",
+  "INSERT INTO stage_totals (stage_id, sales, amount) "
+  "SELECT stage_id, count(*), sum(amount) FROM sales WHERE product_id = ?1 GROUP BY stage_id",
+  "INSERT INTO stage_totals (stage_id, stays, closed_seconds, open_stays, open_entered) "
+  "SELECT stage_id, count(*), coalesce(sum(left_at - entered_at), 0), count(*) - count(left_at), "
+  "  sum(iif(left_at IS NULL, entered_at, 0)) "
+  "FROM stage_intervals WHERE product_id = ?1 GROUP BY stage_id "
+  "ON CONFLICT (stage_id) DO UPDATE SET stays = excluded.stays, closed_seconds = excluded.closed_seconds, "
+  "  open_stays = excluded.open_stays, open_entered = excluded.open_entered",
+  "INSERT INTO sale_paths (sale_id, product_id, furthest_id, current_id) "
+  "SELECT s.sale_id, ?1,"
+  " (SELECT st.id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id"
+  "  WHERE i.sale_id = s.sale_id AND st.kind IN ('open', 'won') ORDER BY st.position DESC, st.id DESC LIMIT 1),"
+  " (SELECT i.stage_id FROM stage_intervals i WHERE i.sale_id = s.sale_id AND i.left_at IS NULL"
+  "  ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1) "
+  "FROM (SELECT DISTINCT sale_id FROM stage_intervals WHERE product_id = ?1) s",
+  "INSERT INTO sale_sides (sale_id, stage_id) "
+  "SELECT DISTINCT i.sale_id, i.stage_id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id "
+  "WHERE i.product_id = ?1 AND st.kind IN ('paused', 'lost')",
+  "DELETE FROM funnel_dirty WHERE product_id = ?1",
+};
+
+static gboolean
+rebuild_products (ScimTx      *tx,
+                  const char  *ids_sql,
+                  GError     **error)
+{
+  g_autoptr(GArray) ids = _scim_tx_collect_ids (tx, error, ids_sql, "");
+
+  if (ids == NULL)
+    return FALSE;
+  for (guint i = 0; i < ids->len; i++)
+    for (guint j = 0; j < G_N_ELEMENTS (rebuild_product_sql); j++)
+      if (!_scim_store_exec (tx->store, error, rebuild_product_sql[j], "I", g_array_index (ids, gint64, i)))
+        return FALSE;
+  /* Products gone since they were marked. */
+  return _scim_store_exec (tx->store, error, "DELETE FROM funnel_dirty", "");
+}
+
+/**
+ * _scim_tx_rebuild_funnel_summaries:
+ * @tx: a write transaction
+ * @error: return location for an error
+ *
+ * Works out every product's funnel summaries again: the migration to
+ * schema version 13 and the demo after its bulk insert.
+ */
+gboolean
+_scim_tx_rebuild_funnel_summaries (ScimTx    *tx,
+                                   GError   **error)
+{
+  return rebuild_products (tx, "SELECT id FROM products ORDER BY id", error);
+}
+
+/**
+ * _scim_tx_rebuild_dirty_funnels:
+ * @tx: a write transaction
+ * @error: return location for an error
+ *
+ * Works out again the summaries of the products whose stages were
+ * reordered or changed kind (funnel_dirty).  scim_store_write() calls it
+ * after every write; it costs one lookup when there are none.
+ */
+gboolean
+_scim_tx_rebuild_dirty_funnels (ScimTx    *tx,
+                                GError   **error)
+{
+  gint64 dirty = _scim_store_query_int (tx->store, error, "SELECT EXISTS (SELECT 1 FROM funnel_dirty)", "");
+
+  if (dirty <= 0)
+    return dirty == 0;
+  return rebuild_products (tx, "SELECT product_id FROM funnel_dirty ORDER BY product_id", error);
+}
+
 static ScimFunnel *
 read_funnel (ScimTx                 *tx,
              gint64                  product_id,
@@ -488,6 +705,7 @@ read_funnel (ScimTx                 *tx,
   guint reached = 0, won = 0, closed = 0, top = 0;
   double worst = G_MAXDOUBLE;
   int first_open = -1;
+  gboolean summary = FALSE;
 
   funnel->product_id = product_id;
   funnel->stages = g_ptr_array_new_with_free_func (stage_free);
@@ -548,17 +766,27 @@ read_funnel (ScimTx                 *tx,
   seconds = g_new0 (double, n_stages);
   stays = g_new0 (guint, n_stages);
 
-  /* Now: counts and amounts from sales.  As of a date: from the stays,
-   * with the amounts of the sales that existed then. */
-  if (filter->as_of == 0 && !read_counts_now (tx, funnel, filter, error))
-    return NULL;
-  if ((filter->as_of != 0 || filter_on_sales (filter)) &&
-      (sales = read_sale_amounts (tx, product_id, filter, error)) == NULL)
-    return NULL;
   history = (History) { funnel, at, filter->as_of != 0, step_of, side_of, hist, hist_won, hist_closed, side_won,
                         seconds, stays, 0, 0, 0, 0, 0 };
-  if (!read_history (tx, &history, sales, error))
+  if (!summary_serves (tx, product_id, filter, at, &summary, error))
     return NULL;
+  if (summary)
+    {
+      if (!read_summary (tx, &history, error))
+        return NULL;
+    }
+  else
+    {
+      /* Now: counts and amounts from sales.  As of a date: from the stays,
+       * with the amounts of the sales that existed then. */
+      if (filter->as_of == 0 && !read_counts_now (tx, funnel, filter, error))
+        return NULL;
+      if ((filter->as_of != 0 || filter_on_sales (filter)) &&
+          (sales = read_sale_amounts (tx, product_id, filter, error)) == NULL)
+        return NULL;
+      if (!read_history (tx, &history, sales, error))
+        return NULL;
+    }
 
   /* Reached: a sale counts at its furthest step and at every step before. */
   for (int k = (int) steps->len - 1; k >= 0; k--)

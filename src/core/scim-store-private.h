@@ -27,6 +27,7 @@ const ScimMigration *_scim_schema_get_migrations (guint *n_migrations);
 void          _scim_store_lock            (ScimStore     *self);
 void          _scim_store_unlock          (ScimStore     *self);
 sqlite3      *_scim_store_get_db          (ScimStore     *self);
+int           _scim_store_get_schema_version (ScimStore  *self);
 sqlite3_stmt *_scim_store_prepare         (ScimStore     *self,
                                            const char    *sql,
                                            GError       **error);
@@ -101,6 +102,14 @@ gboolean      _scim_tx_index_queued_leads (ScimTx        *tx,
                                            guint          limit,
                                            gboolean      *more,
                                            GError       **error);
+
+/* The funnel's summaries (schema version 13), worked out again from the
+ * sales and their stays: every product's (a migration, the demo after its
+ * bulk insert), or those funnel_dirty names (after each write). */
+gboolean      _scim_tx_rebuild_funnel_summaries (ScimTx   *tx,
+                                                 GError  **error);
+gboolean      _scim_tx_rebuild_dirty_funnels    (ScimTx   *tx,
+                                                 GError  **error);
 
 #define SCIM_STMT_ROW  SQLITE_ROW
 #define SCIM_STMT_DONE SQLITE_DONE

@@ -556,7 +556,9 @@ _scim_store_require_writable (ScimStore  *self,
  * Returns: %TRUE when committed
  */
 /* A write and, in its transaction, the search index of the leads it
- * queued (schema version 12): a few, so a lead saved is found at once. */
+ * queued (schema version 12): a few, so a lead saved is found at once; and
+ * the funnel summaries of the products whose stages it reordered (schema
+ * version 13). */
 typedef struct
 {
   ScimTxFunc func;
@@ -575,7 +577,8 @@ write_and_index_cb (ScimTx    *tx,
   WriteData *data = user_data;
 
   return data->func (tx, data->user_data, error) &&
-         _scim_tx_index_queued_leads (tx, INDEX_WITH_WRITE, &data->more, error);
+         _scim_tx_index_queued_leads (tx, INDEX_WITH_WRITE, &data->more, error) &&
+         (tx->store->schema_version < 13 || _scim_tx_rebuild_dirty_funnels (tx, error));
 }
 
 static gboolean
@@ -625,6 +628,13 @@ scim_store_write (ScimStore   *self,
     ret = FALSE;
   _scim_store_unlock (self);
   return ret;
+}
+
+/* The schema version of the open file. */
+int
+_scim_store_get_schema_version (ScimStore *self)
+{
+  return self->schema_version;
 }
 
 /* A consistent read in one snapshot, retried like a write when busy. */

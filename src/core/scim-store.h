@@ -70,7 +70,7 @@ typedef enum
 } ScimStoreFlags;
 
 /* The schema version this build writes. */
-#define SCIM_SCHEMA_VERSION 12
+#define SCIM_SCHEMA_VERSION 13
 /* "SCIM" in ASCII: PRAGMA application_id of our files. */
 #define SCIM_APPLICATION_ID 0x5343494D
 
