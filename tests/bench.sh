@@ -94,6 +94,8 @@ if command -v xvfb-run >/dev/null 2>&1 && command -v dbus-run-session >/dev/null
     xvfb-run -a -s "-screen 0 1280x1024x24" dbus-run-session -- "$build/tests/test-gui" 2>/dev/null \
     | grep '^FIGURE' >>"$figures" || echo "   (the window could not be measured)" >&2
   rm -rf "$scratch"
+else
+  echo "== the window was not measured: no xvfb-run or dbus-run-session (./build-aux/dev bench installs them)" >&2
 fi
 
 echo "== import of 100,000 leads from CSV into a fresh small demo database" >&2

@@ -658,19 +658,20 @@ scim_cli_row_lookup (GVariant   *row,
     {
       gsize n = g_variant_n_children (row);
 
-      g_clear_pointer (&indexed_row, g_variant_unref);
       if (index == NULL)
-        index = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_variant_unref);
+        index = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) g_variant_unref);
       g_hash_table_remove_all (index);
-      /* The row is held while indexed, so no other row can take its address. */
+      g_clear_pointer (&indexed_row, g_variant_unref);
+      /* The row is held while indexed, so no other row can take its
+       * address, and the names point into it. */
       indexed_row = g_variant_ref (row);
       for (gsize i = 0; i < n; i++)
         {
-          g_autoptr(GVariant) entry = g_variant_get_child_value (row, i);
-          g_autoptr(GVariant) name = g_variant_get_child_value (entry, 0);
-          g_autoptr(GVariant) boxed = g_variant_get_child_value (entry, 1);
+          const char *name = NULL;
+          GVariant *value = NULL;
 
-          g_hash_table_insert (index, g_variant_dup_string (name, NULL), g_variant_get_variant (boxed));
+          g_variant_get_child (row, i, "{&sv}", &name, &value);
+          g_hash_table_insert (index, (gpointer) name, value);
         }
     }
   value = g_hash_table_lookup (index, key);
@@ -685,6 +686,24 @@ scim_cli_row_int (GVariant   *row,
   g_autoptr(GVariant) value = scim_cli_row_lookup (row, key);
 
   return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
+}
+
+/* The id of a row: its first column in every list (a walk of the row
+ * otherwise, which would index it for nothing). */
+static gint64
+row_id (GVariant *row)
+{
+  g_autoptr(GVariant) value = NULL;
+
+  if (g_variant_n_children (row) > 0)
+    {
+      const char *name = NULL;
+
+      g_variant_get_child (row, 0, "{&sv}", &name, &value);
+      if (g_str_equal (name, "id"))
+        return g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
+    }
+  return scim_cli_row_int (row, "id");
 }
 
 /**
@@ -713,7 +732,7 @@ scim_cli_load_rows_ordered (ScimStore     *store,
   by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < rows->len; i++)
     {
-      gint64 id = scim_cli_row_int (g_ptr_array_index (rows, i), "id");
+      gint64 id = row_id (g_ptr_array_index (rows, i));
 
       if (id != 0)
         g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), g_ptr_array_index (rows, i));
