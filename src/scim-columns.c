@@ -209,3 +209,143 @@ scim_column_view_add (GtkColumnView  *view,
   gtk_column_view_append_column (view, column);
   return column;
 }
+
+/* Rows of a hidden view
+ *
+ * GtkListView, and the GtkColumnView built on it, keep up to 200 rows of
+ * widgets around what is shown, however few fit (GTK 4.8): with a table on
+ * every page, the rows of the pages nobody looks at held most of the
+ * window's memory on a big file.  A view that follows its mapping gives
+ * its rows back when it is unmapped (its page hidden, the window closed to
+ * the background) and builds the visible ones again when it is mapped: the
+ * model is set aside meanwhile, with its selection, and the scroll position
+ * is put back once the rows are there. */
+
+typedef struct
+{
+  GtkSelectionModel *model;      /* the view's model, shown or set aside */
+  double             scroll;     /* where it was scrolled to when hidden */
+  guint              tick_id;
+  int                ticks;
+} ViewRows;
+
+static void
+view_rows_free (gpointer data)
+{
+  ViewRows *rows = data;
+
+  g_clear_object (&rows->model);
+  g_free (rows);
+}
+
+static ViewRows *
+view_rows (GtkWidget *view)
+{
+  return g_object_get_data (G_OBJECT (view), "scim-view-rows");
+}
+
+static gboolean
+restore_scroll_cb (GtkWidget     *view,
+                   GdkFrameClock *clock,
+                   gpointer       user_data)
+{
+  ViewRows *rows = view_rows (view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  /* The rows' heights come over a few frames; give up after a second. */
+  if (adjustment != NULL &&
+      gtk_adjustment_get_upper (adjustment) - gtk_adjustment_get_page_size (adjustment) >= rows->scroll)
+    {
+      gtk_adjustment_set_value (adjustment, rows->scroll);
+      rows->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  if (++rows->ticks > 60)
+    {
+      rows->tick_id = 0;
+      return G_SOURCE_REMOVE;
+    }
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+on_view_map_cb (GtkWidget *view)
+{
+  ViewRows *rows = view_rows (view);
+
+  g_object_set (view, "model", rows->model, NULL);
+  if (rows->scroll > 0 && rows->tick_id == 0)
+    {
+      rows->ticks = 0;
+      rows->tick_id = gtk_widget_add_tick_callback (view, restore_scroll_cb, NULL, NULL);
+    }
+}
+
+static void
+on_view_unmap_cb (GtkWidget *view)
+{
+  ViewRows *rows = view_rows (view);
+  GtkAdjustment *adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+
+  if (rows->tick_id != 0)
+    {
+      gtk_widget_remove_tick_callback (view, rows->tick_id);
+      rows->tick_id = 0;
+    }
+  else
+    rows->scroll = adjustment != NULL ? gtk_adjustment_get_value (adjustment) : 0;
+  g_object_set (view, "model", NULL, NULL);
+}
+
+/**
+ * scim_view_rows_follow_map:
+ * @view: a #GtkListView or #GtkColumnView, before its model is set
+ *
+ * Makes @view drop its rows while unmapped; set its model with
+ * scim_view_set_model() from then on.
+ */
+void
+scim_view_rows_follow_map (GtkWidget *view)
+{
+  g_return_if_fail (GTK_IS_LIST_VIEW (view) || GTK_IS_COLUMN_VIEW (view));
+
+  g_object_set_data_full (G_OBJECT (view), "scim-view-rows", g_new0 (ViewRows, 1), view_rows_free);
+  g_signal_connect (view, "map", G_CALLBACK (on_view_map_cb), NULL);
+  g_signal_connect (view, "unmap", G_CALLBACK (on_view_unmap_cb), NULL);
+}
+
+/**
+ * scim_view_set_model:
+ * @view: a view given to scim_view_rows_follow_map()
+ * @model: (nullable): its model
+ *
+ * Shows @model in @view now, or when @view is next mapped.
+ */
+void
+scim_view_set_model (GtkWidget         *view,
+                     GtkSelectionModel *model)
+{
+  ViewRows *rows = view_rows (view);
+
+  g_return_if_fail (rows != NULL);
+
+  g_set_object (&rows->model, model);
+  rows->scroll = 0;
+  if (gtk_widget_get_mapped (view))
+    g_object_set (view, "model", model, NULL);
+}
+
+/**
+ * scim_view_get_model:
+ * @view: a view given to scim_view_rows_follow_map()
+ *
+ * Returns: (transfer none) (nullable): its model, shown or set aside
+ */
+GtkSelectionModel *
+scim_view_get_model (GtkWidget *view)
+{
+  ViewRows *rows = view_rows (view);
+
+  g_return_val_if_fail (rows != NULL, NULL);
+  return rows->model;
+}

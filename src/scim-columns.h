@@ -45,4 +45,9 @@ char               *scim_cell_format_value   (GObject        *item,
                                               const char     *property,
                                               ScimCellFormat  format);
 
+void                scim_view_rows_follow_map (GtkWidget         *view);
+void                scim_view_set_model       (GtkWidget         *view,
+                                               GtkSelectionModel *model);
+GtkSelectionModel  *scim_view_get_model       (GtkWidget         *view);
+
 G_END_DECLS

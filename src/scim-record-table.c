@@ -6,6 +6,7 @@
 #include <glib/gi18n.h>
 
 #include "scim-choices.h"
+#include "scim-columns.h"
 #include "scim-record-table.h"
 #include "scim-wrap-layout.h"
 
@@ -196,6 +197,7 @@ static void
 scim_record_table_init (ScimRecordTable *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  scim_view_rows_follow_map (GTK_WIDGET (self->column_view));
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   /* The search and the filters wrap to a second line in a narrow window. */
@@ -334,7 +336,7 @@ scim_record_table_set_store (ScimRecordTable *self,
   if (!g_set_object (&self->store, store))
     return;
 
-  gtk_column_view_set_model (self->column_view, NULL);
+  scim_view_set_model (GTK_WIDGET (self->column_view), NULL);
   g_clear_object (&self->list);
   if (store != NULL)
     {
@@ -354,7 +356,7 @@ scim_record_table_set_store (ScimRecordTable *self,
         }
       g_signal_connect_object (selection, "selection-changed", G_CALLBACK (on_selection_changed_cb), self,
                                G_CONNECT_SWAPPED);
-      gtk_column_view_set_model (self->column_view, selection);
+      scim_view_set_model (GTK_WIDGET (self->column_view), selection);
     }
   update_count (self);
 }
@@ -411,7 +413,7 @@ scim_record_table_get_selected_ids (ScimRecordTable *self)
 
   g_return_val_if_fail (SCIM_IS_RECORD_TABLE (self), ids);
 
-  selection = gtk_column_view_get_model (self->column_view);
+  selection = scim_view_get_model (GTK_WIDGET (self->column_view));
   if (selection == NULL || self->list == NULL)
     return ids;
   /* The ids are known without loading the rows: a selection of 100,000
@@ -441,7 +443,7 @@ scim_record_table_select_all (ScimRecordTable *self)
       return;
     }
   self->select_all_pending = FALSE;
-  selection = gtk_column_view_get_model (self->column_view);
+  selection = scim_view_get_model (GTK_WIDGET (self->column_view));
   if (selection != NULL)
     gtk_selection_model_select_all (selection);
 }

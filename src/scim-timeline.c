@@ -5,6 +5,7 @@
 
 #include <glib/gi18n.h>
 
+#include "scim-columns.h"
 #include "scim-timeline.h"
 
 /* The sales book as a timeline: a line down the left linking the events,
@@ -405,6 +406,7 @@ scim_timeline_init (ScimTimeline *self)
   g_signal_connect (factory, "bind", G_CALLBACK (on_bind_cb), self);
   g_signal_connect (factory, "unbind", G_CALLBACK (on_unbind_cb), self);
   self->view = GTK_LIST_VIEW (gtk_list_view_new (NULL, factory));
+  scim_view_rows_follow_map (GTK_WIDGET (self->view));
   gtk_list_view_set_single_click_activate (self->view, FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->view), "timeline");
   g_signal_connect (self->view, "activate", G_CALLBACK (on_activate_cb), self);
@@ -435,7 +437,7 @@ scim_timeline_set_model (ScimTimeline *self,
   g_set_object (&self->model, model);
   if (model != NULL)
     selection = gtk_no_selection_new (g_object_ref (model));
-  gtk_list_view_set_model (self->view, GTK_SELECTION_MODEL (selection));
+  scim_view_set_model (GTK_WIDGET (self->view), GTK_SELECTION_MODEL (selection));
 }
 
 /**

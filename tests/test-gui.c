@@ -2746,6 +2746,115 @@ test_others_changes_appear (void)
   destroy_window (window);
 }
 
+/* A hidden page's tables give their row widgets back (GTK keeps 200 rows
+ * of every list view otherwise) and get them again, with the selection and
+ * the scroll position, when the page is shown. */
+static guint
+count_labels (GtkWidget *root)
+{
+  g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+  guint n = 0;
+
+  g_ptr_array_add (pending, root);
+  while (pending->len > 0)
+    {
+      GtkWidget *w = g_ptr_array_steal_index (pending, pending->len - 1);
+
+      n += GTK_IS_LABEL (w);
+      for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+        g_ptr_array_add (pending, c);
+    }
+  return n;
+}
+
+static gboolean
+rows_built (gpointer data)
+{
+  return gtk_widget_get_mapped (data) && count_labels (data) > 40;
+}
+
+static gboolean
+widget_unmapped (gpointer data)
+{
+  return !gtk_widget_get_mapped (data);
+}
+
+typedef struct
+{
+  GtkWidget *view;
+  double     value;
+} ScrollWait;
+
+static gboolean
+scrolled_back (gpointer data)
+{
+  ScrollWait *wait = data;
+  GtkAdjustment *vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (wait->view));
+
+  return rows_built (wait->view) && fabs (gtk_adjustment_get_value (vadjustment) - wait->value) < 1;
+}
+
+static void
+test_hidden_page_rows (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  ScimLeadsPage *page;
+  ScimRecordTable *table;
+  GtkWidget *view;
+  GtkSelectionModel *selection;
+  GtkAdjustment *vadjustment;
+  g_autoptr(GArray) chosen = NULL;
+  g_autoptr(GArray) selected = NULL;
+  ScrollWait wait;
+  guint header_labels;
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "leads");
+  page = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, page, "the leads");
+  table = SCIM_RECORD_TABLE (scim_leads_page_get_table (page));
+  view = find_child (GTK_WIDGET (table), GTK_TYPE_COLUMN_VIEW);
+  wait_for (rows_built, view, "the leads table's rows");
+
+  selection = gtk_column_view_get_model (GTK_COLUMN_VIEW (view));
+  g_assert_nonnull (selection);
+  g_object_ref (selection);
+  g_assert_true (gtk_selection_model_select_item (selection, 2, TRUE));
+  chosen = scim_record_table_get_selected_ids (table);
+  g_assert_cmpuint (chosen->len, ==, 1);
+  vadjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (view));
+  wait_for (adjustment_ready, vadjustment, "the table's scroll range");
+  gtk_adjustment_set_value (vadjustment, gtk_adjustment_get_upper (vadjustment) / 3);
+  wait.view = view;
+  wait.value = gtk_adjustment_get_value (vadjustment);
+  g_assert_cmpfloat (wait.value, >, 0);
+
+  /* Another page: the rows go, the model and its selection are kept. */
+  scim_window_set_page (window, "control");
+  wait_for (widget_unmapped, view, "the leads table hidden");
+  g_assert_null (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)));
+  header_labels = count_labels (view);
+  g_test_message ("%u labels in the hidden table", header_labels);
+  g_assert_cmpuint (header_labels, <=, 2 * g_list_model_get_n_items (gtk_column_view_get_columns (GTK_COLUMN_VIEW (view))));
+  selected = scim_record_table_get_selected_ids (table);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_cmpint (g_array_index (selected, gint64, 0), ==, g_array_index (chosen, gint64, 0));
+  g_clear_pointer (&selected, g_array_unref);
+
+  /* Back: the same rows, selection and place. */
+  scim_window_set_page (window, "leads");
+  wait_for (scrolled_back, &wait, "the leads table's rows back at their place");
+  g_assert_true (gtk_column_view_get_model (GTK_COLUMN_VIEW (view)) == selection);
+  g_assert_true (gtk_selection_model_is_selected (selection, 2));
+  selected = scim_record_table_get_selected_ids (table);
+  g_assert_cmpuint (selected->len, ==, 1);
+  g_assert_cmpint (g_array_index (selected, gint64, 0), ==, g_array_index (chosen, gint64, 0));
+  g_object_unref (selection);
+  destroy_window (window);
+}
+
 /* Desktop notifications: a real notification server on the private bus,
  * python3-dbusmock's notification_daemon, started for the whole run when
  * the session has none, so that GNotification has someone to talk to. */
@@ -3494,6 +3603,7 @@ main (int    argc,
       g_test_add_func ("/gui/window/template", test_window_template);
       g_test_add_func ("/gui/first-run/creates-database", test_first_run);
       g_test_add_func ("/gui/pages/shortcuts", test_page_shortcuts);
+      g_test_add_func ("/gui/pages/hidden-rows", test_hidden_page_rows);
       g_test_add_func ("/gui/open/bad-file", test_bad_file);
       g_test_add_func ("/gui/sign-in/password", test_sign_in_password);
       g_test_add_func ("/gui/sign-in/keyring", test_sign_in_keyring);

@@ -668,10 +668,10 @@ scim_cli_row_lookup (GVariant   *row,
       for (gsize i = 0; i < n; i++)
         {
           const char *name = NULL;
-          GVariant *value = NULL;
+          GVariant *column = NULL;
 
-          g_variant_get_child (row, i, "{&sv}", &name, &value);
-          g_hash_table_insert (index, (gpointer) name, value);
+          g_variant_get_child (row, i, "{&sv}", &name, &column);
+          g_hash_table_insert (index, (gpointer) name, column);
         }
     }
   value = g_hash_table_lookup (index, key);
