@@ -27,6 +27,7 @@ struct _ScimControlPage
   ScimRecordTable *table;
   ScimRecordTable *sales_table;
   GtkFlowBox      *discipline_box;
+  GtkWidget       *discipline_scroller;
   GtkDropDown     *due_dropdown;
   GtkDropDown     *owner_dropdown;
   GtkDropDown     *product_dropdown;
@@ -285,7 +286,7 @@ on_discipline_cb (GObject      *source,
       gtk_box_append (GTK_BOX (card), numbers);
       gtk_flow_box_append (self->discipline_box, card);
     }
-  gtk_widget_set_visible (GTK_WIDGET (self->discipline_box), rows->len > 0);
+  gtk_widget_set_visible (self->discipline_scroller, rows->len > 0);
 }
 
 static void
@@ -515,6 +516,7 @@ scim_control_page_class_init (ScimControlPageClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/ru/scim/Sales/scim-control-page.ui");
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, discipline_box);
+  gtk_widget_class_bind_template_child (widget_class, ScimControlPage, discipline_scroller);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, sales_table);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimControlPage, table);

@@ -843,10 +843,12 @@ bench_large_file (void)
           wait_for (all_loaded, model, pages[i]);
         }
       wait_drawn (page, pages[i]);
-      g_test_message ("after %s: %.0f MB anonymous", pages[i], status_mb ("RssAnon:"));
+      g_test_message ("after %s: %.0f MB anonymous, window %dx%d", pages[i], status_mb ("RssAnon:"),
+                      gtk_widget_get_width (GTK_WIDGET (window)), gtk_widget_get_height (GTK_WIDGET (window)));
     }
   g_print ("FIGURE\topen the large file to the first drawn frame of the main window\t%.0f\t1000\t-\n", first_frame);
-  g_print ("FIGURE\tGUI resident memory after every page (MB)\t%.0f\t150\t-\t%.0f MB anonymous, %.0f MB of files\n",
+  g_print ("FIGURE\tGUI resident memory after every page (MB)\t%.0f\t150\t-\t%.0f MB anonymous, %.0f MB of files, "
+           "no OpenGL\n",
            status_mb ("VmRSS:"), status_mb ("RssAnon:"), status_mb ("RssFile:"));
   destroy_window (window);
 }
@@ -2855,6 +2857,69 @@ test_hidden_page_rows (void)
   destroy_window (window);
 }
 
+/* A team of sixty: a card each in the control page's discipline strip,
+ * which scrolls instead of making the window taller than the screen. */
+static gboolean
+discipline_cards_shown (gpointer data)
+{
+  GtkWidget *box = find_child (data, GTK_TYPE_FLOW_BOX);
+  guint n = 0;
+
+  if (box == NULL || !gtk_widget_get_mapped (box))
+    return FALSE;
+  for (GtkWidget *c = gtk_widget_get_first_child (box); c != NULL; c = gtk_widget_get_next_sibling (c))
+    n++;
+  return n >= 60;
+}
+
+static void
+test_control_team_of_sixty (void)
+{
+  g_autofree char *path = demo_database ();
+  g_autoptr(GString) sql = g_string_new ("INSERT INTO users (login, full_name, role, created_at) VALUES ");
+  ScimWindow *window;
+  GtkWidget *page, *scroller;
+
+  for (int i = 0; i < 60; i++)
+    g_string_append_printf (sql, "%s('seller%d', 'Продавец %d', 'sales', 1767225600)", i > 0 ? ", " : "", i, i);
+  raw_exec (path, sql->str);
+
+  window = new_window ();
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "control");
+  page = scim_window_get_page_widget (window, "control");
+  wait_for (discipline_cards_shown, page, "a discipline card for each of sixty salespeople");
+  wait_drawn (GTK_WIDGET (window), "the control page with sixty cards");
+
+  scroller = gtk_widget_get_ancestor (find_child (page, GTK_TYPE_FLOW_BOX), GTK_TYPE_SCROLLED_WINDOW);
+  g_assert_nonnull (scroller);
+  g_test_message ("window %dx%d, cards %d px high", gtk_widget_get_width (GTK_WIDGET (window)),
+                  gtk_widget_get_height (GTK_WIDGET (window)), gtk_widget_get_height (scroller));
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (window)), <=, 800);
+  g_assert_cmpint (gtk_widget_get_height (scroller), <=, 300);
+  /* The tasks below keep most of the page. */
+  {
+    g_autoptr(GPtrArray) pending = g_ptr_array_new ();
+    GtkWidget *tasks = NULL;
+
+    g_ptr_array_add (pending, page);
+    while (pending->len > 0 && tasks == NULL)
+      {
+        GtkWidget *w = g_ptr_array_steal_index (pending, 0);
+
+        if (SCIM_IS_RECORD_TABLE (w) && gtk_widget_get_mapped (w))
+          tasks = w;
+        for (GtkWidget *c = gtk_widget_get_first_child (w); c != NULL; c = gtk_widget_get_next_sibling (c))
+          g_ptr_array_add (pending, c);
+      }
+    g_assert_nonnull (tasks);
+    g_assert_cmpint (gtk_widget_get_height (tasks), >=, 300);
+  }
+  destroy_window (window);
+}
+
 /* Desktop notifications: a real notification server on the private bus,
  * python3-dbusmock's notification_daemon, started for the whole run when
  * the session has none, so that GNotification has someone to talk to. */
@@ -3604,6 +3669,7 @@ main (int    argc,
       g_test_add_func ("/gui/first-run/creates-database", test_first_run);
       g_test_add_func ("/gui/pages/shortcuts", test_page_shortcuts);
       g_test_add_func ("/gui/pages/hidden-rows", test_hidden_page_rows);
+      g_test_add_func ("/gui/control/team-of-sixty", test_control_team_of_sixty);
       g_test_add_func ("/gui/open/bad-file", test_bad_file);
       g_test_add_func ("/gui/sign-in/password", test_sign_in_password);
       g_test_add_func ("/gui/sign-in/keyring", test_sign_in_keyring);
