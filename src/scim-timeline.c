@@ -175,10 +175,9 @@ scim_timeline_kind_icon (const char *kind)
 static char *
 day_of (gint64 unix_time)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
-  g_autoptr(GDateTime) local = utc != NULL ? g_date_time_to_local (utc) : NULL;
+  char *day = scim_format_time (unix_time, "%Y-%m-%d");
 
-  return local != NULL ? g_date_time_format (local, "%Y-%m-%d") : g_strdup ("");
+  return day != NULL ? day : g_strdup ("");
 }
 
 static char *
@@ -213,8 +212,6 @@ update_row (ScimTimelineRow *self,
   g_autofree char *meta = NULL;
   g_autofree char *day = NULL;
   g_autofree char *previous_day = NULL;
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
   gint64 at;
   gboolean unread;
 
@@ -229,9 +226,7 @@ update_row (ScimTimelineRow *self,
     }
 
   at = scim_record_get_int (event, "at");
-  utc = g_date_time_new_from_unix_utc (at);
-  local = g_date_time_to_local (utc);
-  time = g_date_time_format (local, "%H:%M");
+  time = scim_format_time (at, "%H:%M");
   meta = g_strdup_printf ("%s · %s · %s · %s · %s", time,
                           scim_format_event_kind (scim_record_get_string (event, "kind")),
                           scim_record_get_string (event, "author"), scim_record_get_string (event, "client"),

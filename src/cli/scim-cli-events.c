@@ -123,16 +123,7 @@ parse_date (const char *text,
 static char *
 cli_time (gint64 at)
 {
-  static GTimeZone *zone;
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return NULL;
-  if (zone == NULL)
-    zone = g_time_zone_new_local ();
-  local = g_date_time_to_timezone (utc, zone);
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M");
+  return scim_format_time (at, "%Y-%m-%dT%H:%M");
 }
 
 static gboolean

@@ -582,13 +582,7 @@ static const struct
 static char *
 cli_time (gint64 at)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (at);
-  g_autoptr(GDateTime) local = NULL;
-
-  if (utc == NULL)
-    return NULL;
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%dT%H:%M");
+  return scim_format_time (at, "%Y-%m-%dT%H:%M");
 }
 
 /* The value of a cell as text, or %NULL when it has none (JSON null). */

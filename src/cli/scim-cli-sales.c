@@ -148,9 +148,7 @@ static char *
 format_time (gint64      at,
              const char *format)
 {
-  g_autoptr(GDateTime) local = g_date_time_new_from_unix_local (at);
-
-  return local != NULL ? g_date_time_format (local, format) : NULL;
+  return scim_format_time (at, format);
 }
 
 static gint64

@@ -5,6 +5,8 @@
 
 G_BEGIN_DECLS
 
+char       *scim_format_time      (gint64      unix_time,
+                                    const char *format);
 char       *scim_format_date      (gint64      unix_time);
 char       *scim_format_date_time (gint64      unix_time);
 char       *scim_format_money     (gint64      minor_units);

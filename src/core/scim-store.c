@@ -108,13 +108,9 @@ now_seconds (void)
 char *
 _scim_format_time (gint64 unix_time)
 {
-  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
-  g_autoptr(GDateTime) local = NULL;
+  char *text = scim_format_time (unix_time, "%Y-%m-%d %H:%M");
 
-  if (utc == NULL)
-    return g_strdup ("?");
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return text != NULL ? text : g_strdup ("?");
 }
 
 /* Errors */
