@@ -81,23 +81,11 @@ build_query (ScimBookPage *self,
   return query;
 }
 
-/* The rows in all: the list reads them a page at a time. */
-static guint
-list_count (ScimRecordList *list)
-{
-  gint64 total;
-
-  if (list == NULL)
-    return 0;
-  total = scim_record_list_get_total (list);
-  return total >= 0 ? (guint) MIN (total, (gint64) G_MAXUINT) : g_list_model_get_n_items (G_LIST_MODEL (list));
-}
-
 static void
 update_count (ScimBookPage *self)
 {
-  guint past = list_count (self->past);
-  guint planned = list_count (self->planned);
+  guint past = scim_record_list_count (self->past);
+  guint planned = scim_record_list_count (self->planned);
   g_autofree char *text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u event", "%'u events", past), past);
   g_autofree char *coming = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Coming up: %'u planned event",
                                                           "Coming up: %'u planned events", planned), planned);

@@ -51,13 +51,9 @@ G_DEFINE_FINAL_TYPE (ScimRecordTable, scim_record_table, GTK_TYPE_WIDGET)
 static void
 update_count (ScimRecordTable *self)
 {
-  guint n = self->list != NULL ? g_list_model_get_n_items (G_LIST_MODEL (self->list)) : 0;
-  gint64 total = self->list != NULL ? scim_record_list_get_total (self->list) : -1;
-  g_autofree char *text = NULL;
-
   /* The list reads its rows a page at a time; the label counts them all. */
-  if (total >= 0)
-    n = (guint) MIN (total, (gint64) G_MAXUINT);
+  guint n = scim_record_list_count (self->list);
+  g_autofree char *text = NULL;
 
   if (self->count_func != NULL)
     text = self->count_func (n);

@@ -923,6 +923,25 @@ scim_record_list_get_total (ScimRecordList *self)
 }
 
 /**
+ * scim_record_list_count:
+ * @self: (nullable): a #ScimRecordList
+ *
+ * What a label counts: all the rows of the query once they are counted,
+ * the rows in the list until then.
+ *
+ * Returns: the count; 0 for %NULL
+ */
+guint
+scim_record_list_count (ScimRecordList *self)
+{
+  if (self == NULL)
+    return 0;
+  g_return_val_if_fail (SCIM_IS_RECORD_LIST (self), 0);
+  return self->total >= 0 ? (guint) MIN (self->total, (gint64) G_MAXUINT)
+                          : g_list_model_get_n_items (G_LIST_MODEL (self));
+}
+
+/**
  * scim_record_list_get_id:
  * @self: a #ScimRecordList
  * @position: a row

@@ -24,5 +24,6 @@ gint64           scim_record_list_get_id      (ScimRecordList  *self,
 void             scim_record_list_load_all    (ScimRecordList  *self);
 gboolean         scim_record_list_get_complete (ScimRecordList *self);
 gint64           scim_record_list_get_total   (ScimRecordList  *self);
+guint            scim_record_list_count       (ScimRecordList  *self);
 
 G_END_DECLS
