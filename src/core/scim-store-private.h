@@ -111,6 +111,10 @@ gboolean      _scim_tx_rebuild_funnel_summaries (ScimTx   *tx,
 gboolean      _scim_tx_rebuild_dirty_funnels    (ScimTx   *tx,
                                                  GError  **error);
 
+GVariant     *_scim_row_from_stmt         (sqlite3_stmt  *stmt,
+                                           GByteArray    *scratch,
+                                           GArray        *ends);
+
 #define SCIM_STMT_ROW  SQLITE_ROW
 #define SCIM_STMT_DONE SQLITE_DONE
 #define SCIM_STMT_ERROR (-1)

@@ -878,64 +878,153 @@ scim_store_query_ids (ScimStore        *store,
 /* One row as `a{sv}`, its entries made directly: a GVariantBuilder would
  * parse a format string for each of them, which cost more than SQLite's
  * own work for a page of rows. */
-/* One row as `a{sv}`.  @names are the statement's column names, made once
- * for all its rows: a list of a hundred rows of twenty columns would make
- * two thousand copies of the same twenty strings. */
-static GVariant *
-row_to_variant (sqlite3_stmt *stmt,
-                GVariant    **names)
+/* Rows
+ *
+ * A row is an `a{sv}` of its columns, written here at once in GVariant's
+ * serialised form (the GVariant specification's layout, which GLib reads
+ * and writes): one buffer a row, where building it from a tree of
+ * GVariants made three instances a column and cost five times the query
+ * (tests/bench-budgets.c).  test-store compares the bytes with what GLib
+ * makes of the same values. */
+
+/* The size of a container with @n framing offsets after @body bytes: the
+ * offsets take the fewest bytes that can address the whole container. */
+static gsize
+container_size (gsize body,
+                gsize n)
+{
+  if (body + n <= G_MAXUINT8)
+    return body + n;
+  if (body + 2 * n <= G_MAXUINT16)
+    return body + 2 * n;
+  if (body + 4 * n <= G_MAXUINT32)
+    return body + 4 * n;
+  return body + 8 * n;
+}
+
+static guint
+offset_width (gsize size)
+{
+  return size > G_MAXUINT32 ? 8 : size > G_MAXUINT16 ? 4 : size > G_MAXUINT8 ? 2 : size > 0 ? 1 : 0;
+}
+
+/* Framing offsets are little-endian whatever the machine. */
+static void
+put_offset (GByteArray *out,
+            gsize       value,
+            guint       width)
+{
+  guint8 bytes[8];
+
+  for (guint i = 0; i < width; i++)
+    bytes[i] = (guint8) (value >> (8 * i));
+  g_byte_array_append (out, bytes, width);
+}
+
+static void
+pad_to (GByteArray *out,
+        gsize       start,
+        gsize       alignment)
+{
+  static const guint8 zeros[8] = { 0 };
+  gsize misplaced = (out->len - start) % alignment;
+
+  if (misplaced != 0)
+    g_byte_array_append (out, zeros, (guint) (alignment - misplaced));
+}
+
+/* One {sv} entry at the end of @out: the key, the variant (its value, a
+ * zero byte and its type) at the next multiple of 8, the key's end as the
+ * entry's one framing offset. */
+static void
+put_entry (GByteArray   *out,
+           gsize         array_start,
+           const char   *name,
+           gsize         name_len,
+           const void   *value,
+           gsize         value_len,
+           const char   *type)
+{
+  gsize entry_start, body;
+
+  pad_to (out, array_start, 8);
+  entry_start = out->len;
+  g_byte_array_append (out, (const guint8 *) name, (guint) name_len + 1);
+  pad_to (out, entry_start, 8);
+  g_byte_array_append (out, value, (guint) value_len);
+  g_byte_array_append (out, (const guint8 *) "", 1);
+  g_byte_array_append (out, (const guint8 *) type, (guint) strlen (type));
+  body = out->len - entry_start;
+  put_offset (out, name_len + 1, offset_width (container_size (body, 1)));
+}
+
+/**
+ * _scim_row_from_stmt:
+ * @stmt: a statement on a row
+ * @scratch: a byte array to reuse between rows (emptied here)
+ * @ends: an array of gsize to reuse between rows (emptied here)
+ *
+ * The row @stmt stands on as `a{sv}`, keyed by column name; a unit `()`
+ * for SQL NULL, text made valid UTF-8.
+ *
+ * Returns: (transfer full): the row, not floating
+ */
+GVariant *
+_scim_row_from_stmt (sqlite3_stmt *stmt,
+                     GByteArray   *scratch,
+                     GArray       *ends)
 {
   int n = sqlite3_column_count (stmt);
-  g_autofree GVariant **entries = g_new (GVariant *, MAX (n, 1));
+  gsize body;
+  guint width;
 
+  g_byte_array_set_size (scratch, 0);
+  g_array_set_size (ends, 0);
   for (int i = 0; i < n; i++)
     {
-      GVariant *value;
+      const char *name = sqlite3_column_name (stmt, i);
+      gsize name_len = strlen (name);
+      gint64 integer;
+      double real;
+      gsize end;
 
       switch (sqlite3_column_type (stmt, i))
         {
         case SQLITE_INTEGER:
-          value = g_variant_new_int64 (sqlite3_column_int64 (stmt, i));
+          integer = sqlite3_column_int64 (stmt, i);
+          put_entry (scratch, 0, name, name_len, &integer, sizeof integer, "x");
           break;
         case SQLITE_FLOAT:
-          value = g_variant_new_double (sqlite3_column_double (stmt, i));
+          real = sqlite3_column_double (stmt, i);
+          put_entry (scratch, 0, name, name_len, &real, sizeof real, "d");
           break;
         case SQLITE_TEXT:
           {
             const char *text = (const char *) sqlite3_column_text (stmt, i);
             int len = sqlite3_column_bytes (stmt, i);
+            g_autofree char *valid = NULL;
 
-            value = g_utf8_validate_len (text, len, NULL) ? g_variant_new_string (text)
-                                                          : g_variant_new_take_string (g_utf8_make_valid (text, len));
+            if (!g_utf8_validate_len (text, (gsize) len, NULL))
+              text = valid = g_utf8_make_valid (text, len);
+            put_entry (scratch, 0, name, name_len, text, strlen (text) + 1, "s");
           }
           break;
         case SQLITE_NULL:
         default:
-          value = g_variant_new_tuple (NULL, 0);
+          put_entry (scratch, 0, name, name_len, "", 1, "()");
           break;
         }
-      entries[i] = g_variant_new_dict_entry (names[i], g_variant_new_variant (value));
+      end = scratch->len;
+      g_array_append_val (ends, end);
     }
-  return g_variant_ref_sink (g_variant_new_array (G_VARIANT_TYPE ("{sv}"), entries, (gsize) n));
-}
 
-static GVariant **
-column_names (sqlite3_stmt *stmt)
-{
-  int n = sqlite3_column_count (stmt);
-  GVariant **names = g_new0 (GVariant *, n + 1);
-
+  body = scratch->len;
+  width = offset_width (container_size (body, (gsize) n));
   for (int i = 0; i < n; i++)
-    names[i] = g_variant_ref_sink (g_variant_new_string (sqlite3_column_name (stmt, i)));
-  return names;
-}
-
-static void
-column_names_free (GVariant **names)
-{
-  for (GVariant **name = names; *name != NULL; name++)
-    g_variant_unref (*name);
-  g_free (names);
+    put_offset (scratch, g_array_index (ends, gsize, i), width);
+  return g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE_VARDICT,
+                                                      g_memdup2 (scratch->data, scratch->len), scratch->len,
+                                                      TRUE, g_free, NULL));
 }
 
 typedef struct
@@ -953,7 +1042,8 @@ load_rows_cb (ScimTx    *tx,
 {
   RowsData *data = user_data;
   g_autoptr(GString) json = g_string_new ("[");
-  GVariant **names;
+  g_autoptr(GByteArray) scratch = NULL;
+  g_autoptr(GArray) ends = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
@@ -973,10 +1063,10 @@ load_rows_cb (ScimTx    *tx,
     }
 
   g_ptr_array_set_size (data->rows, 0);
-  names = column_names (stmt);
+  scratch = g_byte_array_sized_new (1024);
+  ends = g_array_new (FALSE, FALSE, sizeof (gsize));
   while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
-    g_ptr_array_add (data->rows, row_to_variant (stmt, names));
-  column_names_free (names);
+    g_ptr_array_add (data->rows, _scim_row_from_stmt (stmt, scratch, ends));
   return rc == SQLITE_DONE;
 }
 
