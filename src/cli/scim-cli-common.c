@@ -736,8 +736,8 @@ row_id (GVariant *row)
  * scim_cli_load_rows_ordered:
  * @ids: (array length=n_ids): the rows to load
  *
- * scim_store_load_rows() in the order of @ids; a row deleted since the ids
- * were read is left out.
+ * scim_store_load_listing_rows() in the order of @ids; a row deleted since
+ * the ids were read is left out.
  *
  * Returns: (transfer full) (element-type GVariant): the rows, or %NULL with
  *   @error set
@@ -749,7 +749,7 @@ scim_cli_load_rows_ordered (ScimStore     *store,
                             guint          n_ids,
                             GError       **error)
 {
-  g_autoptr(GPtrArray) rows = scim_store_load_rows (store, kind, ids, n_ids, error);
+  g_autoptr(GPtrArray) rows = scim_store_load_listing_rows (store, kind, ids, n_ids, error);
   g_autoptr(GHashTable) by_id = NULL;
   GPtrArray *ordered;
 

@@ -143,6 +143,11 @@ GPtrArray  *scim_store_load_rows      (ScimStore        *store,
                                        const gint64     *ids,
                                        guint             n_ids,
                                        GError          **error);
+GPtrArray  *scim_store_load_listing_rows (ScimStore     *store,
+                                       ScimListKind      kind,
+                                       const gint64     *ids,
+                                       guint             n_ids,
+                                       GError          **error);
 GListModel *scim_store_list           (ScimStore        *store,
                                        const ScimQuery  *query,
                                        GError          **error);

@@ -61,9 +61,30 @@ typedef struct
   const char *search_columns[5];
   const char *rows_sql;
   const char *depends[9];   /* NULL-terminated */
+  const char *listing_sql;  /* the rows without what a listing does not show; NULL: rows_sql */
 } ListSpec;
 
 #define USER_NAME(alias) "coalesce(nullif(" alias ".full_name, ''), " alias ".login)"
+
+/* A lead's row; its likely duplicates (other leads with its phone, e-mail
+ * or tax id, each an index lookup: the partial indexes need the != '') cost
+ * four times the rest, so a listing that does not show them goes without. */
+#define LEAD_COLUMNS \
+  "t.id, t.version, t.name, t.company, t.position, t.phone, t.email, t.tax_id, t.source, t.channel, " \
+  "t.product_id, p.name AS product, t.notes, t.received_at, t.state, t.decided_by, t.decided_at, " \
+  "t.reject_reason, t.owner_id, " USER_NAME ("u") " AS owner, t.client_id, " \
+  "t.source_id, t.source_status, t.source_owner"
+#define LEAD_DUPLICATES \
+  "(SELECT count(*) FROM (" \
+  "  SELECT d.id FROM leads d WHERE t.phone_key != '' AND d.phone_key = t.phone_key AND d.phone_key != '' " \
+  "  AND d.id != t.id " \
+  "  UNION SELECT d.id FROM leads d WHERE t.email_key != '' AND d.email_key = t.email_key AND d.email_key != '' " \
+  "  AND d.id != t.id " \
+  "  UNION SELECT d.id FROM leads d WHERE t.tax_id != '' AND d.tax_id = t.tax_id AND d.tax_id != '' " \
+  "  AND d.id != t.id))"
+#define LEAD_FROM \
+  "FROM leads t LEFT JOIN products p ON p.id = t.product_id LEFT JOIN users u ON u.id = t.owner_id " \
+  "WHERE t.id IN (SELECT value FROM json_each(?))"
 
 static const ListSpec specs[] = {
   [SCIM_LIST_USERS] = {
@@ -109,22 +130,9 @@ static const ListSpec specs[] = {
   [SCIM_LIST_LEADS] = {
     "leads", "t.received_at DESC, t.id DESC", "t.owner_id", "t.state",
     { "t.name", "t.company", "t.phone", "t.email", NULL },
-    "SELECT t.id, t.version, t.name, t.company, t.position, t.phone, t.email, t.tax_id, t.source, t.channel, "
-    "t.product_id, p.name AS product, t.notes, t.received_at, t.state, t.decided_by, t.decided_at, "
-    "t.reject_reason, t.owner_id, " USER_NAME ("u") " AS owner, t.client_id, "
-    "t.source_id, t.source_status, t.source_owner, "
-    /* Likely duplicates: other leads with its phone, e-mail or tax id, each
-     * an index lookup (the partial indexes need the != ''). */
-    "(SELECT count(*) FROM ("
-    "  SELECT d.id FROM leads d WHERE t.phone_key != '' AND d.phone_key = t.phone_key AND d.phone_key != '' "
-    "  AND d.id != t.id "
-    "  UNION SELECT d.id FROM leads d WHERE t.email_key != '' AND d.email_key = t.email_key AND d.email_key != '' "
-    "  AND d.id != t.id "
-    "  UNION SELECT d.id FROM leads d WHERE t.tax_id != '' AND d.tax_id = t.tax_id AND d.tax_id != '' "
-    "  AND d.id != t.id)) AS duplicates "
-    "FROM leads t LEFT JOIN products p ON p.id = t.product_id LEFT JOIN users u ON u.id = t.owner_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
-    { "leads", "products", "users", NULL } },
+    "SELECT " LEAD_COLUMNS ", " LEAD_DUPLICATES " AS duplicates " LEAD_FROM,
+    { "leads", "products", "users", NULL },
+    "SELECT " LEAD_COLUMNS " " LEAD_FROM },
   [SCIM_LIST_SALES] = {
     "sales", "t.stage_entered_at DESC, t.id DESC", "t.owner_id", NULL,
     { "(SELECT c.name FROM clients c WHERE c.id = t.client_id)", NULL },
@@ -1033,6 +1041,7 @@ typedef struct
   const gint64 *ids;
   guint         n_ids;
   GPtrArray    *rows;
+  gboolean      listing;
 } RowsData;
 
 static gboolean
@@ -1051,7 +1060,10 @@ load_rows_cb (ScimTx    *tx,
     g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", data->ids[i]);
   g_string_append_c (json, ']');
 
-  stmt = _scim_store_prepare (tx->store, specs[data->kind].rows_sql, error);
+  stmt = _scim_store_prepare (tx->store,
+                              data->listing && specs[data->kind].listing_sql != NULL ? specs[data->kind].listing_sql
+                                                                                     : specs[data->kind].rows_sql,
+                              error);
   if (stmt == NULL)
     return FALSE;
   _scim_stmt_bind (stmt, "s", json->str);
@@ -1068,6 +1080,25 @@ load_rows_cb (ScimTx    *tx,
   while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
     g_ptr_array_add (data->rows, _scim_row_from_stmt (stmt, scratch, ends));
   return rc == SQLITE_DONE;
+}
+
+static GPtrArray *
+load_rows (ScimStore     *store,
+           ScimListKind   kind,
+           const gint64  *ids,
+           guint          n_ids,
+           gboolean       listing,
+           GError       **error)
+{
+  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
+  RowsData data = { kind, ids, n_ids, rows, listing };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), NULL);
+
+  if (!_scim_store_read (store, load_rows_cb, &data, error))
+    return NULL;
+  return g_steal_pointer (&rows);
 }
 
 /**
@@ -1088,15 +1119,32 @@ scim_store_load_rows (ScimStore     *store,
                       guint          n_ids,
                       GError       **error)
 {
-  g_autoptr(GPtrArray) rows = g_ptr_array_new_with_free_func ((GDestroyNotify) g_variant_unref);
-  RowsData data = { kind, ids, n_ids, rows };
+  return load_rows (store, kind, ids, n_ids, FALSE, error);
+}
 
-  g_return_val_if_fail (SCIM_IS_STORE (store), NULL);
-  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), NULL);
-
-  if (!_scim_store_read (store, load_rows_cb, &data, error))
-    return NULL;
-  return g_steal_pointer (&rows);
+/**
+ * scim_store_load_listing_rows:
+ * @store: a #ScimStore
+ * @kind: the list
+ * @ids: (array length=n_ids): the rows to load
+ * @n_ids: how many
+ * @error: return location for an error
+ *
+ * scim_store_load_rows() for a listing of many rows, as the CLI prints
+ * them: without the columns a table works out for each row on screen (a
+ * lead's likely duplicates).
+ *
+ * Returns: (transfer full) (element-type GVariant): one `a{sv}` per row
+ *   found, in no particular order; each has an "id"
+ */
+GPtrArray *
+scim_store_load_listing_rows (ScimStore     *store,
+                              ScimListKind   kind,
+                              const gint64  *ids,
+                              guint          n_ids,
+                              GError       **error)
+{
+  return load_rows (store, kind, ids, n_ids, TRUE, error);
 }
 
 /**
