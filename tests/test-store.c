@@ -2168,6 +2168,19 @@ test_rows_serialised (void)
       untrusted = g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, FALSE));
       g_assert_true (g_variant_is_normal_form (untrusted));
       g_assert_cmpuint (g_variant_n_children (untrusted), ==, (gsize) n);
+      /* Every column read in place is what GLib finds, and no other. */
+      for (int i = 0; i < n; i++)
+        {
+          const char *name = sqlite3_column_name (stmt, i);
+          g_autoptr(GVariant) found = scim_row_lookup (ours, name);
+          g_autoptr(GVariant) expected = g_variant_lookup_value (theirs, name, NULL);
+          g_autoptr(GVariant) in_tree = scim_row_lookup (theirs, name);
+
+          g_assert_nonnull (found);
+          g_assert_true (g_variant_equal (found, expected));
+          g_assert_true (g_variant_equal (in_tree, expected));
+        }
+      g_assert_null (scim_row_lookup (ours, "no such column"));
       checked++;
       sqlite3_finalize (stmt);
     }

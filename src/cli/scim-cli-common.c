@@ -647,62 +647,20 @@ scim_cli_load_logins (ScimStore  *store,
  *
  * Returns: (transfer full) (nullable): the value, or %NULL
  */
-/* The name and value of the @i-th entry of @row.  Not with
- * g_variant_get_child (), which serialises a row built in the store's tree
- * form to read it.  @name points into @row. */
-static gboolean
-row_entry (GVariant    *row,
-           gsize        i,
-           const char **name,
-           GVariant   **value)
-{
-  g_autoptr(GVariant) entry = g_variant_get_child_value (row, i);
-  g_autoptr(GVariant) key = NULL;
-  g_autoptr(GVariant) boxed = NULL;
-
-  if (!g_variant_is_of_type (entry, G_VARIANT_TYPE ("{sv}")))
-    return FALSE;
-  key = g_variant_get_child_value (entry, 0);
-  boxed = g_variant_get_child_value (entry, 1);
-  *name = g_variant_get_string (key, NULL);
-  *value = g_variant_get_variant (boxed);
-  return TRUE;
-}
-
+/**
+ * scim_cli_row_lookup:
+ * @row: an `a{sv}` row of scim_store_load_rows()
+ * @key: a column
+ *
+ * The value of @key in @row (scim_row_lookup()).
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL
+ */
 GVariant *
 scim_cli_row_lookup (GVariant   *row,
                      const char *key)
 {
-  static GHashTable *places;   /* column name → its place + 1 */
-  gsize n = g_variant_n_children (row);
-  gsize place;
-  const char *name = NULL;
-  GVariant *value = NULL;
-
-  if (places == NULL)
-    places = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  place = GPOINTER_TO_SIZE (g_hash_table_lookup (places, key));
-  if (place > 0 && place <= n && row_entry (row, place - 1, &name, &value))
-    {
-      if (g_str_equal (name, key))
-        return value;
-      g_clear_pointer (&value, g_variant_unref);
-    }
-
-  /* Another list, or a column the last one did not have: learn this row. */
-  g_hash_table_remove_all (places);
-  for (gsize i = 0; i < n; i++)
-    {
-      GVariant *column = NULL;
-
-      if (!row_entry (row, i, &name, &column))
-        continue;
-      g_hash_table_insert (places, g_strdup (name), GSIZE_TO_POINTER (i + 1));
-      if (value == NULL && g_str_equal (name, key))
-        value = g_steal_pointer (&column);
-      g_clear_pointer (&column, g_variant_unref);
-    }
-  return value;
+  return scim_row_lookup (row, key);
 }
 
 /* An integer column of @row; 0 when it has none. */
@@ -715,22 +673,7 @@ scim_cli_row_int (GVariant   *row,
   return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
 }
 
-/* The id of a row: its first column in every list (a walk of the row
- * otherwise, which would index it for nothing). */
-static gint64
-row_id (GVariant *row)
-{
-  g_autoptr(GVariant) value = NULL;
 
-  if (g_variant_n_children (row) > 0)
-    {
-      const char *name = NULL;
-
-      if (row_entry (row, 0, &name, &value) && g_str_equal (name, "id"))
-        return g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
-    }
-  return scim_cli_row_int (row, "id");
-}
 
 /**
  * scim_cli_load_rows_ordered:
@@ -758,7 +701,7 @@ scim_cli_load_rows_ordered (ScimStore     *store,
   by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
   for (guint i = 0; i < rows->len; i++)
     {
-      gint64 id = row_id (g_ptr_array_index (rows, i));
+      gint64 id = scim_cli_row_int (g_ptr_array_index (rows, i), "id");
 
       if (id != 0)
         g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), g_ptr_array_index (rows, i));

@@ -148,6 +148,8 @@ GPtrArray  *scim_store_load_listing_rows (ScimStore     *store,
                                        const gint64     *ids,
                                        guint             n_ids,
                                        GError          **error);
+GVariant   *scim_row_lookup           (GVariant         *row,
+                                       const char       *key);
 GListModel *scim_store_list           (ScimStore        *store,
                                        const ScimQuery  *query,
                                        GError          **error);

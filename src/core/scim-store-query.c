@@ -966,6 +966,111 @@ put_entry (GByteArray   *out,
   put_offset (out, name_len + 1, offset_width (container_size (body, 1)));
 }
 
+static gsize
+read_offset (const guint8 *at,
+             guint         width)
+{
+  gsize value = 0;
+
+  for (guint i = 0; i < width; i++)
+    value |= (gsize) at[i] << (8 * i);
+  return value;
+}
+
+static gsize
+align8 (gsize offset)
+{
+  return (offset + 7) & ~(gsize) 7;
+}
+
+/* The key, type and value bytes of the {sv} entry at @entry, @size bytes;
+ * %FALSE when it is not in normal form. */
+static gboolean
+entry_parts (const guint8  *entry,
+             gsize          size,
+             const char   **key,
+             char          *type,
+             gsize          type_room,
+             const guint8 **value,
+             gsize         *value_size)
+{
+  guint width = offset_width (size);
+  gsize key_end, start, end, nul;
+
+  if (size <= width)
+    return FALSE;
+  key_end = read_offset (entry + size - width, width);
+  end = size - width;
+  if (key_end == 0 || key_end > end || entry[key_end - 1] != '\0')
+    return FALSE;
+  start = align8 (key_end);
+  if (start >= end)
+    return FALSE;
+  /* The variant: its value, a zero byte, its type. */
+  for (nul = end; nul > start && entry[nul - 1] != '\0'; nul--)
+    ;
+  if (nul == start || end - nul + 1 > type_room)
+    return FALSE;
+  memcpy (type, entry + nul, end - nul);
+  type[end - nul] = '\0';
+  *key = (const char *) entry;
+  *value = entry + start;
+  *value_size = nul - 1 - start;
+  return TRUE;
+}
+
+/**
+ * scim_row_lookup:
+ * @row: an `a{sv}` row of scim_store_load_rows()
+ * @key: a column
+ *
+ * The value of @key in @row, as g_variant_lookup_value() gives it, read
+ * from the row's serialised form in place: g_variant_lookup_value() makes
+ * an instance of every entry it passes (four a column), which took most of
+ * the time of a CLI listing of 50,000 rows.
+ *
+ * Returns: (transfer full) (nullable): the value, or %NULL
+ */
+GVariant *
+scim_row_lookup (GVariant   *row,
+                 const char *key)
+{
+  const guint8 *data;
+  gsize size, table, n, start = 0;
+  guint width;
+
+  g_return_val_if_fail (row != NULL && g_variant_is_of_type (row, G_VARIANT_TYPE_VARDICT), NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  data = g_variant_get_data (row);
+  size = g_variant_get_size (row);
+  if (size == 0)
+    return NULL;
+  width = offset_width (size);
+  table = read_offset (data + size - width, width);
+  if (table > size || (size - table) % width != 0)
+    return g_variant_lookup_value (row, key, NULL);
+  n = (size - table) / width;
+  for (gsize i = 0; i < n; i++)
+    {
+      gsize end = read_offset (data + table + i * width, width);
+      const char *name = NULL;
+      const guint8 *value = NULL;
+      gsize value_size = 0;
+      char type[16];
+
+      if (end < start || end > table ||
+          !entry_parts (data + start, end - start, &name, type, sizeof type, &value, &value_size) ||
+          !g_variant_type_string_is_valid (type))
+        return g_variant_lookup_value (row, key, NULL);
+      if (g_str_equal (name, key))
+        return g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE (type), value, value_size, TRUE,
+                                                            (GDestroyNotify) g_variant_unref, g_variant_ref (row)));
+      start = align8 (end);
+    }
+  return NULL;
+}
+
 /**
  * _scim_row_from_stmt:
  * @stmt: a statement on a row
