@@ -1001,7 +1001,7 @@ static const char create_stage_sql[] =
   "  import_id INTEGER NOT NULL, line INTEGER NOT NULL,"
   "  name TEXT, company TEXT, position TEXT, phone TEXT, email TEXT, tax_id TEXT, source TEXT, channel TEXT,"
   "  product_id INTEGER, notes TEXT, received_at INTEGER, owner_id INTEGER,"
-  "  source_id TEXT, source_status TEXT, source_owner TEXT, lead_id INTEGER)";
+  "  source_id TEXT, source_status TEXT, source_owner TEXT, lead_id INTEGER, phone_key TEXT, email_key TEXT)";
 
 static void
 drop_staged (Import *import)
@@ -1023,16 +1023,20 @@ stage_cb (ScimTx    *tx,
   for (guint i = 0; i < import->staged->len; i++)
     {
       StagedRow *row = g_ptr_array_index (import->staged, i);
+      /* The duplicate keys of a new lead, worked out here rather than by
+       * the copy, which holds the write lock. */
+      g_autofree char *phone_key = scim_lead_phone_key (row->text[3]);
+      g_autofree char *email_key = scim_lead_email_key (row->text[4]);
 
       if (!_scim_store_exec (import->store, error,
                              "INSERT INTO temp.scim_import_rows (import_id, line, name, company, position, phone, "
                              "email, tax_id, source, channel, product_id, notes, received_at, owner_id, "
-                             "source_id, source_status, source_owner, lead_id) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                             "IissssssssNsINsssN", import->import_id, (int) row->line, row->text[0], row->text[1],
+                             "source_id, source_status, source_owner, lead_id, phone_key, email_key) "
+                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                             "IissssssssNsINsssNss", import->import_id, (int) row->line, row->text[0], row->text[1],
                              row->text[2], row->text[3], row->text[4], row->text[5], row->text[6], row->text[7],
                              row->product_id, row->notes, row->received_at, row->owner_id, row->text[8],
-                             row->text[9], row->text[10], row->lead_id))
+                             row->text[9], row->text[10], row->lead_id, phone_key, email_key))
         return FALSE;
     }
   return TRUE;
@@ -1536,7 +1540,7 @@ write_cb (ScimTx    *tx,
                               "source_owner, phone_key, email_key) "
                               "SELECT name, company, position, phone, email, tax_id, source, channel, product_id, "
                               "notes, CASE WHEN received_at != 0 THEN received_at ELSE ?1 END, owner_id, ?1, "
-                              "source_id, source_status, source_owner, scim_phone_key (phone), scim_email_key (email) "
+                              "source_id, source_status, source_owner, phone_key, email_key "
                               "FROM temp.scim_import_rows WHERE import_id = ?2 AND lead_id IS NULL ORDER BY rowid",
                               error);
   if (stmt == NULL)
