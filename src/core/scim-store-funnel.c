@@ -346,12 +346,27 @@ history_sale_begin (History *h,
   h->amount = amount;
 }
 
+/* Whether a sale standing at the stage of index @current (-1: none) is
+ * won, and whether it is closed (won or lost). */
+static void
+outcome_at (const ScimFunnel *funnel,
+            int               current,
+            gboolean         *won,
+            gboolean         *closed)
+{
+  const ScimFunnelStage *now = current >= 0 ? g_ptr_array_index (funnel->stages, current) : NULL;
+
+  *won = now != NULL && is_kind (now, "won");
+  *closed = *won || (now != NULL && is_kind (now, "lost"));
+}
+
 static void
 history_sale_end (History *h)
 {
   ScimFunnelStage *now = h->current >= 0 ? g_ptr_array_index (h->funnel->stages, h->current) : NULL;
-  gboolean won = now != NULL && is_kind (now, "won");
-  gboolean closed = won || (now != NULL && is_kind (now, "lost"));
+  gboolean won, closed;
+
+  outcome_at (h->funnel, h->current, &won, &closed);
 
   if (now != NULL)
     {
@@ -542,12 +557,10 @@ read_summary (ScimTx   *tx,
   while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
     {
       int furthest = stage_index (funnel, column_int (stmt, 0));
-      int current = stage_index (funnel, column_int (stmt, 1));
       guint n = (guint) column_int (stmt, 2);
-      ScimFunnelStage *now = current >= 0 ? g_ptr_array_index (funnel->stages, current) : NULL;
-      gboolean won = now != NULL && is_kind (now, "won");
-      gboolean closed = won || (now != NULL && is_kind (now, "lost"));
+      gboolean won, closed;
 
+      outcome_at (funnel, stage_index (funnel, column_int (stmt, 1)), &won, &closed);
       if (furthest < 0 || h->step_of[furthest] < 0)
         continue;
       h->hist[h->step_of[furthest]] += n;
@@ -567,12 +580,11 @@ read_summary (ScimTx   *tx,
   while ((rc = _scim_store_step (tx->store, stmt, error)) == SQLITE_ROW)
     {
       int side = stage_index (funnel, column_int (stmt, 0));
-      int current = stage_index (funnel, column_int (stmt, 1));
       guint n = (guint) column_int (stmt, 2);
-      ScimFunnelStage *now = current >= 0 ? g_ptr_array_index (funnel->stages, current) : NULL;
-      gboolean won = now != NULL && is_kind (now, "won");
-      gboolean closed = won || (now != NULL && is_kind (now, "lost"));
+      gboolean won, closed;
       ScimFunnelStage *stage;
+
+      outcome_at (funnel, stage_index (funnel, column_int (stmt, 1)), &won, &closed);
 
       if (side < 0 || h->side_of[side] < 0)
         continue;
