@@ -1088,6 +1088,7 @@ _scim_row_from_stmt (sqlite3_stmt *stmt,
                      GArray       *ends)
 {
   int n = sqlite3_column_count (stmt);
+  g_autoptr(GBytes) bytes = NULL;
   gsize body;
   guint width;
 
@@ -1135,9 +1136,8 @@ _scim_row_from_stmt (sqlite3_stmt *stmt,
   width = offset_width (container_size (body, (gsize) n));
   for (int i = 0; i < n; i++)
     put_offset (scratch, g_array_index (ends, gsize, i), width);
-  return g_variant_ref_sink (g_variant_new_from_data (G_VARIANT_TYPE_VARDICT,
-                                                      g_memdup2 (scratch->data, scratch->len), scratch->len,
-                                                      TRUE, g_free, NULL));
+  bytes = g_bytes_new_take (g_memdup2 (scratch->data, scratch->len), scratch->len);
+  return g_variant_ref_sink (g_variant_new_from_bytes (G_VARIANT_TYPE_VARDICT, bytes, TRUE));
 }
 
 typedef struct
