@@ -294,9 +294,10 @@ refresh_discipline (ScimControlPage *self)
 {
   if (self->store == NULL)
     return;
-  scim_store_run_async (self->store, discipline_thread,
-                        GUINT_TO_POINTER ((guint) gtk_spin_button_get_value_as_int (self->idle_days_spin)), NULL,
-                        self->cancellable, on_discipline_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, discipline_thread,
+                             GUINT_TO_POINTER ((guint) gtk_spin_button_get_value_as_int (self->idle_days_spin)), NULL,
+                             (GDestroyNotify) g_ptr_array_unref, self->cancellable, on_discipline_cb,
+                             g_object_ref (self));
 }
 
 static gboolean
@@ -467,8 +468,8 @@ on_product_changed_cb (GObject         *object,
   fill_stages (self, G_LIST_MODEL (none));
   refilter (self);
   if (product_id != 0 && self->store != NULL)
-    scim_store_run_async (self->store, stages_thread, g_memdup2 (&product_id, sizeof product_id), g_free,
-                          self->cancellable, on_stages_cb, g_object_ref (self));
+    scim_store_run_async_full (self->store, stages_thread, g_memdup2 (&product_id, sizeof product_id), g_free,
+                               g_object_unref, self->cancellable, on_stages_cb, g_object_ref (self));
 }
 
 static GtkDropDown *
@@ -648,9 +649,10 @@ scim_control_page_set_store (ScimControlPage *self,
       g_signal_handlers_unblock_by_func (self->mine_button, on_mine_toggled_cb, self);
       self->cancellable = g_cancellable_new ();
       g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
-      scim_store_run_async (store, users_thread, NULL, NULL, self->cancellable, on_users_cb, g_object_ref (self));
-      scim_store_run_async (store, products_thread, NULL, NULL, self->cancellable, on_products_cb,
-                            g_object_ref (self));
+      scim_store_run_async_full (store, users_thread, NULL, NULL, g_object_unref, self->cancellable, on_users_cb,
+                                 g_object_ref (self));
+      scim_store_run_async_full (store, products_thread, NULL, NULL, g_object_unref, self->cancellable,
+                                 on_products_cb, g_object_ref (self));
       refresh_discipline (self);
     }
   scim_record_table_set_store (self->table, store);

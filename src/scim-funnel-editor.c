@@ -589,8 +589,8 @@ reload (ScimFunnelEditor *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   set_busy (self, TRUE);
-  scim_store_run_async (self->store, load_thread, GSIZE_TO_POINTER (self->product_id), NULL,
-                        self->cancellable, on_loaded_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, load_thread, GSIZE_TO_POINTER (self->product_id), NULL, g_object_unref,
+                             self->cancellable, on_loaded_cb, g_object_ref (self));
 }
 
 /* Alt+Up and Alt+Down move the stage whose row has the focus. */

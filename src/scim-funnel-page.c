@@ -1164,7 +1164,8 @@ scim_funnel_page_set_store (ScimFunnelPage *self,
     {
       self->cancellable = g_cancellable_new ();
       g_signal_connect_object (store, "changed", G_CALLBACK (on_store_changed_cb), self, G_CONNECT_DEFAULT);
-      scim_store_run_async (store, lists_thread, NULL, NULL, self->cancellable, on_lists_cb, g_object_ref (self));
+      scim_store_run_async_full (store, lists_thread, NULL, NULL, lists_free, self->cancellable, on_lists_cb,
+                                 g_object_ref (self));
     }
 }
 

@@ -784,7 +784,8 @@ scim_leads_page_set_store (ScimLeadsPage *self,
   if (store != NULL)
     {
       self->cancellable = g_cancellable_new ();
-      scim_store_run_async (store, lists_thread, NULL, NULL, self->cancellable, on_lists_loaded_cb, self);
+      scim_store_run_async_full (store, lists_thread, NULL, NULL, lists_free, self->cancellable, on_lists_loaded_cb,
+                                 self);
     }
 }
 

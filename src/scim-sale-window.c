@@ -1206,8 +1206,8 @@ reload (ScimSaleWindow *self)
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
   self->loading++;
-  scim_store_run_async (self->store, load_thread, GSIZE_TO_POINTER (self->sale_id), NULL, self->cancellable,
-                        on_loaded_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, load_thread, GSIZE_TO_POINTER (self->sale_id), NULL, loaded_free,
+                             self->cancellable, on_loaded_cb, g_object_ref (self));
 }
 
 static gboolean

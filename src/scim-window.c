@@ -402,8 +402,8 @@ online_tick_cb (gpointer user_data)
   ScimWindow *self = user_data;
 
   if (self->store != NULL && self->user != NULL)
-    scim_store_run_async (self->store, online_thread, NULL, NULL, self->cancellable, on_online_cb,
-                          g_object_ref (self));
+    scim_store_run_async_full (self->store, online_thread, NULL, NULL, (GDestroyNotify) g_strfreev,
+                               self->cancellable, on_online_cb, g_object_ref (self));
   return G_SOURCE_CONTINUE;
 }
 
@@ -676,8 +676,8 @@ sign_in (ScimWindow *self,
   request->remember = remember;
 
   scim_sign_in_set_busy (self->sign_in, TRUE);
-  scim_store_run_async (self->store, sign_in_thread, data, sign_in_data_free, self->cancellable,
-                        on_signed_in_cb, request);
+  scim_store_run_async_full (self->store, sign_in_thread, data, sign_in_data_free, g_object_unref,
+                             self->cancellable, on_signed_in_cb, request);
 }
 
 static void
@@ -788,8 +788,8 @@ on_users_listed_cb (GObject      *source,
 static void
 show_sign_in (ScimWindow *self)
 {
-  scim_store_run_async (self->store, list_users_thread, NULL, NULL, self->cancellable,
-                        on_users_listed_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, list_users_thread, NULL, NULL, g_object_unref, self->cancellable,
+                             on_users_listed_cb, g_object_ref (self));
 }
 
 /* Opening and creating */
@@ -933,8 +933,8 @@ on_create_admin_cb (ScimSignIn *widget,
   data->full_name = g_strdup (full_name);
   request->self = g_object_ref (self);
   scim_sign_in_set_busy (self->sign_in, TRUE);
-  scim_store_run_async (self->store, create_admin_thread, data, create_data_free, self->cancellable,
-                        on_signed_in_cb, request);
+  scim_store_run_async_full (self->store, create_admin_thread, data, create_data_free, g_object_unref,
+                             self->cancellable, on_signed_in_cb, request);
 }
 
 static void
@@ -1021,8 +1021,8 @@ sign_out_action (GtkWidget  *widget,
   set_pages_store (self, NULL);
   g_clear_object (&self->user);
   set_state (self, "loading");
-  scim_store_run_async (self->store, sign_out_thread, NULL, NULL, self->cancellable,
-                        on_users_listed_cb, g_object_ref (self));
+  scim_store_run_async_full (self->store, sign_out_thread, NULL, NULL, g_object_unref, self->cancellable,
+                             on_users_listed_cb, g_object_ref (self));
 }
 
 static void
