@@ -634,41 +634,12 @@ scim_cli_load_logins (ScimStore  *store,
   return g_steal_pointer (&logins);
 }
 
-/**
- * scim_cli_row_lookup:
- * @row: an `a{sv}` row of scim_store_load_rows()
- * @key: a column
- *
- * The value of @key in @row, like g_variant_lookup_value(), without its
- * walk through the row: the rows of one list have their columns in one
- * order, so where each column stands is learned from a row once and then
- * only checked (the name at that place) for the next rows.  On a list of
- * 50,000 tasks the walks took most of the command's time.
- *
- * Returns: (transfer full) (nullable): the value, or %NULL
- */
-/**
- * scim_cli_row_lookup:
- * @row: an `a{sv}` row of scim_store_load_rows()
- * @key: a column
- *
- * The value of @key in @row (scim_row_lookup()).
- *
- * Returns: (transfer full) (nullable): the value, or %NULL
- */
-GVariant *
-scim_cli_row_lookup (GVariant   *row,
-                     const char *key)
-{
-  return scim_row_lookup (row, key);
-}
-
 /* An integer column of @row; 0 when it has none. */
 gint64
 scim_cli_row_int (GVariant   *row,
                   const char *key)
 {
-  g_autoptr(GVariant) value = scim_cli_row_lookup (row, key);
+  g_autoptr(GVariant) value = scim_row_lookup (row, key);
 
   return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
 }

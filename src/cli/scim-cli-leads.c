@@ -603,7 +603,7 @@ cell (GVariant    *row,
       login = g_hash_table_lookup (logins, &owner);
       return login != NULL ? g_strdup (login) : NULL;
     }
-  v = scim_cli_row_lookup (row, column);
+  v = scim_row_lookup (row, column);
   if (v == NULL)
     return NULL;
   if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))

@@ -174,7 +174,7 @@ cell (GVariant      *row,
       ScimCliFormat  format,
       GHashTable    *logins)
 {
-  g_autoptr(GVariant) v = scim_cli_row_lookup (row, column->field);
+  g_autoptr(GVariant) v = scim_row_lookup (row, column->field);
   gint64 n;
 
   if (v == NULL)

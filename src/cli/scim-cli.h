@@ -131,8 +131,6 @@ char           *scim_cli_read_line   (const char          *prompt,
                                       gboolean             secret);
 GHashTable     *scim_cli_load_logins (ScimStore           *store,
                                       GError             **error);
-GVariant       *scim_cli_row_lookup        (GVariant      *row,
-                                            const char    *key);
 gint64          scim_cli_row_int           (GVariant      *row,
                                             const char    *key);
 GPtrArray      *scim_cli_load_rows_ordered (ScimStore     *store,

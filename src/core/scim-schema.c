@@ -643,12 +643,8 @@ static const char schema_v12[] =
  * write).  The stuck sales are a range of the open stays by start time
  * (stage_intervals_open_stage). */
 #define SALE_PATH_RECOMPUTE(sale) \
-  "  UPDATE sale_paths SET" \
-  "   furthest_id = (SELECT st.id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id" \
-  "    WHERE i.sale_id = " sale " AND st.kind IN ('open', 'won') ORDER BY st.position DESC, st.id DESC LIMIT 1)," \
-  "   current_id = (SELECT i.stage_id FROM stage_intervals i WHERE i.sale_id = " sale " AND i.left_at IS NULL" \
-  "    ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1)" \
-  "   WHERE sale_id = " sale ";"
+  "  UPDATE sale_paths SET furthest_id = " SCIM_SCHEMA_SALE_FURTHEST (sale) "," \
+  "   current_id = " SCIM_SCHEMA_SALE_CURRENT (sale) " WHERE sale_id = " sale ";"
 #define STAYS_ADD(row) \
   "  INSERT INTO stage_totals (stage_id, stays, closed_seconds, open_stays, open_entered)" \
   "   VALUES (" row ".stage_id, 1, coalesce(" row ".left_at - " row ".entered_at, 0)," \
@@ -747,9 +743,7 @@ static const char schema_v13[] =
   "WHEN OLD.sale_id = NEW.sale_id AND OLD.stage_id = NEW.stage_id BEGIN"
   STAYS_REMOVE ("OLD")
   STAYS_ADD ("NEW")
-  "  UPDATE sale_paths SET current_id = (SELECT i.stage_id FROM stage_intervals i"
-  "   WHERE i.sale_id = NEW.sale_id AND i.left_at IS NULL ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1)"
-  "   WHERE sale_id = NEW.sale_id;"
+  "  UPDATE sale_paths SET current_id = " SCIM_SCHEMA_SALE_CURRENT ("NEW.sale_id") " WHERE sale_id = NEW.sale_id;"
   "END;"
   /* Anything else an outside writer may do to a stay: the sales it
    * belonged to are worked out again. */

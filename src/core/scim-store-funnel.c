@@ -499,7 +499,7 @@ summary_serves (ScimTx                 *tx,
   gint64 n;
 
   *serves = FALSE;
-  if (_scim_store_get_schema_version (tx->store) < 13 || filter->as_of != 0 || filter_on_sales (filter))
+  if (scim_store_get_schema_version (tx->store) < 13 || filter->as_of != 0 || filter_on_sales (filter))
     return TRUE;
   n = _scim_store_query_int (tx->store, error,
                              "SELECT EXISTS (SELECT 1 FROM funnel_dirty WHERE product_id = ?1) "
@@ -632,11 +632,7 @@ static const char * const rebuild_product_sql[] = {
   "ON CONFLICT (stage_id) DO UPDATE SET stays = excluded.stays, closed_seconds = excluded.closed_seconds, "
   "  open_stays = excluded.open_stays, open_entered = excluded.open_entered",
   "INSERT INTO sale_paths (sale_id, product_id, furthest_id, current_id) "
-  "SELECT s.sale_id, ?1,"
-  " (SELECT st.id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id"
-  "  WHERE i.sale_id = s.sale_id AND st.kind IN ('open', 'won') ORDER BY st.position DESC, st.id DESC LIMIT 1),"
-  " (SELECT i.stage_id FROM stage_intervals i WHERE i.sale_id = s.sale_id AND i.left_at IS NULL"
-  "  ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1) "
+  "SELECT s.sale_id, ?1, " SCIM_SCHEMA_SALE_FURTHEST ("s.sale_id") ", " SCIM_SCHEMA_SALE_CURRENT ("s.sale_id") " "
   "FROM (SELECT DISTINCT sale_id FROM stage_intervals WHERE product_id = ?1) s",
   "INSERT INTO sale_sides (sale_id, stage_id) "
   "SELECT DISTINCT i.sale_id, i.stage_id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id "

@@ -2041,16 +2041,9 @@ append_csv_field (GString    *out,
 static char *
 export_time (gint64 at)
 {
-  g_autoptr(GDateTime) utc = NULL;
-  g_autoptr(GDateTime) local = NULL;
+  char *text = at != 0 ? scim_format_time (at, "%Y-%m-%d %H:%M") : NULL;
 
-  if (at == 0)
-    return g_strdup ("");
-  utc = g_date_time_new_from_unix_utc (at);
-  if (utc == NULL)
-    return g_strdup ("");
-  local = g_date_time_to_local (utc);
-  return g_date_time_format (local, "%Y-%m-%d %H:%M");
+  return text != NULL ? text : g_strdup ("");
 }
 
 typedef struct

@@ -27,7 +27,6 @@ const ScimMigration *_scim_schema_get_migrations (guint *n_migrations);
 void          _scim_store_lock            (ScimStore     *self);
 void          _scim_store_unlock          (ScimStore     *self);
 sqlite3      *_scim_store_get_db          (ScimStore     *self);
-int           _scim_store_get_schema_version (ScimStore  *self);
 sqlite3_stmt *_scim_store_prepare         (ScimStore     *self,
                                            const char    *sql,
                                            GError       **error);
@@ -106,6 +105,16 @@ gboolean      _scim_tx_index_queued_leads (ScimTx        *tx,
 /* The funnel's summaries (schema version 13), worked out again from the
  * sales and their stays: every product's (a migration, the demo after its
  * bulk insert), or those funnel_dirty names (after each write). */
+/* A sale's furthest open or won stage, in the funnel's order (position,
+ * then id), and the stage of its open stay: what the history pass of the
+ * funnel finds, for the triggers and the rebuild alike. */
+#define SCIM_SCHEMA_SALE_FURTHEST(sale) \
+  "(SELECT st.id FROM stage_intervals i JOIN stages st ON st.id = i.stage_id" \
+  " WHERE i.sale_id = " sale " AND st.kind IN ('open', 'won') ORDER BY st.position DESC, st.id DESC LIMIT 1)"
+#define SCIM_SCHEMA_SALE_CURRENT(sale) \
+  "(SELECT i.stage_id FROM stage_intervals i WHERE i.sale_id = " sale " AND i.left_at IS NULL" \
+  " ORDER BY i.stage_id DESC, i.entered_at DESC LIMIT 1)"
+
 gboolean      _scim_tx_rebuild_funnel_summaries (ScimTx   *tx,
                                                  GError  **error);
 gboolean      _scim_tx_rebuild_dirty_funnels    (ScimTx   *tx,

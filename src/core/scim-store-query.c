@@ -946,7 +946,6 @@ pad_to (GByteArray *out,
  * entry's one framing offset. */
 static void
 put_entry (GByteArray   *out,
-           gsize         array_start,
            const char   *name,
            gsize         name_len,
            const void   *value,
@@ -955,7 +954,7 @@ put_entry (GByteArray   *out,
 {
   gsize entry_start, body;
 
-  pad_to (out, array_start, 8);
+  pad_to (out, 0, 8);   /* the row's entries start at multiples of 8 */
   entry_start = out->len;
   g_byte_array_append (out, (const guint8 *) name, (guint) name_len + 1);
   pad_to (out, entry_start, 8);
@@ -1106,11 +1105,11 @@ _scim_row_from_stmt (sqlite3_stmt *stmt,
         {
         case SQLITE_INTEGER:
           integer = sqlite3_column_int64 (stmt, i);
-          put_entry (scratch, 0, name, name_len, &integer, sizeof integer, "x");
+          put_entry (scratch, name, name_len, &integer, sizeof integer, "x");
           break;
         case SQLITE_FLOAT:
           real = sqlite3_column_double (stmt, i);
-          put_entry (scratch, 0, name, name_len, &real, sizeof real, "d");
+          put_entry (scratch, name, name_len, &real, sizeof real, "d");
           break;
         case SQLITE_TEXT:
           {
@@ -1120,12 +1119,12 @@ _scim_row_from_stmt (sqlite3_stmt *stmt,
 
             if (!g_utf8_validate_len (text, (gsize) len, NULL))
               text = valid = g_utf8_make_valid (text, len);
-            put_entry (scratch, 0, name, name_len, text, strlen (text) + 1, "s");
+            put_entry (scratch, name, name_len, text, strlen (text) + 1, "s");
           }
           break;
         case SQLITE_NULL:
         default:
-          put_entry (scratch, 0, name, name_len, "", 1, "()");
+          put_entry (scratch, name, name_len, "", 1, "()");
           break;
         }
       end = scratch->len;

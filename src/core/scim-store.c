@@ -626,13 +626,6 @@ scim_store_write (ScimStore   *self,
   return ret;
 }
 
-/* The schema version of the open file. */
-int
-_scim_store_get_schema_version (ScimStore *self)
-{
-  return self->schema_version;
-}
-
 /* A consistent read in one snapshot, retried like a write when busy. */
 gboolean
 _scim_store_read (ScimStore   *self,
