@@ -586,37 +586,62 @@ cli_time (gint64 at)
 }
 
 /* The value of a cell as text, or %NULL when it has none (JSON null). */
-static char *
-cell (GVariant    *row,
-      const char  *column,
-      CellType     type,
-      GHashTable  *logins)
+#define N_LIST_COLUMNS G_N_ELEMENTS (list_columns)
+
+/* A row of the listing as its cells' text: [0] the id, then one per
+ * column of list_columns, %NULL for a cell without a value. */
+static void
+cells_free (gpointer data)
 {
-  g_autoptr(GVariant) v = NULL;
+  char **cells = data;
 
-  if (g_str_equal (column, "owner_login"))
+  for (guint c = 0; c <= N_LIST_COLUMNS; c++)
+    g_free (cells[c]);
+  g_free (cells);
+}
+
+typedef struct
+{
+  GPtrArray  *rows;     /* of cells */
+  GHashTable *logins;
+} Collect;
+
+/* The cells of the row @cursor stands on, read from the statement. */
+static void
+collect_row_cb (ScimRowCursor *cursor,
+                gpointer       user_data)
+{
+  Collect *collect = user_data;
+  char **cells = g_new0 (char *, N_LIST_COLUMNS + 1);
+  gint64 n = 0;
+
+  if (scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, "id"), &n))
+    cells[0] = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+  for (guint c = 0; c < N_LIST_COLUMNS; c++)
     {
-      gint64 owner = 0;
-      const char *login;
+      const char *column = list_columns[c].column;
+      const char *text;
 
-      owner = scim_cli_row_int (row, "owner_id");
-      login = g_hash_table_lookup (logins, &owner);
-      return login != NULL ? g_strdup (login) : NULL;
-    }
-  v = scim_row_lookup (row, column);
-  if (v == NULL)
-    return NULL;
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
-    {
-      gint64 n = g_variant_get_int64 (v);
+      if (g_str_equal (column, "owner_login"))
+        {
+          const char *login;
 
-      if (type == CELL_TIME)
-        return n != 0 ? cli_time (n) : NULL;
-      return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+          n = 0;
+          scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, "owner_id"), &n);
+          login = g_hash_table_lookup (collect->logins, &n);
+          cells[c + 1] = g_strdup (login);
+        }
+      else if (scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, column), &n))
+        {
+          if (list_columns[c].type == CELL_TIME)
+            cells[c + 1] = n != 0 ? cli_time (n) : NULL;
+          else
+            cells[c + 1] = g_strdup_printf ("%" G_GINT64_FORMAT, n);
+        }
+      else if ((text = scim_row_cursor_get_text (cursor, scim_row_cursor_find (cursor, column))) != NULL)
+        cells[c + 1] = g_strdup (text);
     }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    return g_strdup (g_variant_get_string (v, NULL));
-  return NULL;
+  g_ptr_array_add (collect->rows, cells);
 }
 
 static void
@@ -673,7 +698,6 @@ text_cell (GString    *out,
 static void
 print_batch (GPtrArray     *rows,
              ScimCliFormat  format,
-             GHashTable    *logins,
              glong         *widths,
              gboolean      *first)
 {
@@ -684,20 +708,16 @@ print_batch (GPtrArray     *rows,
       widths[0] = MAX (2, widths[0]);
       for (guint r = 0; r < rows->len; r++)
         {
-          gint64 id = 0;
-          g_autofree char *text = NULL;
+          const char *id = ((char **) g_ptr_array_index (rows, r))[0];
 
-          g_variant_lookup (g_ptr_array_index (rows, r), "id", "x", &id);
-          text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-          widths[0] = MAX (widths[0], (glong) strlen (text));
+          widths[0] = MAX (widths[0], id != NULL ? (glong) strlen (id) : 0);
         }
       for (guint c = 0; c < G_N_ELEMENTS (list_columns); c++)
         {
           widths[c + 1] = g_utf8_strlen (_(list_columns[c].title), -1);
           for (guint r = 0; r < rows->len; r++)
             {
-              g_autofree char *value = cell (g_ptr_array_index (rows, r), list_columns[c].column,
-                                             list_columns[c].type, logins);
+              const char *value = ((char **) g_ptr_array_index (rows, r))[c + 1];
 
               if (value != NULL)
                 widths[c + 1] = MAX (widths[c + 1], MIN (TEXT_MAX_WIDTH, g_utf8_strlen (value, -1)));
@@ -714,23 +734,19 @@ print_batch (GPtrArray     *rows,
 
   for (guint r = 0; r < rows->len; r++)
     {
-      GVariant *row = g_ptr_array_index (rows, r);
-      gint64 id = 0;
+      char **cells = g_ptr_array_index (rows, r);
+      const char *id = cells[0] != NULL ? cells[0] : "0";
 
-      id = scim_cli_row_int (row, "id");
       if (format == SCIM_CLI_FORMAT_JSON)
-        g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, *first && r == 0 ? "" : ",", id);
+        g_string_append_printf (out, "%s\n  {\"id\": %s", *first && r == 0 ? "" : ",", id);
       else if (format == SCIM_CLI_FORMAT_CSV)
-        g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
+        g_string_append (out, id);
       else
-        {
-          g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-          text_cell (out, text, widths[0], FALSE);
-        }
+        text_cell (out, id, widths[0], FALSE);
 
       for (guint c = 0, shown = 0; c < G_N_ELEMENTS (list_columns); c++)
         {
-          g_autofree char *value = cell (row, list_columns[c].column, list_columns[c].type, logins);
+          const char *value = cells[c + 1];
 
           switch (format)
             {
@@ -841,11 +857,12 @@ cmd_leads_list (ScimCliGlobals  *g,
     {
       const gint64 *page = &g_array_index (ids, gint64, start);
       guint n = MIN (LIST_BATCH, ids->len - start);
-      g_autoptr(GPtrArray) ordered = scim_cli_load_rows_ordered (store, SCIM_LIST_LEADS, page, n, &error);
+      g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, cells_free);
+      Collect collect = { rows, logins };
 
-      if (ordered == NULL)
+      if (!scim_store_each_listing_row (store, SCIM_LIST_LEADS, page, n, collect_row_cb, &collect, &error))
         return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
-      print_batch (ordered, format, logins, widths, &first);
+      print_batch (rows, format, widths, &first);
     }
 
   if (format == SCIM_CLI_FORMAT_JSON)

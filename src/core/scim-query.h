@@ -150,6 +150,38 @@ GPtrArray  *scim_store_load_listing_rows (ScimStore     *store,
                                        GError          **error);
 GVariant   *scim_row_lookup           (GVariant         *row,
                                        const char       *key);
+
+/**
+ * ScimRowCursor:
+ *
+ * A row of a listing as it stands in the store, for a #ScimRowFunc.
+ */
+typedef struct _ScimRowCursor ScimRowCursor;
+
+/**
+ * ScimRowFunc:
+ * @cursor: the row; valid during the call only
+ * @user_data: the data given with the function
+ *
+ * Called for each row of scim_store_each_listing_row().
+ */
+typedef void (*ScimRowFunc) (ScimRowCursor *cursor,
+                             gpointer       user_data);
+
+int         scim_row_cursor_find      (ScimRowCursor    *cursor,
+                                       const char       *name);
+gboolean    scim_row_cursor_get_int   (ScimRowCursor    *cursor,
+                                       int               column,
+                                       gint64           *value);
+const char *scim_row_cursor_get_text  (ScimRowCursor    *cursor,
+                                       int               column);
+gboolean    scim_store_each_listing_row (ScimStore      *store,
+                                       ScimListKind      kind,
+                                       const gint64     *ids,
+                                       guint             n_ids,
+                                       ScimRowFunc       func,
+                                       gpointer          user_data,
+                                       GError          **error);
 GListModel *scim_store_list           (ScimStore        *store,
                                        const ScimQuery  *query,
                                        GError          **error);

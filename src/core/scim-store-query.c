@@ -84,7 +84,7 @@ typedef struct
   "  AND d.id != t.id))"
 #define LEAD_FROM \
   "FROM leads t LEFT JOIN products p ON p.id = t.product_id LEFT JOIN users u ON u.id = t.owner_id " \
-  "WHERE t.id IN (SELECT value FROM json_each(?))"
+  "WHERE t.id IN (SELECT value FROM json_each(?1))"
 
 static const ListSpec specs[] = {
   [SCIM_LIST_USERS] = {
@@ -92,13 +92,13 @@ static const ListSpec specs[] = {
     NULL, "t.role", { "t.login", "t.full_name", "t.email", NULL },
     "SELECT t.id, t.version, t.login, t.full_name, " USER_NAME ("t") " AS display_name, t.email, t.role, "
     "t.may_accept, t.active, t.password_hash IS NOT NULL AS has_password "
-    "FROM users t WHERE t.id IN (SELECT value FROM json_each(?))",
+    "FROM users t WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "users", NULL } },
   [SCIM_LIST_AUDIENCES] = {
     "audiences", "t.name COLLATE NOCASE, t.id", NULL, NULL, { "t.name", "t.description", NULL },
     "SELECT t.id, t.version, t.name, t.description, "
     "(SELECT count(*) FROM clients c WHERE c.audience_id = t.id) AS client_count "
-    "FROM audiences t WHERE t.id IN (SELECT value FROM json_each(?))",
+    "FROM audiences t WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "audiences", "clients", NULL } },
   [SCIM_LIST_CLIENTS] = {
     "clients", "t.name COLLATE NOCASE, t.id", "t.manager_id", NULL,
@@ -107,7 +107,7 @@ static const ListSpec specs[] = {
     "t.audience_id, a.name AS audience, t.manager_id, " USER_NAME ("u") " AS manager, t.is_customer, t.notes, "
     "(SELECT count(*) FROM sales s WHERE s.client_id = t.id) AS sale_count "
     "FROM clients t LEFT JOIN audiences a ON a.id = t.audience_id LEFT JOIN users u ON u.id = t.manager_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "clients", "audiences", "users", "sales", NULL } },
   [SCIM_LIST_PRODUCTS] = {
     "products", "t.active DESC, t.name COLLATE NOCASE, t.id", "t.manager_id", NULL,
@@ -117,7 +117,7 @@ static const ListSpec specs[] = {
     "(SELECT count(*) FROM stages st WHERE st.product_id = t.id) AS stage_count, "
     "(SELECT count(*) FROM sales s WHERE s.product_id = t.id) AS sale_count "
     "FROM products t LEFT JOIN audiences a ON a.id = t.audience_id LEFT JOIN users u ON u.id = t.manager_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "products", "stages", "audiences", "users", "sales", NULL } },
   [SCIM_LIST_STAGES] = {
     "stages", "t.product_id, t.position, t.id", NULL, "t.kind", { "t.name", "t.description", NULL },
@@ -125,7 +125,7 @@ static const ListSpec specs[] = {
     "t.stuck_days, "
     "(SELECT count(*) FROM sales s WHERE s.product_id = t.product_id AND s.stage_id = t.id) AS sale_count, "
     "(SELECT coalesce(sum(s.amount), 0) FROM sales s WHERE s.product_id = t.product_id AND s.stage_id = t.id) AS amount "
-    "FROM stages t WHERE t.id IN (SELECT value FROM json_each(?))",
+    "FROM stages t WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "stages", "sales", NULL } },
   [SCIM_LIST_LEADS] = {
     "leads", "t.received_at DESC, t.id DESC", "t.owner_id", "t.state",
@@ -142,7 +142,7 @@ static const ListSpec specs[] = {
     "t.open_tasks, t.last_activity_at "
     "FROM sales t JOIN clients c ON c.id = t.client_id JOIN products p ON p.id = t.product_id "
     "JOIN stages st ON st.id = t.stage_id JOIN users u ON u.id = t.owner_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "sales", "clients", "products", "stages", "users", "tasks", "events", NULL } },
   [SCIM_LIST_TASKS] = {
     "tasks", "t.state != 'planned', t.due_at IS NULL, t.due_at, t.sale_id, t.position, t.id", "t.owner_id",
@@ -154,7 +154,7 @@ static const ListSpec specs[] = {
     "FROM tasks t JOIN sales s ON s.id = t.sale_id JOIN clients c ON c.id = s.client_id "
     "JOIN products p ON p.id = s.product_id JOIN stages st ON st.id = s.stage_id "
     "JOIN users u ON u.id = t.owner_id LEFT JOIN stages ts ON ts.id = t.target_stage_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "tasks", "sales", "clients", "products", "users", NULL } },
   /* Unread and planned depend on who looks and when: ?2 is the signed-in
    * user, ?3 the time (see load_rows_cb). */
@@ -1249,6 +1249,170 @@ scim_store_load_listing_rows (ScimStore     *store,
                               GError       **error)
 {
   return load_rows (store, kind, ids, n_ids, TRUE, error);
+}
+
+struct _ScimRowCursor
+{
+  sqlite3_stmt *stmt;
+  GHashTable   *columns;  /* name → index + 1 */
+  char         *valid;    /* the last text made valid UTF-8 */
+};
+
+/**
+ * scim_row_cursor_find:
+ * @cursor: the row a #ScimRowFunc is given
+ * @name: a column's name, as scim_row_lookup() knows it
+ *
+ * Returns: the column's index for the other calls, or -1 when the row has
+ *   no such column
+ */
+int
+scim_row_cursor_find (ScimRowCursor *cursor,
+                      const char    *name)
+{
+  g_return_val_if_fail (cursor != NULL && name != NULL, -1);
+
+  if (cursor->columns == NULL)
+    {
+      int n = sqlite3_column_count (cursor->stmt);
+
+      cursor->columns = g_hash_table_new (g_str_hash, g_str_equal);
+      for (int i = n - 1; i >= 0; i--)
+        g_hash_table_insert (cursor->columns, (gpointer) sqlite3_column_name (cursor->stmt, i),
+                             GINT_TO_POINTER (i + 1));
+    }
+  return GPOINTER_TO_INT (g_hash_table_lookup (cursor->columns, name)) - 1;
+}
+
+/**
+ * scim_row_cursor_get_int:
+ * @cursor: the row a #ScimRowFunc is given
+ * @column: from scim_row_cursor_find(); -1 is a column without a value
+ * @value: (out) (optional): the integer
+ *
+ * Returns: %TRUE when the column holds an integer (not %NULL, not text)
+ */
+gboolean
+scim_row_cursor_get_int (ScimRowCursor *cursor,
+                         int            column,
+                         gint64        *value)
+{
+  g_return_val_if_fail (cursor != NULL, FALSE);
+
+  if (column < 0 || column >= sqlite3_column_count (cursor->stmt) ||
+      sqlite3_column_type (cursor->stmt, column) != SQLITE_INTEGER)
+    return FALSE;
+  if (value != NULL)
+    *value = sqlite3_column_int64 (cursor->stmt, column);
+  return TRUE;
+}
+
+/**
+ * scim_row_cursor_get_text:
+ * @cursor: the row a #ScimRowFunc is given
+ * @column: from scim_row_cursor_find(); -1 is a column without a value
+ *
+ * Returns: (transfer none) (nullable): the column's text, valid UTF-8,
+ *   until the next call on @cursor; %NULL unless the column holds text
+ */
+const char *
+scim_row_cursor_get_text (ScimRowCursor *cursor,
+                          int            column)
+{
+  const char *text;
+  int len;
+
+  g_return_val_if_fail (cursor != NULL, NULL);
+
+  if (column < 0 || column >= sqlite3_column_count (cursor->stmt) ||
+      sqlite3_column_type (cursor->stmt, column) != SQLITE_TEXT)
+    return NULL;
+  text = (const char *) sqlite3_column_text (cursor->stmt, column);
+  len = sqlite3_column_bytes (cursor->stmt, column);
+  g_clear_pointer (&cursor->valid, g_free);
+  if (text != NULL && !g_utf8_validate_len (text, (gsize) len, NULL))
+    text = cursor->valid = g_utf8_make_valid (text, len);
+  return text;
+}
+
+typedef struct
+{
+  ScimListKind   kind;
+  const gint64  *ids;
+  guint          n_ids;
+  ScimRowFunc    func;
+  gpointer       user_data;
+} EachData;
+
+static gboolean
+each_listing_row_cb (ScimTx    *tx,
+                     gpointer   user_data,
+                     GError   **error)
+{
+  EachData *data = user_data;
+  const ListSpec *spec = &specs[data->kind];
+  g_autoptr(GString) json = g_string_new ("[");
+  g_autofree char *sql = NULL;
+  ScimRowCursor cursor = { NULL, NULL, NULL };
+  int rc;
+
+  for (guint i = 0; i < data->n_ids; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", data->ids[i]);
+  g_string_append_c (json, ']');
+
+  /* The listing's rows in the order of the ids: the array's own index
+   * (json_each's key) orders them; ?1 is the same array inside. */
+  sql = g_strdup_printf ("SELECT l.* FROM json_each(?1) j CROSS JOIN (%s) l ON l.id = j.value ORDER BY j.key",
+                         spec->listing_sql != NULL ? spec->listing_sql : spec->rows_sql);
+  cursor.stmt = _scim_store_prepare (tx->store, sql, error);
+  if (cursor.stmt == NULL)
+    return FALSE;
+  _scim_stmt_bind (cursor.stmt, "s", json->str);
+  if (sqlite3_bind_parameter_count (cursor.stmt) >= 3)
+    {
+      sqlite3_bind_int64 (cursor.stmt, 2, tx->user_id);
+      sqlite3_bind_int64 (cursor.stmt, 3, tx->now);
+    }
+  while ((rc = _scim_store_step (tx->store, cursor.stmt, error)) == SQLITE_ROW)
+    data->func (&cursor, data->user_data);
+  g_clear_pointer (&cursor.columns, g_hash_table_unref);
+  g_free (cursor.valid);
+  return rc == SQLITE_DONE;
+}
+
+/**
+ * scim_store_each_listing_row:
+ * @store: a #ScimStore
+ * @kind: the list
+ * @ids: (array length=n_ids): the rows, in the order wanted
+ * @n_ids: how many
+ * @func: (scope call): called for each row found, in the order of @ids
+ * @user_data: for @func
+ * @error: return location for an error
+ *
+ * The rows of scim_store_load_listing_rows(), read where they stand: @func
+ * reads the columns it prints through the cursor, and no row is built.
+ * For printing long lists (the CLI); a row deleted since the ids were read
+ * is left out.  @func runs inside the read and must not call the store.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+scim_store_each_listing_row (ScimStore     *store,
+                             ScimListKind   kind,
+                             const gint64  *ids,
+                             guint          n_ids,
+                             ScimRowFunc    func,
+                             gpointer       user_data,
+                             GError       **error)
+{
+  EachData data = { kind, ids, n_ids, func, user_data };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (kind < G_N_ELEMENTS (specs), FALSE);
+  g_return_val_if_fail (func != NULL, FALSE);
+
+  return _scim_store_read (store, each_listing_row_cb, &data, error);
 }
 
 /**
