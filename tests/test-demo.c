@@ -7,6 +7,7 @@
 #include <sqlite3.h>
 
 #include "scim-demo.h"
+#include "scim-query.h"
 #include "scim-store.h"
 
 #define SEED 7
@@ -578,6 +579,128 @@ test_russian (void)
   sqlite3_close (db);
 }
 
+/* The listing's cursor reads the rows scim_store_load_listing_rows() makes,
+ * in the order of the ids asked for, whatever that order; ids of no row
+ * are left out. */
+typedef struct
+{
+  GPtrArray *expected;   /* the rows in the order of the ids */
+  guint      next;
+  guint      values;
+} CursorCheck;
+
+static void
+check_cursor_row_cb (ScimRowCursor *cursor,
+                     gpointer       user_data)
+{
+  CursorCheck *check = user_data;
+  GVariantIter iter;
+  const char *key;
+  GVariant *value;
+  GVariant *row;
+
+  g_assert_cmpuint (check->next, <, check->expected->len);
+  row = g_ptr_array_index (check->expected, check->next++);
+  g_variant_iter_init (&iter, row);
+  while (g_variant_iter_loop (&iter, "{&sv}", &key, &value))
+    {
+      int column = scim_row_cursor_find (cursor, key);
+      gint64 n = 0;
+
+      g_assert_cmpint (column, >=, 0);
+      if (g_variant_is_of_type (value, G_VARIANT_TYPE_INT64))
+        {
+          g_assert_true (scim_row_cursor_get_int (cursor, column, &n));
+          g_assert_cmpint (n, ==, g_variant_get_int64 (value));
+          g_assert_null (scim_row_cursor_get_text (cursor, column));
+        }
+      else if (g_variant_is_of_type (value, G_VARIANT_TYPE_STRING))
+        {
+          g_assert_cmpstr (scim_row_cursor_get_text (cursor, column), ==, g_variant_get_string (value, NULL));
+          g_assert_false (scim_row_cursor_get_int (cursor, column, NULL));
+        }
+      check->values++;
+    }
+  g_assert_cmpint (scim_row_cursor_find (cursor, "no such column"), ==, -1);
+  g_assert_false (scim_row_cursor_get_int (cursor, -1, NULL));
+  g_assert_null (scim_row_cursor_get_text (cursor, -1));
+}
+
+static void
+test_listing_cursor (void)
+{
+  static const ScimListKind kinds[] = {
+    SCIM_LIST_USERS, SCIM_LIST_CLIENTS, SCIM_LIST_PRODUCTS, SCIM_LIST_LEADS,
+    SCIM_LIST_SALES, SCIM_LIST_TASKS, SCIM_LIST_EVENTS, SCIM_LIST_CONTACTS,
+  };
+  g_autoptr(ScimStore) store = open_store (shared_path);
+  g_autoptr(GRand) rand = g_rand_new_with_seed (g_test_rand_int ());
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      const char * const *sorts = scim_list_kind_get_sorts (kinds[k]);
+      guint n_sorts = sorts != NULL ? g_strv_length ((char **) sorts) : 1;
+
+      for (guint round = 0; round < 3; round++)
+        {
+          g_autoptr(ScimQuery) query = scim_query_new (kinds[k]);
+          g_autoptr(GArray) ids = NULL;
+          g_autoptr(GArray) asked = g_array_new (FALSE, FALSE, sizeof (gint64));
+          g_autoptr(GPtrArray) rows = NULL;
+          g_autoptr(GHashTable) by_id = g_hash_table_new (g_int64_hash, g_int64_equal);
+          g_autoptr(GPtrArray) expected = g_ptr_array_new ();
+          g_autoptr(GError) error = NULL;
+          CursorCheck check = { expected, 0, 0 };
+          gint64 none = G_MAXINT32;
+          gboolean ok;
+
+          query->sort = n_sorts > 1 ? g_rand_int_range (rand, 0, (gint32) n_sorts) : 0;
+          ids = scim_store_query_ids (store, query, NULL, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (ids->len, >, 0);
+
+          /* Some of the rows in a shuffled order, and an id of no row. */
+          for (guint i = 0; i < ids->len; i++)
+            if (g_rand_int_range (rand, 0, 4) == 0 || ids->len < 8)
+              g_array_append_val (asked, g_array_index (ids, gint64, i));
+          for (guint i = asked->len; i > 1; i--)
+            {
+              guint j = (guint) g_rand_int_range (rand, 0, (gint32) i);
+              gint64 swap = g_array_index (asked, gint64, i - 1);
+
+              g_array_index (asked, gint64, i - 1) = g_array_index (asked, gint64, j);
+              g_array_index (asked, gint64, j) = swap;
+            }
+          g_array_insert_val (asked, (guint) g_rand_int_range (rand, 0, (gint32) asked->len + 1), none);
+
+          rows = scim_store_load_listing_rows (store, kinds[k], (gint64 *) asked->data, asked->len, &error);
+          g_assert_no_error (error);
+          g_assert_cmpuint (rows->len, ==, asked->len - 1);
+          for (guint i = 0; i < rows->len; i++)
+            {
+              g_autoptr(GVariant) id = scim_row_lookup (g_ptr_array_index (rows, i), "id");
+
+              g_hash_table_insert (by_id, (gpointer) g_variant_get_data (id), g_ptr_array_index (rows, i));
+            }
+          for (guint i = 0; i < asked->len; i++)
+            {
+              GVariant *row = g_hash_table_lookup (by_id, &g_array_index (asked, gint64, i));
+
+              if (row != NULL)
+                g_ptr_array_add (expected, row);
+            }
+          g_assert_cmpuint (expected->len, ==, rows->len);
+
+          ok = scim_store_each_listing_row (store, kinds[k], (gint64 *) asked->data, asked->len,
+                                            check_cursor_row_cb, &check, &error);
+          g_assert_no_error (error);
+          g_assert_true (ok);
+          g_assert_cmpuint (check.next, ==, expected->len);
+          g_assert_cmpuint (check.values, >=, expected->len * 3);
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -603,6 +726,7 @@ main (int   argc,
   g_test_add_func ("/demo/small/tasks", test_tasks);
   g_test_add_func ("/demo/small/events", test_events);
   g_test_add_func ("/demo/small/leads", test_leads);
+  g_test_add_func ("/demo/small/listing-cursor", test_listing_cursor);
   g_test_add_func ("/demo/small/foreign-keys", test_foreign_keys);
   g_test_add_func ("/demo/small/reproducible", test_reproducible);
   g_test_add_func ("/demo/small/refuse-nonempty", test_refuse_nonempty);

@@ -604,6 +604,10 @@ typedef struct
 {
   GPtrArray  *rows;     /* of cells */
   GHashTable *logins;
+  int         id;       /* the statement's column of the id, */
+  int         owner_id; /* of the owner */
+  int         index[N_LIST_COLUMNS]; /* and of each of list_columns */
+  gboolean    resolved; /* on the batch's first row */
 } Collect;
 
 /* The cells of the row @cursor stands on, read from the statement. */
@@ -615,30 +619,38 @@ collect_row_cb (ScimRowCursor *cursor,
   char **cells = g_new0 (char *, N_LIST_COLUMNS + 1);
   gint64 n = 0;
 
-  if (scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, "id"), &n))
+  if (!collect->resolved)
+    {
+      collect->id = scim_row_cursor_find (cursor, "id");
+      collect->owner_id = scim_row_cursor_find (cursor, "owner_id");
+      for (guint c = 0; c < N_LIST_COLUMNS; c++)
+        collect->index[c] = scim_row_cursor_find (cursor, list_columns[c].column);
+      collect->resolved = TRUE;
+    }
+  if (scim_row_cursor_get_int (cursor, collect->id, &n))
     cells[0] = g_strdup_printf ("%" G_GINT64_FORMAT, n);
   for (guint c = 0; c < N_LIST_COLUMNS; c++)
     {
-      const char *column = list_columns[c].column;
+      int index = collect->index[c];
       const char *text;
 
-      if (g_str_equal (column, "owner_login"))
+      if (g_str_equal (list_columns[c].column, "owner_login"))
         {
           const char *login;
 
           n = 0;
-          scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, "owner_id"), &n);
+          scim_row_cursor_get_int (cursor, collect->owner_id, &n);
           login = g_hash_table_lookup (collect->logins, &n);
           cells[c + 1] = g_strdup (login);
         }
-      else if (scim_row_cursor_get_int (cursor, scim_row_cursor_find (cursor, column), &n))
+      else if (scim_row_cursor_get_int (cursor, index, &n))
         {
           if (list_columns[c].type == CELL_TIME)
             cells[c + 1] = n != 0 ? cli_time (n) : NULL;
           else
             cells[c + 1] = g_strdup_printf ("%" G_GINT64_FORMAT, n);
         }
-      else if ((text = scim_row_cursor_get_text (cursor, scim_row_cursor_find (cursor, column))) != NULL)
+      else if ((text = scim_row_cursor_get_text (cursor, index)) != NULL)
         cells[c + 1] = g_strdup (text);
     }
   g_ptr_array_add (collect->rows, cells);
@@ -858,7 +870,7 @@ cmd_leads_list (ScimCliGlobals  *g,
       const gint64 *page = &g_array_index (ids, gint64, start);
       guint n = MIN (LIST_BATCH, ids->len - start);
       g_autoptr(GPtrArray) rows = g_ptr_array_new_full (n, cells_free);
-      Collect collect = { rows, logins };
+      Collect collect = { .rows = rows, .logins = logins };
 
       if (!scim_store_each_listing_row (store, SCIM_LIST_LEADS, page, n, collect_row_cb, &collect, &error))
         return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);

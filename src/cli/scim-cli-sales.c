@@ -274,7 +274,87 @@ json_value (GString      *out,
     scim_cli_json_string (out, value);
 }
 
-/* Prints the rows of @ids whole, a batch at a time, in the order of @ids.
+/* The value of a cell where @cursor stands, as cell() makes it. */
+static char *
+cursor_cell (ScimRowCursor *cursor,
+             const Column  *column,
+             int            index,
+             int            due_has_time,
+             ScimCliFormat  format,
+             GHashTable    *logins)
+{
+  const char *text = scim_row_cursor_get_text (cursor, index);
+  gint64 n = 0;
+
+  if (text != NULL)
+    return g_strdup (column->type == COL_STATE && format == SCIM_CLI_FORMAT_TEXT ? scim_format_state (text) : text);
+  if (!scim_row_cursor_get_int (cursor, index, &n))
+    return NULL;
+
+  switch (column->type)
+    {
+    case COL_MONEY:
+      return format == SCIM_CLI_FORMAT_TEXT ? scim_format_money (n) : g_strdup_printf ("%" G_GINT64_FORMAT, n);
+    case COL_TIME:
+      return n != 0 ? format_time (n, "%Y-%m-%dT%H:%M") : NULL;
+    case COL_DATE:
+      return n != 0 ? format_time (n, "%Y-%m-%d") : NULL;
+    case COL_DUE:
+      {
+        gint64 has_time = 0;
+
+        scim_row_cursor_get_int (cursor, due_has_time, &has_time);
+        return n != 0 ? format_time (n, has_time ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d") : NULL;
+      }
+    case COL_LOGIN:
+      return g_strdup (g_hash_table_lookup (logins, &n));
+    case COL_TEXT:
+    case COL_STATE:
+    case COL_INT:
+    default:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+    }
+}
+
+/* A batch of rows as their cells' text, row after row: the id, then one
+ * cell per column, %NULL for a cell without a value. */
+typedef struct
+{
+  const Column  *columns;
+  guint          n_columns;
+  ScimCliFormat  format;
+  GHashTable    *logins;
+  GPtrArray     *cells;
+  int           *index;          /* of each column in the statement */
+  int            id_index;
+  int            due_has_time_index;
+  gboolean       resolved;       /* the indexes, on the batch's first row */
+} Collect;
+
+static void
+collect_row_cb (ScimRowCursor *cursor,
+                gpointer       user_data)
+{
+  Collect *collect = user_data;
+  gint64 id = 0;
+
+  if (!collect->resolved)
+    {
+      collect->id_index = scim_row_cursor_find (cursor, "id");
+      collect->due_has_time_index = scim_row_cursor_find (cursor, "due_has_time");
+      for (guint c = 0; c < collect->n_columns; c++)
+        collect->index[c] = scim_row_cursor_find (cursor, collect->columns[c].field);
+      collect->resolved = TRUE;
+    }
+  scim_row_cursor_get_int (cursor, collect->id_index, &id);
+  g_ptr_array_add (collect->cells, g_strdup_printf ("%" G_GINT64_FORMAT, id));
+  for (guint c = 0; c < collect->n_columns; c++)
+    g_ptr_array_add (collect->cells, cursor_cell (cursor, &collect->columns[c], collect->index[c],
+                                                  collect->due_has_time_index, collect->format, collect->logins));
+}
+
+/* Prints the rows of @ids whole, a batch at a time, in the order of @ids;
+ * each batch is read through the listing's cursor, so no row is built.
  * Text columns are as wide as in the first batch, at most TEXT_MAX_WIDTH. */
 static gboolean
 print_list (ScimStore      *store,
@@ -288,6 +368,10 @@ print_list (ScimStore      *store,
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autofree glong *widths = g_new0 (glong, n_columns + 1);
+  g_autofree int *index = g_new0 (int, n_columns);
+  g_autoptr(GPtrArray) cells = g_ptr_array_new_with_free_func (g_free);
+  Collect collect = { columns, n_columns, format, logins, cells, index, -1, -1, FALSE };
+  guint stride = n_columns + 1;
   guint printed = 0;
 
   if (format == SCIM_CLI_FORMAT_CSV)
@@ -306,33 +390,30 @@ print_list (ScimStore      *store,
   for (guint start = 0; start < ids->len || (start == 0 && format == SCIM_CLI_FORMAT_TEXT); start += BATCH)
     {
       guint n = MIN (BATCH, ids->len - start);
-      /* A row deleted since the ids were read is left out. */
-      g_autoptr(GPtrArray) rows = scim_cli_load_rows_ordered (store, kind, &g_array_index (ids, gint64, start), n,
-                                                              error);
+      guint n_rows;
 
-      if (rows == NULL)
+      /* A row deleted since the ids were read is left out. */
+      g_ptr_array_set_size (cells, 0);
+      collect.resolved = FALSE;
+      if (n > 0 &&
+          !scim_store_each_listing_row (store, kind, &g_array_index (ids, gint64, start), n, collect_row_cb,
+                                        &collect, error))
         return FALSE;
+      n_rows = cells->len / stride;
 
       if (format == SCIM_CLI_FORMAT_TEXT && start == 0)
         {
           widths[0] = MAX (2, (glong) strlen ("ID"));
           for (guint c = 0; c < n_columns; c++)
             widths[c + 1] = g_utf8_strlen (_(columns[c].title), -1);
-          for (guint i = 0; i < rows->len; i++)
+          for (guint i = 0; i < n_rows; i++)
             {
-              GVariant *row = g_ptr_array_index (rows, i);
-              gint64 id = 0;
-              char digits[24];
+              char **row = (char **) &cells->pdata[i * stride];
 
-              id = scim_cli_row_int (row, "id");
-              g_snprintf (digits, sizeof digits, "%" G_GINT64_FORMAT, id);
-              widths[0] = MAX (widths[0], (glong) strlen (digits));
+              widths[0] = MAX (widths[0], (glong) strlen (row[0]));
               for (guint c = 0; c < n_columns; c++)
-                {
-                  g_autofree char *value = cell (row, &columns[c], format, logins);
-
-                  widths[c + 1] = MIN (TEXT_MAX_WIDTH, MAX (widths[c + 1], value != NULL ? g_utf8_strlen (value, -1) : 0));
-                }
+                widths[c + 1] = MIN (TEXT_MAX_WIDTH,
+                                     MAX (widths[c + 1], row[c + 1] != NULL ? g_utf8_strlen (row[c + 1], -1) : 0));
             }
           text_cell (out, "ID", widths[0], FALSE);
           for (guint c = 0; c < n_columns; c++)
@@ -342,25 +423,20 @@ print_list (ScimStore      *store,
           g_string_append_c (out, '\n');
         }
 
-      for (guint i = 0; i < rows->len; i++)
+      for (guint i = 0; i < n_rows; i++)
         {
-          GVariant *row = g_ptr_array_index (rows, i);
-          gint64 id = 0;
+          char **row = (char **) &cells->pdata[i * stride];
           gsize line_start = out->len;
 
-          id = scim_cli_row_int (row, "id");
           if (format == SCIM_CLI_FORMAT_JSON)
-            g_string_append_printf (out, "%s\n  {\"id\": %" G_GINT64_FORMAT, printed > 0 ? "," : "", id);
+            g_string_append_printf (out, "%s\n  {\"id\": %s", printed > 0 ? "," : "", row[0]);
           else if (format == SCIM_CLI_FORMAT_CSV)
-            g_string_append_printf (out, "%" G_GINT64_FORMAT, id);
+            g_string_append (out, row[0]);
           else
-            {
-              g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-              text_cell (out, text, widths[0], FALSE);
-            }
+            text_cell (out, row[0], widths[0], FALSE);
           for (guint c = 0; c < n_columns; c++)
             {
-              g_autofree char *value = cell (row, &columns[c], format, logins);
+              const char *value = row[c + 1];
 
               if (format == SCIM_CLI_FORMAT_JSON)
                 {

@@ -178,7 +178,7 @@ static const ListSpec specs[] = {
     { "t.name", "t.position", "t.phone", "t.email", NULL },
     "SELECT t.id, t.version, t.client_id, c.name AS client, t.name, t.position, t.phone, t.email, t.role "
     "FROM contacts t JOIN clients c ON c.id = t.client_id "
-    "WHERE t.id IN (SELECT value FROM json_each(?))",
+    "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "contacts", "clients", NULL } },
 };
 
@@ -1148,35 +1148,53 @@ typedef struct
   gboolean      listing;
 } RowsData;
 
+/* @sql prepared with the JSON array of @ids bound to ?1 and, for rows that
+ * depend on who looks and when (the events' unread and planned), the
+ * viewer to ?2 and the time to ?3. */
+static sqlite3_stmt *
+prepare_for_ids (ScimTx        *tx,
+                 const char    *sql,
+                 const gint64  *ids,
+                 guint          n_ids,
+                 GError       **error)
+{
+  g_autoptr(GString) json = g_string_sized_new (n_ids * 8 + 2);
+  sqlite3_stmt *stmt;
+
+  g_string_append_c (json, '[');
+  for (guint i = 0; i < n_ids; i++)
+    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", ids[i]);
+  g_string_append_c (json, ']');
+
+  stmt = _scim_store_prepare (tx->store, sql, error);
+  if (stmt == NULL)
+    return NULL;
+  _scim_stmt_bind (stmt, "s", json->str);
+  if (sqlite3_bind_parameter_count (stmt) >= 3)
+    {
+      sqlite3_bind_int64 (stmt, 2, tx->user_id);
+      sqlite3_bind_int64 (stmt, 3, tx->now);
+    }
+  return stmt;
+}
+
 static gboolean
 load_rows_cb (ScimTx    *tx,
               gpointer   user_data,
               GError   **error)
 {
   RowsData *data = user_data;
-  g_autoptr(GString) json = g_string_new ("[");
   g_autoptr(GByteArray) scratch = NULL;
   g_autoptr(GArray) ends = NULL;
   sqlite3_stmt *stmt;
   int rc;
 
-  for (guint i = 0; i < data->n_ids; i++)
-    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", data->ids[i]);
-  g_string_append_c (json, ']');
-
-  stmt = _scim_store_prepare (tx->store,
-                              data->listing && specs[data->kind].listing_sql != NULL ? specs[data->kind].listing_sql
-                                                                                     : specs[data->kind].rows_sql,
-                              error);
+  stmt = prepare_for_ids (tx,
+                          data->listing && specs[data->kind].listing_sql != NULL ? specs[data->kind].listing_sql
+                                                                                 : specs[data->kind].rows_sql,
+                          data->ids, data->n_ids, error);
   if (stmt == NULL)
     return FALSE;
-  _scim_stmt_bind (stmt, "s", json->str);
-  /* Rows that depend on who looks and when (the events' unread and planned). */
-  if (sqlite3_bind_parameter_count (stmt) >= 3)
-    {
-      sqlite3_bind_int64 (stmt, 2, tx->user_id);
-      sqlite3_bind_int64 (stmt, 3, tx->now);
-    }
 
   g_ptr_array_set_size (data->rows, 0);
   scratch = g_byte_array_sized_new (1024);
@@ -1344,35 +1362,40 @@ typedef struct
   gpointer       user_data;
 } EachData;
 
+/* The listing's rows in the order of the ids: the array's own index
+ * (json_each's key) orders them; ?1 is the same array inside.  Made once
+ * for the process, as the store keeps its statements by their SQL text
+ * without copying it. */
+static const char *
+ordered_listing_sql (ScimListKind kind)
+{
+  static gsize made[G_N_ELEMENTS (specs)];
+  static char *sql[G_N_ELEMENTS (specs)];
+
+  if (g_once_init_enter (&made[kind]))
+    {
+      const ListSpec *spec = &specs[kind];
+
+      sql[kind] = g_strdup_printf ("SELECT l.* FROM json_each(?1) j CROSS JOIN (%s) l ON l.id = j.value "
+                                   "ORDER BY j.key",
+                                   spec->listing_sql != NULL ? spec->listing_sql : spec->rows_sql);
+      g_once_init_leave (&made[kind], 1);
+    }
+  return sql[kind];
+}
+
 static gboolean
 each_listing_row_cb (ScimTx    *tx,
                      gpointer   user_data,
                      GError   **error)
 {
   EachData *data = user_data;
-  const ListSpec *spec = &specs[data->kind];
-  g_autoptr(GString) json = g_string_new ("[");
-  g_autofree char *sql = NULL;
   ScimRowCursor cursor = { NULL, NULL, NULL };
   int rc;
 
-  for (guint i = 0; i < data->n_ids; i++)
-    g_string_append_printf (json, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "", data->ids[i]);
-  g_string_append_c (json, ']');
-
-  /* The listing's rows in the order of the ids: the array's own index
-   * (json_each's key) orders them; ?1 is the same array inside. */
-  sql = g_strdup_printf ("SELECT l.* FROM json_each(?1) j CROSS JOIN (%s) l ON l.id = j.value ORDER BY j.key",
-                         spec->listing_sql != NULL ? spec->listing_sql : spec->rows_sql);
-  cursor.stmt = _scim_store_prepare (tx->store, sql, error);
+  cursor.stmt = prepare_for_ids (tx, ordered_listing_sql (data->kind), data->ids, data->n_ids, error);
   if (cursor.stmt == NULL)
     return FALSE;
-  _scim_stmt_bind (cursor.stmt, "s", json->str);
-  if (sqlite3_bind_parameter_count (cursor.stmt) >= 3)
-    {
-      sqlite3_bind_int64 (cursor.stmt, 2, tx->user_id);
-      sqlite3_bind_int64 (cursor.stmt, 3, tx->now);
-    }
   while ((rc = _scim_store_step (tx->store, cursor.stmt, error)) == SQLITE_ROW)
     data->func (&cursor, data->user_data);
   g_clear_pointer (&cursor.columns, g_hash_table_unref);
