@@ -36,47 +36,10 @@ typedef struct
   SqlCapture capture;     /* the SQL of the last run */
 } Bench;
 
-static void
-fold_func (sqlite3_context *ctx,
-           int              argc,
-           sqlite3_value  **argv)
-{
-  const char *text = (const char *) sqlite3_value_text (argv[0]);
-  g_autofree char *folded = text != NULL ? scim_fold (text) : NULL;
-
-  if (folded == NULL)
-    sqlite3_result_null (ctx);
-  else
-    sqlite3_result_text (ctx, folded, -1, SQLITE_TRANSIENT);
-}
-
 static double
 run_bare (Bench *b)
 {
-  gint64 start = g_get_monotonic_time ();
-
-  for (guint i = 0; i < b->capture.sql->len; i++)
-    {
-      sqlite3_stmt *stmt = NULL;
-      int rc = sqlite3_prepare_v2 (b->bare, g_ptr_array_index (b->capture.sql, i), -1, &stmt, NULL);
-
-      if (rc != SQLITE_OK)
-        g_error ("floor: %s\n%s", sqlite3_errmsg (b->bare), (char *) g_ptr_array_index (b->capture.sql, i));
-      /* A bare client reads what it asked for. */
-      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-        for (int c = 0; c < sqlite3_column_count (stmt); c++)
-          switch (sqlite3_column_type (stmt, c))
-            {
-            case SQLITE_INTEGER: (void) sqlite3_column_int64 (stmt, c); break;
-            case SQLITE_FLOAT: (void) sqlite3_column_double (stmt, c); break;
-            case SQLITE_TEXT: (void) sqlite3_column_text (stmt, c); (void) sqlite3_column_bytes (stmt, c); break;
-            default: break;
-            }
-      if (rc != SQLITE_DONE)
-        g_error ("floor: %s", sqlite3_errmsg (b->bare));
-      sqlite3_finalize (stmt);
-    }
-  return (double) (g_get_monotonic_time () - start) / 1000.0;
+  return sql_bare_run (b->bare, b->capture.sql);
 }
 
 static void
@@ -337,9 +300,7 @@ main (int    argc,
   b.store = scim_store_open (argv[1], SCIM_STORE_NO_CHECK, &error);
   if (b.store == NULL)
     g_error ("%s: %s", argv[1], error->message);
-  if (sqlite3_open_v2 (argv[1], &b.bare, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK)
-    g_error ("%s: %s", argv[1], sqlite3_errmsg (b.bare));
-  sqlite3_create_function (b.bare, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC, NULL, fold_func, NULL, NULL);
+  b.bare = sql_bare_open (argv[1]);
   sql_capture_start (&b.capture, _scim_store_get_db (b.store), FALSE);
 
   owner = busiest_salesperson (b.store, &login);

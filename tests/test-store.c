@@ -2188,6 +2188,58 @@ test_rows_serialised (void)
   sqlite3_close (db);
 }
 
+/* SCIM_TRACE_SQL: the reads the store ran, their values written in, each
+ * ended by a NUL byte; no write, and nothing once the store is closed. */
+static void
+test_trace_reads (void)
+{
+  g_autofree char *trace = fresh_path ("trace.sql");
+  g_autoptr(ScimStore) store = NULL;
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_USERS);
+  g_autoptr(GArray) ids = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *array = NULL;
+  gsize length = 0, size_closed;
+  gint64 admin_id = 0;
+  guint n = 0, lists = 0;
+
+  g_setenv ("SCIM_TRACE_SQL", trace, TRUE);
+  store = new_store ("trace.db", &admin_id);
+  g_unsetenv ("SCIM_TRACE_SQL");
+  ids = scim_store_query_ids (store, query, NULL, &error);
+  g_assert_no_error (error);
+  rows = scim_store_load_listing_rows (store, SCIM_LIST_USERS, (gint64 *) ids->data, ids->len, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  scim_store_close (store);
+
+  g_assert_true (g_file_get_contents (trace, &text, &length, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 0);
+  g_assert_cmpint (text[length - 1], ==, '\0');
+  array = g_strdup_printf ("json_each('[%" G_GINT64_FORMAT "]')", admin_id);
+  for (gsize at = 0; at < length; at += strlen (text + at) + 1, n++)
+    {
+      const char *sql = text + at;
+
+      g_assert_true (g_str_has_prefix (sql, "SELECT") || g_str_has_prefix (sql, "WITH"));
+      g_assert_null (strchr (sql, '?'));
+      if (strstr (sql, "FROM users t") != NULL && strstr (sql, array) != NULL)
+        lists++;
+    }
+  g_assert_cmpuint (n, >=, 2);
+  g_assert_cmpuint (lists, >=, 1);
+
+  /* Closed, the store traces no more. */
+  size_closed = length;
+  g_clear_object (&store);
+  g_clear_pointer (&text, g_free);
+  g_assert_true (g_file_get_contents (trace, &text, &length, NULL));
+  g_assert_cmpuint (length, ==, size_closed);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -2231,6 +2283,7 @@ main (int    argc,
   g_test_add_func ("/store/backup-and-check", test_backup_and_check);
   g_test_add_func ("/store/passwords", test_passwords);
   g_test_add_func ("/store/rows/serialised", test_rows_serialised);
+  g_test_add_func ("/store/trace-reads", test_trace_reads);
   g_test_add_func ("/store/users-and-roles", test_users_and_roles);
   g_test_add_func ("/store/template-product", test_template_product);
   g_test_add_func ("/store/record-list/lazy", test_record_list_lazy);

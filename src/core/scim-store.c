@@ -46,6 +46,7 @@ struct _ScimStore
   gint64        session_id;
   guint         busy_timeout_ms;
   gint64        longest_write_us;
+  FILE         *trace;            /* SCIM_TRACE_SQL */
 
   ScimWatcher  *watcher;
   GThread      *watch_thread;
@@ -867,6 +868,49 @@ sql_lead_key (sqlite3_context  *context,
   sqlite3_result_text (context, key ((const char *) sqlite3_value_text (argv[0])), -1, g_free);
 }
 
+/* SCIM_TRACE_SQL=FILE adds each read the store's connection runs to FILE:
+ * a SELECT or WITH as SQLite ran it, its bound values written in, ended by
+ * a NUL byte (the statements of triggers are left out).  The benchmark
+ * runs a command's reads bare for the command's floor (tests/bench.sh). */
+static int
+trace_read_cb (unsigned int  type,
+               void         *user_data,
+               void         *p,
+               void         *x)
+{
+  FILE *out = user_data;
+  const char *sql = x;
+  char *expanded;
+
+  if (type != SQLITE_TRACE_STMT || sql == NULL)
+    return 0;
+  while (g_ascii_isspace (*sql))
+    sql++;
+  if (g_ascii_strncasecmp (sql, "SELECT", 6) != 0 && g_ascii_strncasecmp (sql, "WITH", 4) != 0)
+    return 0;
+  expanded = sqlite3_expanded_sql (p);
+  if (expanded != NULL)
+    {
+      fwrite (expanded, 1, strlen (expanded) + 1, out);
+      fflush (out);
+    }
+  sqlite3_free (expanded);
+  return 0;
+}
+
+static void
+trace_reads (ScimStore *self)
+{
+  const char *path = g_getenv ("SCIM_TRACE_SQL");
+
+  if (path == NULL || path[0] == '\0')
+    return;
+  if (self->trace == NULL && (self->trace = g_fopen (path, "ab")) == NULL)
+    g_warning ("SCIM_TRACE_SQL: cannot write %s: %s", path, g_strerror (errno));
+  else
+    sqlite3_trace_v2 (self->db, SQLITE_TRACE_STMT, trace_read_cb, self->trace);
+}
+
 static gboolean
 apply_pragmas (sqlite3     *db,
                ScimFsKind   kind,
@@ -1236,6 +1280,7 @@ open_internal (ScimStore       *self,
       return FALSE;
     }
 
+  trace_reads (self);
   if (!apply_pragmas (self->db, self->fs_kind, !self->read_only, self->busy_timeout_ms, error))
     return FALSE;
   sqlite3_create_function_v2 (self->db, "scim_fold", 1, SQLITE_UTF8 | SQLITE_DETERMINISTIC | SQLITE_INNOCUOUS,
@@ -1753,6 +1798,7 @@ scim_store_close (ScimStore *self)
       sqlite3_close_v2 (self->db);
       self->db = NULL;
     }
+  g_clear_pointer (&self->trace, fclose);
   _scim_store_unlock (self);
 }
 
