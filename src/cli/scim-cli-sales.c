@@ -167,6 +167,34 @@ find_user_id (ScimStore  *store,
   return scim_record_get_id (SCIM_RECORD (user));
 }
 
+/* A cell of the integer @n in @column, as text. */
+static char *
+int_cell (const Column  *column,
+          gint64         n,
+          gboolean       has_time,
+          ScimCliFormat  format,
+          GHashTable    *logins)
+{
+  switch (column->type)
+    {
+    case COL_MONEY:
+      return format == SCIM_CLI_FORMAT_TEXT ? scim_format_money (n) : g_strdup_printf ("%" G_GINT64_FORMAT, n);
+    case COL_TIME:
+      return n != 0 ? format_time (n, "%Y-%m-%dT%H:%M") : NULL;
+    case COL_DATE:
+      return n != 0 ? format_time (n, "%Y-%m-%d") : NULL;
+    case COL_DUE:
+      return n != 0 ? format_time (n, has_time ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d") : NULL;
+    case COL_LOGIN:
+      return g_strdup (g_hash_table_lookup (logins, &n));
+    case COL_TEXT:
+    case COL_STATE:
+    case COL_INT:
+    default:
+      return g_strdup_printf ("%" G_GINT64_FORMAT, n);
+    }
+}
+
 /* The value of a cell, or %NULL when it has none (JSON null). */
 static char *
 cell (GVariant      *row,
@@ -190,30 +218,8 @@ cell (GVariant      *row,
   if (!g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
     return NULL;
   n = g_variant_get_int64 (v);
-
-  switch (column->type)
-    {
-    case COL_MONEY:
-      return format == SCIM_CLI_FORMAT_TEXT ? scim_format_money (n) : g_strdup_printf ("%" G_GINT64_FORMAT, n);
-    case COL_TIME:
-      return n != 0 ? format_time (n, "%Y-%m-%dT%H:%M") : NULL;
-    case COL_DATE:
-      return n != 0 ? format_time (n, "%Y-%m-%d") : NULL;
-    case COL_DUE:
-      {
-        gint64 has_time = 0;
-
-        has_time = scim_cli_row_int (row, "due_has_time");
-        return n != 0 ? format_time (n, has_time ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d") : NULL;
-      }
-    case COL_LOGIN:
-      return g_strdup (g_hash_table_lookup (logins, &n));
-    case COL_TEXT:
-    case COL_STATE:
-    case COL_INT:
-    default:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, n);
-    }
+  return int_cell (column, n, column->type == COL_DUE && scim_cli_row_int (row, "due_has_time") != 0, format,
+                   logins);
 }
 
 static void
@@ -284,36 +290,15 @@ cursor_cell (ScimRowCursor *cursor,
              GHashTable    *logins)
 {
   const char *text = scim_row_cursor_get_text (cursor, index);
-  gint64 n = 0;
+  gint64 n = 0, has_time = 0;
 
   if (text != NULL)
     return g_strdup (column->type == COL_STATE && format == SCIM_CLI_FORMAT_TEXT ? scim_format_state (text) : text);
   if (!scim_row_cursor_get_int (cursor, index, &n))
     return NULL;
-
-  switch (column->type)
-    {
-    case COL_MONEY:
-      return format == SCIM_CLI_FORMAT_TEXT ? scim_format_money (n) : g_strdup_printf ("%" G_GINT64_FORMAT, n);
-    case COL_TIME:
-      return n != 0 ? format_time (n, "%Y-%m-%dT%H:%M") : NULL;
-    case COL_DATE:
-      return n != 0 ? format_time (n, "%Y-%m-%d") : NULL;
-    case COL_DUE:
-      {
-        gint64 has_time = 0;
-
-        scim_row_cursor_get_int (cursor, due_has_time, &has_time);
-        return n != 0 ? format_time (n, has_time ? "%Y-%m-%dT%H:%M" : "%Y-%m-%d") : NULL;
-      }
-    case COL_LOGIN:
-      return g_strdup (g_hash_table_lookup (logins, &n));
-    case COL_TEXT:
-    case COL_STATE:
-    case COL_INT:
-    default:
-      return g_strdup_printf ("%" G_GINT64_FORMAT, n);
-    }
+  if (column->type == COL_DUE)
+    scim_row_cursor_get_int (cursor, due_has_time, &has_time);
+  return int_cell (column, n, has_time != 0, format, logins);
 }
 
 /* A batch of rows as their cells' text, row after row: the id, then one
