@@ -605,6 +605,135 @@ test_backups_restore (void)
   }
 }
 
+static gint64
+probe_data_version (sqlite3 *db)
+{
+  sqlite3_stmt *stmt = NULL;
+  gint64 version;
+
+  g_assert_cmpint (sqlite3_prepare_v2 (db, "PRAGMA data_version", -1, &stmt, NULL), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  version = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+  return version;
+}
+
+/* Every command maps only what it needs: the libraries of the painter and
+ * the mail (cairo, Pango, libcurl, libsecret and what they bring) come with
+ * the extras module, which only drawing and mailing load.  Without the
+ * module those say so and what to do, and the rest still works. */
+static void
+test_light_process (void)
+{
+  static const char *heavy[] = { "libcairo", "libpango", "libcurl", "libsecret", "libgnutls", "libX11" };
+  const char *program = g_getenv ("SCIM_CLI");
+  g_autofree char *db = path_in_tmp ("light.db");
+  g_autofree char *alone_dir = g_build_filename (tmpdir, "alone", NULL);
+  g_autofree char *alone = g_build_filename (alone_dir, "scim-sales-cli", NULL);
+  g_autofree char *installed = g_build_filename (CLI_EXTRAS_DIR, "scim-sales-cli-extras.so", NULL);
+  g_autofree char *png = path_in_tmp ("light.png");
+  g_autofree char *binary = NULL;
+  gsize length = 0;
+  g_autoptr(GError) error = NULL;
+
+  {
+    /* What the dynamic loader maps for the program, all of it. */
+    const char *argv[] = { program, NULL };
+    g_auto(GStrv) env = g_environ_setenv (g_get_environ (), "LD_TRACE_LOADED_OBJECTS", "1", TRUE);
+    g_autofree char *out = NULL;
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **) argv, env, G_SPAWN_DEFAULT, NULL, NULL, &out, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (strstr (out, "libsqlite3"));
+    for (guint i = 0; i < G_N_ELEMENTS (heavy); i++)
+      if (strstr (out, heavy[i]) != NULL)
+        g_error ("scim-sales-cli maps %s at start:\n%s", heavy[i], out);
+  }
+
+  {
+    g_auto(Run) run = { 0 };
+    cli (&run, "--db", db, "demo", "--scale", "small", NULL);
+    g_assert_cmpint (run.status, ==, 0);
+  }
+
+  /* A listing writes nothing, not even a session: another connection sees
+   * no commit (PRAGMA data_version).  One that may write registers. */
+  {
+    static const char *readers[][4] = {
+      { "users", "list", NULL }, { "sales", "list", NULL }, { "tasks", "--due", "overdue", NULL },
+      { "leads", "list", NULL }, { "events", "list", NULL }, { "funnel", NULL },
+    };
+    sqlite3 *probe = NULL;
+    gint64 before;
+
+    g_assert_cmpint (sqlite3_open_v2 (db, &probe, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    before = probe_data_version (probe);
+    for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+      {
+        g_auto(Run) run = { 0 };
+
+        cli (&run, "--db", db, readers[i][0], readers[i][1], readers[i][2], NULL);
+        g_assert_cmpint (run.status, ==, 0);
+        g_assert_cmpint (probe_data_version (probe), ==, before);
+      }
+    {
+      g_auto(Run) run = { 0 };
+
+      cli (&run, "--db", db, "--user", "admin", "alerts", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpint (probe_data_version (probe), ==, before);
+      run_clear (&run);
+      run = (Run) { 0 };
+      cli (&run, "--db", db, "alerts", NULL);
+      g_assert_cmpint (run.status, ==, 2);
+      g_assert_nonnull (strstr (run.err, "--user"));
+      run_clear (&run);
+      run = (Run) { 0 };
+      cli (&run, "--db", db, "--user", "admin", "alerts", "--mark-read", NULL);
+      g_assert_cmpint (run.status, ==, 0);
+      g_assert_cmpint (probe_data_version (probe), !=, before);
+    }
+    sqlite3_close (probe);
+  }
+
+  /* The program alone in a folder of its own: no module beside it. */
+  if (g_file_test (installed, G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("SCIM Sales is installed here, so its module would be found");
+      return;
+    }
+  g_assert_true (g_mkdir_with_parents (alone_dir, 0700) == 0);
+  g_file_get_contents (program, &binary, &length, &error);
+  g_assert_no_error (error);
+  g_file_set_contents_full (alone, binary, (gssize) length, G_FILE_SET_CONTENTS_NONE, 0700, &error);
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { alone, "--db", db, "funnel", "--format", "png", "--output", png, NULL };
+    g_auto(Run) run = { 0 };
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run.out, &run.err, &status, &error);
+    g_assert_no_error (error);
+    run.status = WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+    g_assert_cmpint (run.status, ==, 2);
+    assert_one_line_reason (&run);
+    g_assert_nonnull (strstr (run.err, "Reinstall SCIM Sales"));
+    g_assert_nonnull (strstr (run.err, "scim-sales-cli-extras.so"));
+    g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+  }
+  {
+    const char *argv[] = { alone, "--db", db, "users", "list", NULL };
+    g_auto(Run) run = { 0 };
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &run.out, &run.err, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (WIFEXITED (status) && WEXITSTATUS (status) == 0);
+    g_assert_nonnull (strstr (run.out, "admin"));
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -624,6 +753,7 @@ main (int    argc,
   g_test_add_func ("/cli/vacuum", test_vacuum);
   g_test_add_func ("/cli/trust-locks", test_trust_locks);
   g_test_add_func ("/cli/demo-rules", test_demo_rules);
+  g_test_add_func ("/cli/light-process", test_light_process);
 
   ret = g_test_run ();
   {

@@ -269,7 +269,7 @@ mail_alerts (ScimStore *store,
         {
           g_autoptr(GError) local = NULL;
 
-          password = scim_mail_lookup_password (host, opt_smtp_user, NULL, &local);
+          password = scim_cli_mail_lookup_password (host, opt_smtp_user, &local);
           if (password == NULL)
             return scim_cli_fail (SCIM_CLI_USAGE, _("No password for %s at %s: set SCIM_SMTP_PASSWORD, or save it "
                                                     "in the app’s Preferences (it goes to the keyring)%s%s"),
@@ -280,7 +280,7 @@ mail_alerts (ScimStore *store,
   account = (ScimMailAccount) { host, port, security, opt_smtp_user, password,
                                 opt_mail_from != NULL ? opt_mail_from : to, opt_smtp_ca, 0 };
   body = scim_alerts_compose_mail (chosen, opt_digest, &subject);
-  if (!scim_mail_send (&account, to, subject, body, NULL, &error))
+  if (!scim_cli_mail_send (&account, to, subject, body, &error))
     {
       if (password != NULL)
         memset (password, 0, strlen (password));
@@ -329,7 +329,11 @@ cmd_alerts (ScimCliGlobals  *g,
   options.idle_days = (guint) opt_idle_days;
   options.event_lead_minutes = (guint) opt_lead_minutes;
 
-  store = scim_cli_open_store (g, SCIM_STORE_NONE, TRUE, &code);
+  if (g->user == NULL)
+    return scim_cli_fail (SCIM_CLI_USAGE, _("Say whose alerts with --user LOGIN."));
+
+  /* Only mailing and marking write; a listing opens as every reader does. */
+  store = scim_cli_open_store (g, SCIM_STORE_NONE, opt_email || opt_mark_read, &code);
   if (store == NULL)
     return code;
   alerts = scim_store_list_alerts (store, &options, &error);

@@ -150,6 +150,11 @@ scim_cli_open_store (ScimCliGlobals  *g,
    * clear error, and a write that meets one rolls back whole, as in the
    * app.  "check" runs the full check; an upgrade still checks first. */
   flags |= scim_cli_store_flags (g);
+  /* A command that only reads is not "online": it registers no session,
+   * which would cost two commits (six syncs, more on a share) and a
+   * heartbeat thread for a listing of a few milliseconds. */
+  if (!needs_user)
+    flags |= SCIM_STORE_NO_SESSION;
   store = scim_store_open (path, flags | SCIM_STORE_NO_CHECK, &error);
   if (store == NULL)
     {
@@ -642,48 +647,4 @@ scim_cli_row_int (GVariant   *row,
   g_autoptr(GVariant) value = scim_row_lookup (row, key);
 
   return value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
-}
-
-
-
-/**
- * scim_cli_load_rows_ordered:
- * @ids: (array length=n_ids): the rows to load
- *
- * scim_store_load_listing_rows() in the order of @ids; a row deleted since
- * the ids were read is left out.
- *
- * Returns: (transfer full) (element-type GVariant): the rows, or %NULL with
- *   @error set
- */
-GPtrArray *
-scim_cli_load_rows_ordered (ScimStore     *store,
-                            ScimListKind   kind,
-                            const gint64  *ids,
-                            guint          n_ids,
-                            GError       **error)
-{
-  g_autoptr(GPtrArray) rows = scim_store_load_listing_rows (store, kind, ids, n_ids, error);
-  g_autoptr(GHashTable) by_id = NULL;
-  GPtrArray *ordered;
-
-  if (rows == NULL)
-    return NULL;
-  by_id = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
-  for (guint i = 0; i < rows->len; i++)
-    {
-      gint64 id = scim_cli_row_int (g_ptr_array_index (rows, i), "id");
-
-      if (id != 0)
-        g_hash_table_insert (by_id, g_memdup2 (&id, sizeof id), g_ptr_array_index (rows, i));
-    }
-  ordered = g_ptr_array_new_full (n_ids, (GDestroyNotify) g_variant_unref);
-  for (guint i = 0; i < n_ids; i++)
-    {
-      GVariant *row = g_hash_table_lookup (by_id, &ids[i]);
-
-      if (row != NULL)
-        g_ptr_array_add (ordered, g_variant_ref (row));
-    }
-  return ordered;
 }

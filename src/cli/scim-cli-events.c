@@ -307,39 +307,36 @@ static const struct
   { "version", "version", CELL_INT, N_("Version"), FALSE },
 };
 
-/* The value of a cell as text, or %NULL when it has none (JSON null). */
+/* The value of a cell as text where @cursor stands, or %NULL when it has
+ * none (JSON null). */
 static char *
-cell (GHashTable  *row,
-      const char  *column,
-      CellType     type,
-      GHashTable  *logins)
+cell (ScimRowCursor *cursor,
+      int            index,
+      CellType       type,
+      gboolean       is_author,
+      GHashTable    *logins)
 {
-  GVariant *v;
+  const char *text;
+  gint64 n;
 
-  if (g_str_equal (column, "author_login"))
+  if (is_author)
     {
-      GVariant *author = g_hash_table_lookup (row, "author_id");
-      gint64 id = author != NULL && g_variant_is_of_type (author, G_VARIANT_TYPE_INT64)
-                  ? g_variant_get_int64 (author) : 0;
-      const char *login = g_hash_table_lookup (logins, &id);
+      const char *login = NULL;
 
+      if (scim_row_cursor_get_int (cursor, index, &n))
+        login = g_hash_table_lookup (logins, &n);
       return login != NULL ? g_strdup (login) : NULL;
     }
-  v = g_hash_table_lookup (row, column);
-  if (v == NULL)
-    return type == CELL_BOOL ? g_strdup ("false") : NULL;
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_INT64))
+  if (scim_row_cursor_get_int (cursor, index, &n))
     {
-      gint64 n = g_variant_get_int64 (v);
-
       if (type == CELL_TIME)
         return n != 0 ? cli_time (n) : NULL;
       if (type == CELL_BOOL)
         return g_strdup (n != 0 ? "true" : "false");
       return g_strdup_printf ("%" G_GINT64_FORMAT, n);
     }
-  if (g_variant_is_of_type (v, G_VARIANT_TYPE_STRING))
-    return g_strdup (g_variant_get_string (v, NULL));
+  if ((text = scim_row_cursor_get_text (cursor, index)) != NULL)
+    return g_strdup (text);
   return type == CELL_BOOL ? g_strdup ("false") : NULL;
 }
 
@@ -410,28 +407,41 @@ text_value (guint       c,
 
 #define N_COLUMNS G_N_ELEMENTS (list_columns)
 
-/* The cells of one row, each looked up once: a row is an a{sv}, where a
- * lookup by name walks the dictionary. */
-static char **
-row_cells (GVariant   *row,
-           GHashTable *logins,
-           gint64     *id)
+/* A batch of rows as their cells: the ids, and per row the cells of
+ * list_columns, %NULL-ended.  The columns' places in the statement are
+ * found on the batch's first row. */
+typedef struct
 {
-  g_autoptr(GHashTable) columns = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
-                                                         (GDestroyNotify) g_variant_unref);
-  char **cells = g_new0 (char *, N_COLUMNS + 1);
-  GVariantIter iter;
-  const char *name;
-  GVariant *value;
+  GHashTable *logins;
+  GPtrArray  *table;
+  GArray     *ids;
+  int         index[N_COLUMNS];
+  int         id_index;
+  gboolean    resolved;
+} Collect;
 
-  g_variant_iter_init (&iter, row);
-  while (g_variant_iter_next (&iter, "{&sv}", &name, &value))
-    g_hash_table_insert (columns, (gpointer) name, value);
-  value = g_hash_table_lookup (columns, "id");
-  *id = value != NULL && g_variant_is_of_type (value, G_VARIANT_TYPE_INT64) ? g_variant_get_int64 (value) : 0;
+static void
+collect_row_cb (ScimRowCursor *cursor,
+                gpointer       user_data)
+{
+  Collect *collect = user_data;
+  char **cells = g_new0 (char *, N_COLUMNS + 1);
+  gint64 id = 0;
+
+  if (!collect->resolved)
+    {
+      collect->id_index = scim_row_cursor_find (cursor, "id");
+      for (guint c = 0; c < N_COLUMNS; c++)
+        collect->index[c] = scim_row_cursor_find (cursor, g_str_equal (list_columns[c].column, "author_login")
+                                                          ? "author_id" : list_columns[c].column);
+      collect->resolved = TRUE;
+    }
+  scim_row_cursor_get_int (cursor, collect->id_index, &id);
   for (guint c = 0; c < N_COLUMNS; c++)
-    cells[c] = cell (columns, list_columns[c].column, list_columns[c].type, logins);
-  return cells;
+    cells[c] = cell (cursor, collect->index[c], list_columns[c].type,
+                     g_str_equal (list_columns[c].column, "author_login"), collect->logins);
+  g_array_append_val (collect->ids, id);
+  g_ptr_array_add (collect->table, cells);
 }
 
 static void
@@ -444,32 +454,34 @@ free_cells (gpointer cells)
   g_free (strv);
 }
 
-static void
-print_batch (GPtrArray     *rows,
-             ScimCliFormat  format,
-             GHashTable    *logins,
-             glong         *widths,
-             gboolean      *first)
+/* Prints the rows of @ids that still exist, in their order, read through
+ * the listing's cursor (no row is built). */
+static gboolean
+print_batch (ScimStore      *store,
+             const gint64   *page,
+             guint           n,
+             ScimCliFormat   format,
+             GHashTable     *logins,
+             glong          *widths,
+             gboolean       *first,
+             GError        **error)
 {
   g_autoptr(GString) out = g_string_new (NULL);
   g_autoptr(GPtrArray) table = g_ptr_array_new_with_free_func (free_cells);
-  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), rows->len);
+  g_autoptr(GArray) ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), n);
+  Collect collect = { logins, table, ids, { 0 }, -1, FALSE };
   guint n_text = 0;
 
   for (guint c = 0; c < G_N_ELEMENTS (list_columns); c++)
     n_text += list_columns[c].in_text ? 1 : 0;
-  for (guint r = 0; r < rows->len; r++)
-    {
-      gint64 id;
-
-      g_ptr_array_add (table, row_cells (g_ptr_array_index (rows, r), logins, &id));
-      g_array_append_val (ids, id);
-    }
+  /* A row deleted since the ids were read is left out. */
+  if (!scim_store_each_listing_row (store, SCIM_LIST_EVENTS, page, n, collect_row_cb, &collect, error))
+    return FALSE;
 
   if (format == SCIM_CLI_FORMAT_TEXT && *first)
     {
       widths[0] = g_utf8_strlen (_("ID"), -1);
-      for (guint r = 0; r < rows->len; r++)
+      for (guint r = 0; r < table->len; r++)
         {
           g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, g_array_index (ids, gint64, r));
 
@@ -478,7 +490,7 @@ print_batch (GPtrArray     *rows,
       for (guint c = 0; c < G_N_ELEMENTS (list_columns); c++)
         {
           widths[c + 1] = g_utf8_strlen (_(list_columns[c].title), -1);
-          for (guint r = 0; r < rows->len; r++)
+          for (guint r = 0; r < table->len; r++)
             {
               char **cells = g_ptr_array_index (table, r);
               g_autofree char *value = text_value (c, cells[c]);
@@ -496,7 +508,7 @@ print_batch (GPtrArray     *rows,
       g_string_append_c (out, '\n');
     }
 
-  for (guint r = 0; r < rows->len; r++)
+  for (guint r = 0; r < table->len; r++)
     {
       char **cells = g_ptr_array_index (table, r);
       gint64 id = g_array_index (ids, gint64, r);
@@ -554,9 +566,10 @@ print_batch (GPtrArray     *rows,
           g_string_append_c (out, '\n');
         }
     }
-  if (rows->len > 0)
+  if (table->len > 0)
     *first = FALSE;
   fwrite (out->str, 1, out->len, stdout);
+  return TRUE;
 }
 
 static const GOptionEntry list_entries[] = {
@@ -636,11 +649,8 @@ cmd_events_list (ScimCliGlobals  *g,
     {
       const gint64 *page = &g_array_index (ids, gint64, start);
       guint n = MIN (LIST_BATCH, ids->len - start);
-      g_autoptr(GPtrArray) ordered = scim_cli_load_rows_ordered (store, SCIM_LIST_EVENTS, page, n, &error);
-
-      if (ordered == NULL)
+      if (!print_batch (store, page, n, format, logins, widths, &first, &error))
         return scim_cli_fail (scim_cli_error_code (error), "%s", error->message);
-      print_batch (ordered, format, logins, widths, &first);
     }
 
   if (format == SCIM_CLI_FORMAT_JSON)

@@ -488,7 +488,7 @@ write_picture (GPtrArray *funnels,
 
   if (opt_output != NULL)
     {
-      if (!scim_funnel_export (funnels, mode, format, opt_output, width, height, &error))
+      if (!scim_cli_funnel_export (funnels, mode, format, opt_output, width, height, &error))
         return scim_cli_fail (SCIM_CLI_USAGE, "%s", error->message);
     }
   else
@@ -496,7 +496,7 @@ write_picture (GPtrArray *funnels,
       g_autoptr(GOutputStream) out = g_unix_output_stream_new (STDOUT_FILENO, FALSE);
 
       fflush (stdout);
-      if (!scim_funnel_export_to_stream (funnels, mode, format, out, width, height, &error) ||
+      if (!scim_cli_funnel_export_to_stream (funnels, mode, format, out, width, height, &error) ||
           !g_output_stream_flush (out, NULL, &error))
         return scim_cli_fail (SCIM_CLI_USAGE, "%s", error->message);
     }

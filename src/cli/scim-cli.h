@@ -133,11 +133,30 @@ GHashTable     *scim_cli_load_logins (ScimStore           *store,
                                       GError             **error);
 gint64          scim_cli_row_int           (GVariant      *row,
                                             const char    *key);
-GPtrArray      *scim_cli_load_rows_ordered (ScimStore     *store,
-                                      ScimListKind         kind,
-                                      const gint64        *ids,
-                                      guint                n_ids,
-                                      GError             **error);
+/* The painter and the mail, through the module that holds them
+ * (scim-cli-extras.c): the core's functions of the same names. */
+gboolean        scim_cli_funnel_export     (GPtrArray            *funnels,
+                                            ScimFunnelMode        mode,
+                                            ScimFunnelFormat      format,
+                                            const char           *path,
+                                            int                   width,
+                                            int                   height,
+                                            GError              **error);
+gboolean        scim_cli_funnel_export_to_stream (GPtrArray      *funnels,
+                                            ScimFunnelMode        mode,
+                                            ScimFunnelFormat      format,
+                                            GOutputStream        *stream,
+                                            int                   width,
+                                            int                   height,
+                                            GError              **error);
+gboolean        scim_cli_mail_send         (const ScimMailAccount *account,
+                                            const char           *to,
+                                            const char           *subject,
+                                            const char           *body,
+                                            GError              **error);
+char           *scim_cli_mail_lookup_password (const char        *host,
+                                            const char           *user,
+                                            GError              **error);
 int             scim_cli_find_subcommand (int              argc,
                                       char               **argv,
                                       const char * const  *value_options);

@@ -76,7 +76,6 @@ enum {
 static guint signals[N_SIGNALS];
 
 G_DEFINE_FINAL_TYPE (ScimStore, scim_store, G_TYPE_OBJECT)
-G_DEFINE_QUARK (scim-store-error-quark, scim_store_error)
 G_DEFINE_BOXED_TYPE (ScimChange, scim_change, scim_change_copy, scim_change_free)
 
 ScimChange *
@@ -1349,7 +1348,8 @@ open_internal (ScimStore       *self,
         return FALSE;
       if (!migrate (self, creating ? 0 : (int) user_version, error))
         return FALSE;
-      if (!run_transaction (self, "BEGIN IMMEDIATE", register_session_cb, NULL, error))
+      if (!(flags & SCIM_STORE_NO_SESSION) &&
+          !run_transaction (self, "BEGIN IMMEDIATE", register_session_cb, NULL, error))
         return FALSE;
     }
   else

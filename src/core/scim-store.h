@@ -57,6 +57,9 @@ typedef enum
  * @SCIM_STORE_TRUST_LOCKS: write to a file on a mount that may fake locks
  *   (%SCIM_FS_UNSAFE) anyway, with the rollback journal: the user says the
  *   locks work there
+ * @SCIM_STORE_NO_SESSION: a brief reader (a listing of the command line):
+ *   no row in `sessions` and no heartbeat, so it writes nothing at open
+ *   and close; it still migrates an older file as any writer would
  */
 typedef enum
 {
@@ -67,6 +70,7 @@ typedef enum
   SCIM_STORE_NO_CHECK = 1 << 3,
   SCIM_STORE_INSPECT = 1 << 4,
   SCIM_STORE_TRUST_LOCKS = 1 << 5,
+  SCIM_STORE_NO_SESSION = 1 << 6,
 } ScimStoreFlags;
 
 /* The schema version this build writes. */
