@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "scim-csv.h"
+#include "scim-format.h"
 
 /* A streaming CSV reader for imports.  Neither Debian nor the GNOME Flatpak
  * runtime ships a well-kept CSV library, so this is ours; tests/fuzz-csv.c
@@ -1315,7 +1316,7 @@ scim_csv_parse_date (const char *text,
     return FALSE;
 
   if (zone == NULL)
-    zone = g_time_zone_new_local ();
+    zone = scim_local_zone ();
   date_time = g_date_time_new (zone, (int) year, (int) month, (int) day,
                                (int) hour, (int) minute, second);
   if (date_time == NULL)

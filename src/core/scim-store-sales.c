@@ -75,20 +75,22 @@ gint64
 _scim_local_day_start (gint64 unix_time,
                        int    days)
 {
-  g_autoptr(GDateTime) t = g_date_time_new_from_unix_local (unix_time);
+  g_autoptr(GTimeZone) zone = scim_local_zone ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (unix_time);
+  g_autoptr(GDateTime) t = utc != NULL ? g_date_time_to_timezone (utc, zone) : NULL;
   g_autoptr(GDateTime) day = NULL;
   g_autoptr(GDateTime) shifted = NULL;
   g_autoptr(GDateTime) midnight = NULL;
 
   if (t == NULL)
     return unix_time;
-  day = g_date_time_new_local (g_date_time_get_year (t), g_date_time_get_month (t),
-                               g_date_time_get_day_of_month (t), 12, 0, 0);
+  day = g_date_time_new (zone, g_date_time_get_year (t), g_date_time_get_month (t),
+                         g_date_time_get_day_of_month (t), 12, 0, 0);
   /* Noon, shifted by whole days and cut back to midnight, so that a change
    * to or from summer time on the way does not move the day. */
   shifted = g_date_time_add_days (day, days);
-  midnight = g_date_time_new_local (g_date_time_get_year (shifted), g_date_time_get_month (shifted),
-                                    g_date_time_get_day_of_month (shifted), 0, 0, 0);
+  midnight = g_date_time_new (zone, g_date_time_get_year (shifted), g_date_time_get_month (shifted),
+                              g_date_time_get_day_of_month (shifted), 0, 0, 0);
   return midnight != NULL ? g_date_time_to_unix (midnight) : unix_time;
 }
 
