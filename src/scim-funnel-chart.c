@@ -115,15 +115,7 @@ band_at (ScimFunnelChart *self,
          double           x,
          double           y)
 {
-  if (self->bands == NULL)
-    return -1;
-  for (guint i = 0; i < self->bands->len; i++)
-    {
-      ScimFunnelBand *band = &g_array_index (self->bands, ScimFunnelBand, i);
-      if (x >= band->x && x <= band->x + band->width && y >= band->y && y <= band->y + band->height)
-        return (int) i;
-    }
-  return -1;
+  return self->bands != NULL ? scim_funnel_band_at (self->bands, x, y) : -1;
 }
 
 static char *
@@ -134,17 +126,34 @@ describe_band (ScimFunnelChart *self,
   ScimFunnelBand *band;
   ScimFunnelStage *stage;
   g_autofree char *money = NULL;
+  g_autofree char *weighted = NULL;
+  g_autofree char *in_work = NULL;
   g_autofree char *conversion = NULL;
+  GString *text;
 
   if (funnel == NULL || self->bands == NULL || index < 0 || index >= (int) self->bands->len)
     return NULL;
   band = &g_array_index (self->bands, ScimFunnelBand, index);
   stage = g_ptr_array_index (funnel->stages, band->stage_index);
-  money = scim_format_money (stage->amount);
+  money = scim_format_amount (stage->amount);
+  weighted = scim_format_amount (stage->weighted_amount);
+  in_work = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", stage->count),
+                             stage->count);
   conversion = stage->conversion >= 0 ? g_strdup_printf (_("%.0f%% go on to the next stage"), stage->conversion * 100)
-                                      : g_strdup ("");
-  return g_strdup_printf (_("%s: %u sales in work, %s; %u reached it (%.0f%% of the top). %s"),
-                          stage->name, stage->count, money, stage->reached, stage->share * 100, conversion);
+                                      : NULL;
+  text = g_string_new (stage->name);
+  g_string_append_printf (text, "\n%s · %s", in_work, money);
+  /* Translators: in the funnel's tooltip: how many sales got to a stage
+   * or past it, and their share of the top stage. */
+  g_string_append_printf (text, _("\nReached by %u · %.0f%% of the top"), stage->reached, stage->share * 100);
+  if (conversion != NULL)
+    g_string_append_printf (text, "\n%s", conversion);
+  /* Translators: in the funnel's tooltip: the amount times the stage's probability. */
+  g_string_append_printf (text, _("\nWeighted amount: %s"), weighted);
+  /* Translators: in the funnel's tooltip: the average days a sale spends
+   * at the stage, and how many stand there longer than the stage allows. */
+  g_string_append_printf (text, _("\nAverage time here: %.1f days · stuck: %u"), stage->avg_days, stage->stuck);
+  return g_string_free (text, FALSE);
 }
 
 static gboolean
@@ -162,6 +171,25 @@ on_query_tooltip_cb (GtkWidget       *widget,
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
+}
+
+/**
+ * scim_funnel_chart_dup_tooltip_at:
+ * @x: a point in the widget
+ * @y: a point in the widget
+ *
+ * What the tooltip says over that point: every figure of the stage there.
+ *
+ * Returns: (transfer full) (nullable): the text, or %NULL off the bands
+ */
+char *
+scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
+                                  double           x,
+                                  double           y)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), NULL);
+
+  return describe_band (self, band_at (self, x, y));
 }
 
 static void

@@ -18,6 +18,9 @@ void            scim_funnel_chart_set_mode    (ScimFunnelChart *self,
                                                ScimFunnelMode   mode);
 ScimFunnelMode  scim_funnel_chart_get_mode    (ScimFunnelChart *self);
 GArray         *scim_funnel_chart_get_bands   (ScimFunnelChart *self);
+char           *scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
+                                               double           x,
+                                               double           y);
 void            scim_funnel_chart_click       (ScimFunnelChart *self,
                                                double           x,
                                                double           y);

@@ -471,9 +471,9 @@ show_summary (ScimFunnelPage *self,
       wins += f->forecast_wins;
       wins_configured += f->forecast_wins_configured;
     }
-  money = scim_format_money (amount);
-  forecast_money = scim_format_money (forecast);
-  configured_money = scim_format_money (configured);
+  money = scim_format_amount (amount);
+  forecast_money = scim_format_amount (forecast);
+  configured_money = scim_format_amount (configured);
   summary = g_strdup_printf (_("In work: %u sales, %s · won %u · lost %u · paused %u"), in_work, money, won, lost,
                              paused);
   forecast_text = g_strdup_printf (_("Forecast from the conversion seen in the history: %.0f wins, %s. "

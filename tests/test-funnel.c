@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 #include "config.h"
 
+#include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
 #include <math.h>
@@ -1290,15 +1291,43 @@ test_paint_geometry (void)
   g_assert_cmpint (scim_funnel_band_at (bands, g_array_index (bands, ScimFunnelBand, 2).x + 1,
                                         g_array_index (bands, ScimFunnelBand, 2).y + 1), ==, 2);
   g_assert_cmpint (scim_funnel_band_at (bands, 1, 1), ==, -1);
-  g_clear_pointer (&bands, g_array_unref);
 
-  /* In work: what the data says, not narrowing (55 is the widest). */
-  bands = scim_funnel_paint (cr, 900, 600, funnel, SCIM_FUNNEL_IN_WORK, &style);
-  g_assert_cmpfloat (g_array_index (bands, ScimFunnelBand, 1).width, >, g_array_index (bands, ScimFunnelBand, 0).width);
-  g_assert_cmpfloat_with_epsilon (g_array_index (bands, ScimFunnelBand, 0).width /
-                                  g_array_index (bands, ScimFunnelBand, 1).width, 40.0 / 55, 0.001);
-  assert_band_labels (bands, 900, 600);
-  g_clear_pointer (&bands, g_array_unref);
+  /* Reached fills every band whole. */
+  for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
+    g_assert_cmpfloat (g_array_index (bands, ScimFunnelBand, k).fill_width, ==,
+                       g_array_index (bands, ScimFunnelBand, k).width);
+
+  /* In work: the same outline, what reached each stage, so it still
+   * narrows downward though more stand at the second stage (55) than at
+   * the first (40); each band is filled with the part standing there. */
+  {
+    double reached_widths[G_N_ELEMENTS (counts)];
+    guint n_reached = bands->len;
+
+    g_autoptr(GArray) in_work = NULL;
+
+    for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
+      reached_widths[k] = g_array_index (bands, ScimFunnelBand, k).width;
+    in_work = scim_funnel_paint (cr, 900, 600, funnel, SCIM_FUNNEL_IN_WORK, &style);
+    g_assert_cmpuint (in_work->len, ==, n_reached);
+    for (guint k = 0; k < G_N_ELEMENTS (counts); k++)
+      {
+        ScimFunnelBand *band = &g_array_index (in_work, ScimFunnelBand, k);
+
+        g_assert_cmpfloat (band->width, ==, reached_widths[k]);
+        if (k > 0)
+          g_assert_cmpfloat (band->width, <=, g_array_index (in_work, ScimFunnelBand, k - 1).width);
+        g_assert_cmpfloat (band->fill_width, <=, band->width);
+        g_assert_cmpfloat (band->fill_width, >=, 4);
+      }
+    /* 40 of 200 at the top, 55 of 160 at the second. */
+    g_assert_cmpfloat_with_epsilon (g_array_index (in_work, ScimFunnelBand, 0).fill_width /
+                                    g_array_index (in_work, ScimFunnelBand, 0).width, 40.0 / 200, 0.001);
+    g_assert_cmpfloat_with_epsilon (g_array_index (in_work, ScimFunnelBand, 1).fill_width /
+                                    g_array_index (in_work, ScimFunnelBand, 1).width, 55.0 / 160, 0.001);
+    assert_band_labels (in_work, 900, 600);
+    g_clear_pointer (&bands, g_array_unref);
+  }
 
   cairo_destroy (cr);
   cairo_surface_destroy (surface);
@@ -1342,7 +1371,7 @@ test_paint_small (void)
 /* The chart's pane at 1280x800 and at 1024x768: no label shortened, with
  * the seed's five stages or ten, in either mode. */
 static void
-test_paint_labels_whole (void)
+check_labels_whole (void)
 {
   static const guint counts5[] = { 40, 22, 12, 6, 3 };
   static const guint reached5[] = { 120, 80, 45, 20, 9 };
@@ -1380,6 +1409,40 @@ test_paint_labels_whole (void)
           }
       free_made_funnel (funnel);
     }
+}
+
+static void
+test_paint_labels_whole (void)
+{
+  check_labels_whole ();
+}
+
+/* The same in Russian, whose words run longer: the labels are the
+ * translated ones (the catalogue of this build), with the right plural. */
+static void
+test_paint_labels_whole_ru (void)
+{
+  g_autofree char *old_language = g_strdup (g_getenv ("LANGUAGE"));
+  const char *locale_dir = g_getenv ("SCIM_LOCALEDIR");
+
+  g_assert_nonnull (locale_dir);
+  if (setlocale (LC_ALL, "ru_RU.UTF-8") == NULL)
+    g_error ("the ru_RU.UTF-8 locale is missing: ./build-aux/dev test makes it");
+  g_setenv ("LANGUAGE", "ru", TRUE);
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  {
+    g_autofree char *five = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", 5), 5);
+    g_autofree char *two = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", 2), 2);
+
+    g_assert_cmpstr (five, ==, "5 продаж в работе");
+    g_assert_cmpstr (two, ==, "2 продажи в работе");
+  }
+  check_labels_whole ();
+
+  g_setenv ("LANGUAGE", old_language != NULL ? old_language : "en", TRUE);
+  setlocale (LC_ALL, "");
 }
 
 static void
@@ -1550,6 +1613,7 @@ main (int    argc,
   g_test_add_func ("/funnel/paint/geometry", test_paint_geometry);
   g_test_add_func ("/funnel/paint/small", test_paint_small);
   g_test_add_func ("/funnel/paint/labels-whole", test_paint_labels_whole);
+  g_test_add_func ("/funnel/paint/labels-whole-ru", test_paint_labels_whole_ru);
   ADD ("/funnel/paint/not-blank", test_paint_not_blank);
   ADD ("/funnel/paint/many", test_paint_many);
   ADD ("/funnel/export", test_export);

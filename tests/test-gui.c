@@ -2184,9 +2184,41 @@ test_funnel_band_lists_sales (void)
   funnels = scim_funnel_chart_get_funnels (chart);
   g_assert_cmpuint (funnels->len, ==, 1);
 
-  /* Click the middle of the first band: its sales are listed. */
   band = g_array_index (scim_funnel_chart_get_bands (chart), ScimFunnelBand, 0);
   stage = g_ptr_array_index (((ScimFunnel *) g_ptr_array_index (funnels, 0))->stages, band.stage_index);
+
+  /* Hover: the tooltip has every figure of the stage, money with its
+   * currency; off the bands there is none. */
+  {
+    g_autofree char *tip = scim_funnel_chart_dup_tooltip_at (chart, band.x + band.width / 2, band.y + band.height / 2);
+    g_autofree char *count = g_strdup_printf ("%u sales in work", stage->count);
+    g_autofree char *off = scim_funnel_chart_dup_tooltip_at (chart, 1, 1);
+
+    g_assert_nonnull (tip);
+    g_test_message ("tooltip: %s", tip);
+    g_assert_true (g_str_has_prefix (tip, stage->name));
+    g_assert_nonnull (strstr (tip, stage->count == 1 ? "1 sale in work" : count));
+    g_assert_nonnull (strstr (tip, "₽"));
+    g_assert_nonnull (strstr (tip, "Weighted amount"));
+    g_assert_nonnull (strstr (tip, "Average time here"));
+    g_assert_nonnull (strstr (tip, "stuck"));
+    g_assert_null (off);
+  }
+
+  /* In work, the picture still narrows downward: its outline is what
+   * reached each stage. */
+  for (guint b = 1; b < scim_funnel_chart_get_bands (chart)->len; b++)
+    {
+      ScimFunnelBand *below = &g_array_index (scim_funnel_chart_get_bands (chart), ScimFunnelBand, b);
+      ScimFunnelBand *above = &g_array_index (scim_funnel_chart_get_bands (chart), ScimFunnelBand, b - 1);
+      ScimFunnelStage *kind = g_ptr_array_index (((ScimFunnel *) g_ptr_array_index (funnels, 0))->stages,
+                                                 below->stage_index);
+
+      if (g_str_equal (kind->kind, "open") || g_str_equal (kind->kind, "won"))
+        g_assert_cmpfloat (below->width, <=, above->width + 0.001);
+    }
+
+  /* Click the middle of the first band: its sales are listed. */
   scim_funnel_chart_click (chart, band.x + band.width / 2, band.y + band.height / 2);
   wait.model = scim_funnel_page_get_model (page);
   wait.n = stage->count;

@@ -163,6 +163,23 @@ scim_format_money (gint64 minor_units)
 }
 
 /**
+ * scim_format_amount:
+ * @minor_units: an amount in kopecks
+ *
+ * Money as a figure a person reads, with its currency: "1 234 567 ₽".
+ *
+ * Returns: (transfer full): the amount
+ */
+char *
+scim_format_amount (gint64 minor_units)
+{
+  g_autofree char *money = format_money (minor_units, FALSE);
+
+  /* Translators: an amount of money in rubles, "1 234 567 ₽". */
+  return g_strdup_printf (_("%s ₽"), money);
+}
+
+/**
  * scim_format_money_exact:
  * @minor_units: an amount in kopecks (cents)
  *

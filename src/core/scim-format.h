@@ -11,6 +11,7 @@ char       *scim_format_date      (gint64      unix_time);
 char       *scim_format_date_time (gint64      unix_time);
 GTimeZone  *scim_local_zone       (void);
 char       *scim_format_money     (gint64      minor_units);
+char       *scim_format_amount    (gint64      minor_units);
 char       *scim_format_money_exact (gint64    minor_units);
 const char *scim_format_state     (const char *state);
 const char *scim_format_kind      (const char *kind);

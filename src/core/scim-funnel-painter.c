@@ -18,9 +18,11 @@
  * come from the caller's style, the scale (HiDPI) from the caller's cairo
  * matrix.
  *
- * One band per open and won stage, top to bottom, centred, as wide as its
- * number (in work, or reached) relative to the largest; a minimum width
- * keeps every band visible and clickable.  Each band carries its stage's
+ * One band per open and won stage, top to bottom, centred, as wide as the
+ * sales that reached it relative to the top, so that it reads as a funnel
+ * in either mode; "in work" fills each band, from the middle, with the
+ * part of those that stand there now.  A minimum width keeps every band
+ * visible and clickable.  Each band carries its stage's
  * name, number, amount, share of the top and conversion from the stage
  * above, inside the band when it fits and beside it when the band is too
  * narrow.  The gaps between bands are drawn as the funnel's walls; the step
@@ -32,13 +34,16 @@
 #define PAD             8.0
 #define BAND_GAP        8.0
 #define MIN_BAND_WIDTH  36.0
-#define MAX_BAND_HEIGHT 84.0
+#define MAX_BAND_HEIGHT 140.0   /* a funnel of few stages still fills its pane */
 #define SIDE_GAP        16.0
 #define SIDE_RIGHT_MIN  520.0   /* narrower drawings put paused/lost below */
 #define MARKER_SIZE     9.0
 #define CELL_MIN_WIDTH  220.0
 #define DEFAULT_FONT    "Sans 10"
 #define MIN_FONT_POINTS 5.0
+#define MIN_FILL_WIDTH  4.0     /* a stage with sales in work never looks empty */
+#define OUTLINE_ALPHA   0.16    /* "in work": the reached outline */
+#define IN_WORK_ALPHA   0.45    /* "in work": the part standing there now */
 
 typedef struct
 {
@@ -279,13 +284,6 @@ stage_is_step (const ScimFunnelStage *stage)
   return g_str_equal (stage->kind, "open") || g_str_equal (stage->kind, "won");
 }
 
-static guint
-stage_value (const ScimFunnelStage *stage,
-             ScimFunnelMode         mode)
-{
-  return mode == SCIM_FUNNEL_REACHED ? stage->reached : stage->count;
-}
-
 /* The numbers of a band in three parts: its number and amount; its share
  * of the top; its conversion from the stage above (%NULL for the top band),
  * marked when it is the worst drop-off.  Pango markup. */
@@ -298,16 +296,18 @@ band_numbers (const ScimFunnelStage  *stage,
               char                  **share_text,
               char                  **conversion_text)
 {
-  g_autofree char *money = scim_format_money (stage->amount);
+  g_autofree char *money = scim_format_amount (stage->amount);
   g_autofree char *share = percent (stage->share);
   g_autofree char *value = NULL;
 
   if (mode == SCIM_FUNNEL_REACHED)
     /* Translators: in the funnel picture: how many sales reached a stage. */
-    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u reached", "%u reached", stage->reached), stage->reached);
+    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale reached", "%u sales reached", stage->reached),
+                             stage->reached);
   else
     /* Translators: in the funnel picture: how many sales stand at a stage. */
-    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u in work", "%u in work", stage->count), stage->count);
+    value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", stage->count),
+                             stage->count);
   /* Translators: in the funnel picture: "35% of the top". */
   *share_text = g_strdup_printf (_("%s of the top"), share);
   *first = g_strdup_printf ("%s · %s", value, money);
@@ -492,7 +492,11 @@ draw_sides (Text                  *text,
       int index = g_array_index (sides, int, j);
       const ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, index);
       g_autofree char *escaped = g_markup_escape_text (stage->name, -1);
-      g_autofree char *money = scim_format_money (stage->amount);
+      g_autofree char *money = scim_format_amount (stage->amount);
+      /* Translators: beside the funnel: how many sales stand at a paused
+       * or lost stage now. */
+      g_autofree char *now = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale", "%u sales", stage->count),
+                                              stage->count);
       g_autofree char *markup = NULL;
       g_autoptr(PangoLayout) layout = NULL;
       ScimFunnelBand band = { 0 };
@@ -500,11 +504,11 @@ draw_sides (Text                  *text,
 
       if (mode == SCIM_FUNNEL_REACHED)
         /* Translators: beside the funnel: sales now at a paused or lost
-         * stage, and how many were ever there. */
-        markup = g_strdup_printf (_("<b>%s</b>%s%u now · %s · %u ever"), escaped, one_line ? " · " : "\n",
-                                  stage->count, money, stage->reached);
+         * stage ("4 sales"), their amount, and how many were ever there. */
+        markup = g_strdup_printf (_("<b>%s</b>%s%s now · %s · %u ever"), escaped, one_line ? " · " : "\n",
+                                  now, money, stage->reached);
       else
-        markup = g_strdup_printf ("<b>%s</b>%s%u · %s", escaped, one_line ? " · " : "\n", stage->count, money);
+        markup = g_strdup_printf ("<b>%s</b>%s%s · %s", escaped, one_line ? " · " : "\n", now, money);
       layout = text_layout_full (text, markup, 1, MAX (box->width - 2 * PAD, 1), TRUE, &width, &height);
       if (y + height + PAD > box->y + box->height + 0.5 && j > 0)
         break;
@@ -590,6 +594,7 @@ scim_funnel_paint (cairo_t               *cr,
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (int));
   g_autoptr(GArray) sides = g_array_new (FALSE, FALSE, sizeof (int));
   g_autofree Rect *rects = NULL;
+  g_autofree double *fills = NULL;
   Text text;
   Rect content, area, side_box = { 0 };
   double won_fill[4];
@@ -625,7 +630,7 @@ scim_funnel_paint (cairo_t               *cr,
           if (index == funnel->worst_step)
             worst = (int) steps->len;
           g_array_append_val (steps, index);
-          max_value = MAX (max_value, stage_value (stage, mode));
+          max_value = MAX (max_value, stage->reached);
         }
       else
         g_array_append_val (sides, index);
@@ -669,13 +674,25 @@ scim_funnel_paint (cairo_t               *cr,
       min_width = MIN (MIN_BAND_WIDTH, area.width);
       rects = g_new0 (Rect, n);
 
+      /* The outline is what reached each stage, in either mode, so the
+       * picture always narrows downward; "in work" fills each band with
+       * the part that stands there now. */
+      fills = g_new0 (double, n);
       for (guint k = 0; k < n; k++)
         {
           const ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, g_array_index (steps, int, k));
-          double fraction = max_value > 0 ? (double) stage_value (stage, mode) / max_value : 0;
+          double fraction = max_value > 0 ? (double) stage->reached / max_value : 0;
           double w = MAX (min_width, fraction * area.width);
 
+          if (k > 0)
+            w = MIN (w, rects[k - 1].width);
           rects[k] = (Rect) { area.x + (area.width - w) / 2, top + k * (band_height + gap), w, band_height };
+          if (mode == SCIM_FUNNEL_REACHED)
+            fills[k] = w;
+          else if (stage->count == 0)
+            fills[k] = 0;
+          else
+            fills[k] = MAX (MIN_FILL_WIDTH, w * MIN (1.0, (double) stage->count / MAX (stage->reached, 1)));
         }
 
       /* The walls between the bands; the worst step's in the warning colour. */
@@ -702,6 +719,8 @@ scim_funnel_paint (cairo_t               *cr,
           const ScimFunnelStage *above = k > 0 ? g_ptr_array_index (funnel->stages, g_array_index (steps, int, k - 1))
                                                : NULL;
           const double *fill = g_str_equal (stage->kind, "won") ? won_fill : style->accent;
+          double radius = MIN (6, band_height / 3);
+          double label_fill[4];
           gboolean below_worst = worst >= 0 && (int) k == worst + 1;
           g_autofree char *first = NULL;
           g_autofree char *share = NULL;
@@ -710,9 +729,33 @@ scim_funnel_paint (cairo_t               *cr,
           Rect label;
           gboolean cut = FALSE;
 
-          rounded_rect (cr, rects[k].x, rects[k].y, rects[k].width, rects[k].height, MIN (6, band_height / 3));
-          source (cr, fill);
-          cairo_fill_preserve (cr);
+          memcpy (label_fill, fill, sizeof label_fill);
+          if (mode == SCIM_FUNNEL_IN_WORK)
+            {
+              /* The reached outline, light, and the sales there now in
+               * the middle of it; the text reads on both. */
+              rounded_rect (cr, rects[k].x, rects[k].y, rects[k].width, rects[k].height, radius);
+              source_alpha (cr, fill, OUTLINE_ALPHA);
+              cairo_fill_preserve (cr);
+              source_alpha (cr, fill, 0.6);
+              cairo_set_line_width (cr, 1);
+              cairo_stroke (cr);
+              if (fills[k] > 0)
+                {
+                  rounded_rect (cr, rects[k].x + (rects[k].width - fills[k]) / 2, rects[k].y, fills[k],
+                                rects[k].height, MIN (radius, fills[k] / 2));
+                  source_alpha (cr, fill, IN_WORK_ALPHA);
+                  cairo_fill (cr);
+                }
+              label_fill[3] *= IN_WORK_ALPHA;
+              rounded_rect (cr, rects[k].x, rects[k].y, rects[k].width, rects[k].height, radius);
+            }
+          else
+            {
+              rounded_rect (cr, rects[k].x, rects[k].y, rects[k].width, rects[k].height, radius);
+              source (cr, fill);
+              cairo_fill_preserve (cr);
+            }
           if (below_worst)
             {
               source (cr, style->warning);
@@ -723,7 +766,7 @@ scim_funnel_paint (cairo_t               *cr,
             cairo_new_path (cr);
 
           band_numbers (stage, above, mode, below_worst, &first, &share, &conversion);
-          label = draw_band_label (&text, style, &rects[k], &area, fill, stage->name, first, share, conversion,
+          label = draw_band_label (&text, style, &rects[k], &area, label_fill, stage->name, first, share, conversion,
                                    width, height, &cut);
           band.label_cut = cut;
 
@@ -732,6 +775,7 @@ scim_funnel_paint (cairo_t               *cr,
           band.y = rects[k].y;
           band.width = rects[k].width;
           band.height = rects[k].height;
+          band.fill_width = fills[k];
           band.label_x = label.x;
           band.label_y = label.y;
           band.label_width = label.width;
@@ -928,7 +972,7 @@ scim_funnel_describe_stage (const ScimFunnel *funnel,
   g_return_val_if_fail (stage_index < funnel->stages->len, NULL);
 
   stage = g_ptr_array_index (funnel->stages, stage_index);
-  money = scim_format_money (stage->amount);
+  money = scim_format_amount (stage->amount);
   share = percent (stage->share);
   out = g_string_new (NULL);
 

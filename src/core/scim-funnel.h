@@ -173,6 +173,9 @@ typedef struct
 {
   int    stage_index;        /* index in ScimFunnel.stages */
   double x, y, width, height;
+  /* The part filled, centred in the band: all of it when reached; the
+   * sales standing there now, of those that reached it, in work. */
+  double fill_width;
   /* Where its text went: inside the band, or beside it when the band is
    * too narrow. */
   double label_x, label_y, label_width, label_height;
