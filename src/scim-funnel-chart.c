@@ -19,6 +19,9 @@ struct _ScimFunnelChart
   GPtrArray      *funnels;      /* ScimFunnel, owned */
   ScimFunnelMode  mode;
   GArray         *bands;        /* ScimFunnelBand of the last paint */
+  ScimFunnel     *compare;      /* the same product at another moment, owned; drawn beside */
+  char           *now_title;
+  char           *compare_title;
   int             focused;      /* index into bands, -1 */
 };
 
@@ -75,6 +78,24 @@ style_from_theme (ScimFunnelChart *self,
   style->muted[3] = 0.35;
 }
 
+/* The picture: one funnel, one beside itself at another moment, or a
+ * grid of all products (whose bands are not kept: %NULL). */
+static GArray *
+paint (ScimFunnelChart       *self,
+       cairo_t               *cr,
+       double                 width,
+       double                 height,
+       const ScimFunnelStyle *style)
+{
+  if (self->funnels->len == 1 && self->compare != NULL)
+    return scim_funnel_paint_compare (cr, width, height, g_ptr_array_index (self->funnels, 0), self->compare,
+                                      self->now_title, self->compare_title, self->mode, style);
+  if (self->funnels->len == 1)
+    return scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, style);
+  scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, style);
+  return NULL;
+}
+
 static void
 scim_funnel_chart_snapshot (GtkWidget   *widget,
                             GtkSnapshot *snapshot)
@@ -91,10 +112,7 @@ scim_funnel_chart_snapshot (GtkWidget   *widget,
   style_from_theme (self, &style);
   cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_clear_pointer (&self->bands, g_array_unref);
-  if (self->funnels->len == 1)
-    self->bands = scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, &style);
-  else
-    scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, &style);
+  self->bands = paint (self, cr, width, height, &style);
 
   /* The focused band gets a ring, as any focused control does. */
   if (self->bands != NULL && self->focused >= 0 && self->focused < (int) self->bands->len &&
@@ -123,6 +141,7 @@ describe_band (ScimFunnelChart *self,
                int              index)
 {
   ScimFunnel *funnel = self->funnels != NULL && self->funnels->len == 1 ? g_ptr_array_index (self->funnels, 0) : NULL;
+  ScimFunnel *shown;
   ScimFunnelBand *band;
   ScimFunnelStage *stage;
   g_autofree char *money = NULL;
@@ -134,7 +153,10 @@ describe_band (ScimFunnelChart *self,
   if (funnel == NULL || self->bands == NULL || index < 0 || index >= (int) self->bands->len)
     return NULL;
   band = &g_array_index (self->bands, ScimFunnelBand, index);
-  stage = g_ptr_array_index (funnel->stages, band->stage_index);
+  shown = band->funnel_index == 1 && self->compare != NULL ? self->compare : funnel;
+  if (band->stage_index < 0 || band->stage_index >= (int) shown->stages->len)
+    return NULL;
+  stage = g_ptr_array_index (shown->stages, band->stage_index);
   money = scim_format_amount (stage->amount);
   weighted = scim_format_amount (stage->weighted_amount);
   in_work = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", stage->count),
@@ -153,6 +175,15 @@ describe_band (ScimFunnelChart *self,
   /* Translators: in the funnel's tooltip: the average days a sale spends
    * at the stage, and how many stand there longer than the stage allows. */
   g_string_append_printf (text, _("\nAverage time here: %.1f days · stuck: %u"), stage->avg_days, stage->stuck);
+  if (band->compared)
+    {
+      g_autofree char *delta = band->delta > 0 ? g_strdup_printf ("▲%d", band->delta)
+                             : band->delta < 0 ? g_strdup_printf ("▼%d", -band->delta) : g_strdup ("=");
+
+      /* Translators: in the funnel's tooltip when it is compared: "Against
+       * 30 days earlier: ▲3", the difference in sales at the stage. */
+      g_string_append_printf (text, _("\nAgainst %s: %s"), self->compare_title, delta);
+    }
   return g_string_free (text, FALSE);
 }
 
@@ -203,8 +234,10 @@ activate_band (ScimFunnelChart *self,
   if (self->funnels == NULL || self->funnels->len != 1 || self->bands == NULL ||
       index < 0 || index >= (int) self->bands->len)
     return;
-  funnel = g_ptr_array_index (self->funnels, 0);
   band = &g_array_index (self->bands, ScimFunnelBand, index);
+  funnel = band->funnel_index == 1 && self->compare != NULL ? self->compare : g_ptr_array_index (self->funnels, 0);
+  if (band->stage_index < 0 || band->stage_index >= (int) funnel->stages->len)
+    return;
   stage = g_ptr_array_index (funnel->stages, band->stage_index);
   g_signal_emit (self, signals[BAND_ACTIVATED], 0, stage->stage_id);
 }
@@ -296,6 +329,9 @@ scim_funnel_chart_finalize (GObject *object)
 
   g_clear_pointer (&self->funnels, g_ptr_array_unref);
   g_clear_pointer (&self->bands, g_array_unref);
+  g_clear_pointer (&self->compare, scim_funnel_free);
+  g_clear_pointer (&self->now_title, g_free);
+  g_clear_pointer (&self->compare_title, g_free);
 
   G_OBJECT_CLASS (scim_funnel_chart_parent_class)->finalize (object);
 }
@@ -487,8 +523,47 @@ scim_funnel_chart_paint_to (ScimFunnelChart *self,
   if (self->funnels == NULL || self->funnels->len == 0)
     return;
   scim_funnel_style_init_default (&style, FALSE);
-  if (self->funnels->len == 1)
-    bands = scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, &style);
-  else
-    scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, &style);
+  bands = paint (self, cr, width, height, &style);
+}
+
+/**
+ * scim_funnel_chart_set_compare:
+ * @self: a #ScimFunnelChart
+ * @then: (transfer full) (nullable): the same product's funnel at another
+ *   moment, drawn beside the one shown; %NULL for none
+ * @now_title: (nullable): what the funnel shown is ("Now")
+ * @then_title: (nullable): what @then is ("30 days earlier, 8 Nov")
+ *
+ * Compares the funnel with itself at another moment, the differences
+ * marked per stage; only for one product.
+ */
+void
+scim_funnel_chart_set_compare (ScimFunnelChart *self,
+                               ScimFunnel      *then,
+                               const char      *now_title,
+                               const char      *then_title)
+{
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+
+  g_clear_pointer (&self->compare, scim_funnel_free);
+  g_clear_pointer (&self->bands, g_array_unref);
+  self->compare = then;
+  g_free (self->now_title);
+  self->now_title = g_strdup (now_title);
+  g_free (self->compare_title);
+  self->compare_title = g_strdup (then_title);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/**
+ * scim_funnel_chart_get_compare:
+ * @self: a #ScimFunnelChart
+ *
+ * Returns: (transfer none) (nullable): the funnel drawn beside, if any
+ */
+ScimFunnel *
+scim_funnel_chart_get_compare (ScimFunnelChart *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), NULL);
+  return self->compare;
 }

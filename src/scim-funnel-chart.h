@@ -18,6 +18,11 @@ void            scim_funnel_chart_set_mode    (ScimFunnelChart *self,
                                                ScimFunnelMode   mode);
 ScimFunnelMode  scim_funnel_chart_get_mode    (ScimFunnelChart *self);
 GArray         *scim_funnel_chart_get_bands   (ScimFunnelChart *self);
+void            scim_funnel_chart_set_compare (ScimFunnelChart *self,
+                                               ScimFunnel      *then,
+                                               const char      *now_title,
+                                               const char      *then_title);
+ScimFunnel     *scim_funnel_chart_get_compare (ScimFunnelChart *self);
 char           *scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
                                                double           x,
                                                double           y);

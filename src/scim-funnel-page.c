@@ -36,6 +36,7 @@ struct _ScimFunnelPage
   GtkDropDown     *owner_dropdown;
   GtkDropDown     *audience_dropdown;
   GtkDropDown     *period_dropdown;
+  GtkDropDown     *compare_dropdown;
   GtkEntry        *as_of_entry;
   GtkToggleButton *reached_button;
   ScimFunnelChart *chart;
@@ -230,11 +231,57 @@ read_filter (ScimFunnelPage   *self,
 
 /* Loading */
 
+typedef enum
+{
+  COMPARE_NONE,
+  COMPARE_30_DAYS,
+  COMPARE_LAST_MONTH,
+  COMPARE_YEAR,
+} Compare;
+
+/* The moment the funnel is compared with: the end of the day 30 days or
+ * a year before the one shown, or the end of the month before its month. */
+static gint64
+compare_moment (Compare kind,
+                gint64  shown)
+{
+  g_autoptr(GTimeZone) zone = scim_local_zone ();
+  g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (shown);
+  g_autoptr(GDateTime) base = g_date_time_to_timezone (utc, zone);
+  g_autoptr(GDateTime) day = NULL;
+  g_autoptr(GDateTime) end = NULL;
+
+  switch (kind)
+    {
+    case COMPARE_30_DAYS:
+      day = g_date_time_add_days (base, -30);
+      break;
+    case COMPARE_YEAR:
+      day = g_date_time_add_years (base, -1);
+      break;
+    case COMPARE_LAST_MONTH:
+      {
+        g_autoptr(GDateTime) first = g_date_time_new (zone, g_date_time_get_year (base), g_date_time_get_month (base),
+                                                      1, 0, 0, 0);
+
+        return g_date_time_to_unix (first) - 1;
+      }
+    case COMPARE_NONE:
+    default:
+      return 0;
+    }
+  end = g_date_time_new (zone, g_date_time_get_year (day), g_date_time_get_month (day),
+                         g_date_time_get_day_of_month (day), 23, 59, 59);
+  return g_date_time_to_unix (end);
+}
+
 typedef struct
 {
   ScimFunnelFilter filter;
+  ScimFunnelFilter compare_filter;   /* compared with when as_of is set */
   ScimPivotKind    pivot_kind;
   GPtrArray       *funnels;
+  ScimFunnel      *compare;
   ScimPivot       *pivot;
   GPtrArray       *people;
   GPtrArray       *cross;
@@ -246,6 +293,7 @@ job_free (gpointer data)
   Job *job = data;
 
   g_clear_pointer (&job->funnels, g_ptr_array_unref);
+  g_clear_pointer (&job->compare, scim_funnel_free);
   g_clear_pointer (&job->pivot, scim_pivot_free);
   g_clear_pointer (&job->people, g_ptr_array_unref);
   g_clear_pointer (&job->cross, g_ptr_array_unref);
@@ -263,6 +311,7 @@ compute_thread (ScimStore     *store,
 
   *out = *job;
   out->funnels = NULL;
+  out->compare = NULL;
   if (job->filter.product_id != 0)
     {
       ScimFunnel *funnel = scim_store_funnel (store, &job->filter, error);
@@ -271,6 +320,9 @@ compute_thread (ScimStore     *store,
         goto failed;
       out->funnels = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_funnel_free);
       g_ptr_array_add (out->funnels, funnel);
+      if (job->compare_filter.as_of != 0 &&
+          (out->compare = scim_store_funnel (store, &job->compare_filter, error)) == NULL)
+        goto failed;
     }
   else if ((out->funnels = scim_store_funnels (store, &job->filter, error)) == NULL)
     goto failed;
@@ -505,6 +557,21 @@ on_computed_cb (GObject      *source,
   show_cross (self, job->cross);
   show_summary (self, job->funnels);
   scim_funnel_chart_set_funnels (self->chart, g_steal_pointer (&job->funnels));
+  if (job->compare != NULL)
+    {
+      g_autofree char *then_date = scim_format_date (job->compare_filter.as_of);
+      g_autofree char *now_date = job->filter.as_of != 0 ? scim_format_date (job->filter.as_of) : NULL;
+      /* Translators: the title over a funnel compared with another: the
+       * funnel as it stood at the end of that day. */
+      g_autofree char *then_title = g_strdup_printf (_("As of %s"), then_date);
+      g_autofree char *now_title = now_date != NULL ? g_strdup_printf (_("As of %s"), now_date)
+                                                     /* Translators: the title over the funnel as it stands. */
+                                                     : g_strdup (_("Now"));
+
+      scim_funnel_chart_set_compare (self->chart, g_steal_pointer (&job->compare), now_title, then_title);
+    }
+  else
+    scim_funnel_chart_set_compare (self->chart, NULL, NULL, NULL);
   job_free (job);
 }
 
@@ -523,6 +590,15 @@ refresh (ScimFunnelPage *self)
       return;
     }
   job->pivot_kind = (ScimPivotKind) gtk_drop_down_get_selected (self->pivot_dropdown);
+  /* Comparing is for one product: the grid of all has no room for it. */
+  if (job->filter.product_id != 0)
+    {
+      Compare compare = (Compare) gtk_drop_down_get_selected (self->compare_dropdown);
+
+      job->compare_filter = job->filter;
+      job->compare_filter.as_of = compare_moment (compare, job->filter.as_of != 0 ? job->filter.as_of
+                                                                                   : g_get_real_time () / G_USEC_PER_SEC);
+    }
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
@@ -1011,6 +1087,19 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->period_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Sales that entered in"), -1);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->period_dropdown), _("Sales that entered in"));
+  {
+    const char *compare_labels[] = { _("No comparison"), _("Against 30 days earlier"), _("Against the end of last month"),
+                                     _("Against a year earlier"), NULL };
+    g_autoptr(GtkStringList) compare_model = gtk_string_list_new (compare_labels);
+
+    self->compare_dropdown = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&compare_model)),
+                                                               NULL));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->compare_dropdown), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Compare with"), -1);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->compare_dropdown),
+                                 _("Draw the funnel of one product beside itself at another moment, the differences "
+                                   "marked per stage"));
+  }
   self->as_of_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->as_of_entry, _("As of today"));
   gtk_editable_set_width_chars (GTK_EDITABLE (self->as_of_entry), 11);
@@ -1045,6 +1134,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->audience_dropdown));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->period_dropdown));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->as_of_entry));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->compare_dropdown));
   gtk_box_append (GTK_BOX (controls), mode);
   gtk_box_append (GTK_BOX (controls), export);
   gtk_box_append (GTK_BOX (box), controls);
@@ -1135,6 +1225,8 @@ scim_funnel_page_init (ScimFunnelPage *self)
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->audience_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
                            G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->compare_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
+                           G_CONNECT_DEFAULT);
   g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->pivot_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
@@ -1188,6 +1280,19 @@ scim_funnel_page_get_model (ScimFunnelPage *self)
  *
  * Returns: (transfer none): the funnel picture
  */
+/**
+ * scim_funnel_page_get_compare:
+ * @self: a #ScimFunnelPage
+ *
+ * Returns: (transfer none): the drop-down of what the funnel is compared with
+ */
+GtkDropDown *
+scim_funnel_page_get_compare (ScimFunnelPage *self)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
+  return self->compare_dropdown;
+}
+
 GtkWidget *
 scim_funnel_page_get_chart (ScimFunnelPage *self)
 {

@@ -15,6 +15,7 @@ void        scim_funnel_page_set_store (ScimFunnelPage *self,
 void        scim_funnel_page_show_stage    (ScimFunnelPage *self,
                                             gint64          stage_id);
 GtkWidget  *scim_funnel_page_get_chart     (ScimFunnelPage *self);
+GtkDropDown *scim_funnel_page_get_compare  (ScimFunnelPage *self);
 gboolean    scim_funnel_page_get_busy      (ScimFunnelPage *self);
 char       *scim_funnel_page_get_table_csv (ScimFunnelPage *self,
                                             const char     *name);

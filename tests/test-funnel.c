@@ -1445,6 +1445,77 @@ test_paint_labels_whole_ru (void)
   setlocale (LC_ALL, "");
 }
 
+/* The funnel beside itself at another moment: the present on the left,
+ * each of its bands with the difference from the same stage then, in the
+ * mode's number; each half a whole funnel in its own half, labels whole. */
+static void
+test_paint_compare (void)
+{
+  static const guint now_counts[] = { 40, 22, 12, 6, 3 };
+  static const guint now_reached[] = { 120, 80, 45, 20, 9 };
+  static const guint then_counts[] = { 35, 25, 12, 4, 3 };
+  static const guint then_reached[] = { 100, 70, 45, 22, 9 };
+  ScimFunnel *now = made_funnel (now_counts, now_reached, 5);
+  ScimFunnel *then = made_funnel (then_counts, then_reached, 5);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 1000, 560);
+  cairo_t *cr = cairo_create (surface);
+  ScimFunnelStyle style;
+
+  scim_funnel_style_init_default (&style, FALSE);
+  for (guint m = 0; m < 2; m++)
+    {
+      ScimFunnelMode mode = m == 0 ? SCIM_FUNNEL_IN_WORK : SCIM_FUNNEL_REACHED;
+      g_autoptr(GArray) bands = scim_funnel_paint_compare (cr, 1000, 560, now, then, "Now", "30 days ago", mode, &style);
+      guint n_now = 0, n_then = 0;
+
+      assert_band_labels (bands, 1000, 560);
+      for (guint b = 0; b < bands->len; b++)
+        {
+          ScimFunnelBand *band = &g_array_index (bands, ScimFunnelBand, b);
+
+          g_assert_false (band->label_cut);
+          if (band->funnel_index == 0)
+            {
+              ScimFunnelStage *stage = g_ptr_array_index (now->stages, band->stage_index);
+              ScimFunnelStage *was = g_ptr_array_index (then->stages, band->stage_index);
+              int is_value = (int) (mode == SCIM_FUNNEL_REACHED ? stage->reached : stage->count);
+              int was_value = (int) (mode == SCIM_FUNNEL_REACHED ? was->reached : was->count);
+
+              n_now++;
+              g_assert_true (band->compared);
+              g_assert_cmpint (band->delta, ==, is_value - was_value);
+              g_assert_cmpfloat (band->x + band->width, <=, 500 + 0.001);
+              g_assert_cmpfloat (band->label_x + band->label_width, <=, 500 + 0.001);
+            }
+          else
+            {
+              g_assert_cmpint (band->funnel_index, ==, 1);
+              n_then++;
+              g_assert_false (band->compared);
+              g_assert_cmpfloat (band->x, >=, 500 - 0.001);
+              g_assert_cmpfloat (band->label_x, >=, 500 - 0.001);
+            }
+        }
+      g_assert_cmpuint (n_now, ==, now->stages->len);
+      g_assert_cmpuint (n_then, ==, then->stages->len);
+      /* Both narrow downward, in their own halves. */
+      for (guint b = 1; b < 5; b++)
+        {
+          g_assert_cmpfloat (g_array_index (bands, ScimFunnelBand, b).width, <=,
+                             g_array_index (bands, ScimFunnelBand, b - 1).width);
+          g_assert_cmpfloat (g_array_index (bands, ScimFunnelBand, n_now + b).width, <=,
+                             g_array_index (bands, ScimFunnelBand, n_now + b - 1).width);
+        }
+      /* The stage that shrank in work is marked so: 22 against 25. */
+      if (mode == SCIM_FUNNEL_IN_WORK)
+        g_assert_cmpint (g_array_index (bands, ScimFunnelBand, 1).delta, ==, -3);
+    }
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  free_made_funnel (now);
+  free_made_funnel (then);
+}
+
 static void
 test_paint_not_blank (Fixture       *f,
                       gconstpointer  data)
@@ -1614,6 +1685,7 @@ main (int    argc,
   g_test_add_func ("/funnel/paint/small", test_paint_small);
   g_test_add_func ("/funnel/paint/labels-whole", test_paint_labels_whole);
   g_test_add_func ("/funnel/paint/labels-whole-ru", test_paint_labels_whole_ru);
+  g_test_add_func ("/funnel/paint/compare", test_paint_compare);
   ADD ("/funnel/paint/not-blank", test_paint_not_blank);
   ADD ("/funnel/paint/many", test_paint_many);
   ADD ("/funnel/export", test_export);

@@ -2231,6 +2231,118 @@ test_funnel_band_lists_sales (void)
   destroy_window (window);
 }
 
+static gboolean
+funnel_compared (gpointer data)
+{
+  ScimFunnelChart *chart = data;
+  GArray *bands = scim_funnel_chart_get_bands (chart);
+
+  return scim_funnel_chart_get_compare (chart) != NULL && bands != NULL && bands->len > 0 &&
+         g_array_index (bands, ScimFunnelBand, 0).compared;
+}
+
+/* Compare: the funnel beside itself 30 days earlier, whose figures are
+ * what `funnel --as-of` says of that day; each band of the present marks
+ * the difference, and the tooltip says it. */
+static void
+test_funnel_compare (void)
+{
+  g_autofree char *path = demo_database ();
+  ScimWindow *window = new_window ();
+  ScimFunnelPage *page;
+  ScimFunnelChart *chart;
+  ScimFunnel *now, *then;
+  GArray *bands;
+  g_autoptr(GDateTime) today = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) earlier = g_date_time_add_days (today, -30);
+  g_autofree char *day = g_date_time_format (earlier, "%Y-%m-%d");
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "funnel");
+  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (funnel_painted, page, "the funnel picture");
+  chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page));
+  g_assert_null (scim_funnel_chart_get_compare (chart));
+
+  gtk_drop_down_set_selected (scim_funnel_page_get_compare (page), 1);
+  wait_for (funnel_compared, chart, "the funnel compared with 30 days earlier");
+  now = g_ptr_array_index (scim_funnel_chart_get_funnels (chart), 0);
+  then = scim_funnel_chart_get_compare (chart);
+  g_assert_cmpint (then->product_id, ==, now->product_id);
+
+  /* The other half is the CLI's funnel as of the end of that day. */
+  {
+    const char *argv[] = { g_getenv ("SCIM_CLI"), "--db", path, "funnel", "--product", now->product, "--as-of", day,
+                           "--format", "csv", NULL };
+    g_autoptr(GError) error = NULL;
+    int status = -1;
+
+    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &csv, NULL, &status, &error);
+    g_assert_no_error (error);
+    g_assert_true (g_spawn_check_wait_status (status, NULL));
+  }
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint l = 1; lines[l] != NULL && lines[l][0] != '\0'; l++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[l], ",", -1);
+      gint64 stage_id = g_ascii_strtoll (cells[0], NULL, 10);
+
+      g_assert_cmpuint (g_strv_length (cells), >, 11);
+      for (guint i = 0; i < then->stages->len; i++)
+        {
+          ScimFunnelStage *stage = g_ptr_array_index (then->stages, i);
+
+          if (stage->stage_id != stage_id)
+            continue;
+          g_assert_cmpuint (stage->count, ==, (guint) g_ascii_strtoull (cells[8], NULL, 10));
+          g_assert_cmpuint (stage->reached, ==, (guint) g_ascii_strtoull (cells[11], NULL, 10));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, ==, then->stages->len);
+
+  /* Each band of the present carries its difference, in work. */
+  bands = scim_funnel_chart_get_bands (chart);
+  for (guint b = 0; b < bands->len; b++)
+    {
+      ScimFunnelBand *band = &g_array_index (bands, ScimFunnelBand, b);
+      ScimFunnelStage *stage, *was = NULL;
+
+      if (band->funnel_index != 0)
+        {
+          g_assert_false (band->compared);
+          continue;
+        }
+      stage = g_ptr_array_index (now->stages, band->stage_index);
+      for (guint i = 0; i < then->stages->len; i++)
+        if (((ScimFunnelStage *) g_ptr_array_index (then->stages, i))->stage_id == stage->stage_id)
+          was = g_ptr_array_index (then->stages, i);
+      g_assert_nonnull (was);
+      g_assert_true (band->compared);
+      g_assert_cmpint (band->delta, ==, (int) stage->count - (int) was->count);
+      if (b == 0)
+        {
+          g_autofree char *tip = scim_funnel_chart_dup_tooltip_at (chart, band->x + band->width / 2,
+                                                                   band->y + band->height / 2);
+
+          g_assert_nonnull (strstr (tip, "Against As of"));
+        }
+    }
+  g_object_unref (save_png (GTK_WIDGET (chart), "funnel-compare.png"));
+
+  /* Back to one funnel. */
+  gtk_drop_down_set_selected (scim_funnel_page_get_compare (page), 0);
+  wait_for (funnel_painted, page, "the funnel without the comparison");
+  g_assert_null (scim_funnel_chart_get_compare (chart));
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -3721,6 +3833,7 @@ main (int    argc,
       g_test_add_func ("/gui/settings/client-card-opens-sale", test_client_card_opens_sale);
       g_test_add_func ("/gui/leads/card-lists-its-sales", test_lead_card_lists_sales);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
+      g_test_add_func ("/gui/funnel/compare", test_funnel_compare);
       g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);

@@ -463,6 +463,49 @@ placed:
   return label;
 }
 
+/* Comparing */
+
+/* The stage of @funnel with @stage_id, or %NULL. */
+static const ScimFunnelStage *
+find_stage (const ScimFunnel *funnel,
+            gint64            stage_id)
+{
+  for (guint i = 0; funnel != NULL && i < funnel->stages->len; i++)
+    {
+      const ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
+
+      if (stage->stage_id == stage_id)
+        return stage;
+    }
+  return NULL;
+}
+
+/* Appends to *@text how @stage's number (the mode's) differs from the same
+ * stage in @compare: ▲ more, ▼ fewer, = the same; the band keeps it. */
+static void
+mark_delta (char                  **text,
+            const ScimFunnelStage  *stage,
+            const ScimFunnel       *compare,
+            ScimFunnelMode          mode,
+            ScimFunnelBand         *band)
+{
+  const ScimFunnelStage *then = find_stage (compare, stage->stage_id);
+  guint was = then == NULL ? 0 : mode == SCIM_FUNNEL_REACHED ? then->reached : then->count;
+  guint is = mode == SCIM_FUNNEL_REACHED ? stage->reached : stage->count;
+  char *marked;
+
+  band->compared = TRUE;
+  band->delta = (int) is - (int) was;
+  if (band->delta > 0)
+    marked = g_strdup_printf ("%s · ▲%d", *text, band->delta);
+  else if (band->delta < 0)
+    marked = g_strdup_printf ("%s · ▼%d", *text, -band->delta);
+  else
+    marked = g_strdup_printf ("%s · =", *text);
+  g_free (*text);
+  *text = marked;
+}
+
 /* Paused and lost */
 
 /* The paused and lost stages in @box: two lines a stage in a box right of
@@ -470,6 +513,7 @@ placed:
 static void
 draw_sides (Text                  *text,
             const ScimFunnel      *funnel,
+            const ScimFunnel      *compare,
             ScimFunnelMode         mode,
             const ScimFunnelStyle *style,
             const Rect            *box,
@@ -502,6 +546,9 @@ draw_sides (Text                  *text,
       ScimFunnelBand band = { 0 };
       Rect label;
 
+      /* What stands there now, in either mode. */
+      if (compare != NULL)
+        mark_delta (&now, stage, compare, SCIM_FUNNEL_IN_WORK, &band);
       if (mode == SCIM_FUNNEL_REACHED)
         /* Translators: beside the funnel: sales now at a paused or lost
          * stage ("4 sales"), their amount, and how many were ever there. */
@@ -567,6 +614,14 @@ draw_marker (cairo_t      *cr,
 
 /* The painter */
 
+static GArray *paint_one (cairo_t               *cr,
+                          double                 width,
+                          double                 height,
+                          const ScimFunnel      *funnel,
+                          const ScimFunnel      *compare,
+                          ScimFunnelMode         mode,
+                          const ScimFunnelStyle *style);
+
 /**
  * scim_funnel_paint:
  * @cr: where to draw, with the caller's scale and clip
@@ -589,6 +644,20 @@ scim_funnel_paint (cairo_t               *cr,
                    const ScimFunnel      *funnel,
                    ScimFunnelMode         mode,
                    const ScimFunnelStyle *style)
+{
+  return paint_one (cr, width, height, funnel, NULL, mode, style);
+}
+
+/* One funnel; with @compare, each band also says how its number differs
+ * from the same stage there (▲ more, ▼ fewer, = the same). */
+static GArray *
+paint_one (cairo_t               *cr,
+           double                 width,
+           double                 height,
+           const ScimFunnel      *funnel,
+           const ScimFunnel      *compare,
+           ScimFunnelMode         mode,
+           const ScimFunnelStyle *style)
 {
   GArray *bands = g_array_new (FALSE, TRUE, sizeof (ScimFunnelBand));
   g_autoptr(GArray) steps = g_array_new (FALSE, FALSE, sizeof (int));
@@ -766,6 +835,8 @@ scim_funnel_paint (cairo_t               *cr,
             cairo_new_path (cr);
 
           band_numbers (stage, above, mode, below_worst, &first, &share, &conversion);
+          if (compare != NULL)
+            mark_delta (&first, stage, compare, mode, &band);
           label = draw_band_label (&text, style, &rects[k], &area, label_fill, stage->name, first, share, conversion,
                                    width, height, &cut);
           band.label_cut = cut;
@@ -793,7 +864,119 @@ scim_funnel_paint (cairo_t               *cr,
     }
 
   if (sides->len > 0)
-    draw_sides (&text, funnel, mode, style, &side_box, width < SIDE_RIGHT_MIN, sides, bands, width, height);
+    draw_sides (&text, funnel, compare, mode, style, &side_box, width < SIDE_RIGHT_MIN, sides, bands, width, height);
+
+  text_clear (&text);
+  cairo_restore (cr);
+  return bands;
+}
+
+/* One funnel under its title in the cell at @x, @y; its bands, moved to
+ * the whole drawing's place, go to @bands. */
+static void
+paint_cell (Text                  *text,
+            double                 x,
+            double                 y,
+            double                 cell_width,
+            double                 cell_height,
+            const char            *title,
+            const ScimFunnel      *funnel,
+            const ScimFunnel      *compare,
+            ScimFunnelMode         mode,
+            const ScimFunnelStyle *style,
+            const ScimFunnelStyle *inner,
+            int                    index,
+            GArray                *bands)
+{
+  g_autofree char *escaped = g_markup_escape_text (title != NULL ? title : "", -1);
+  g_autofree char *markup = g_strdup_printf ("<b>%s</b>", escaped);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(GArray) inner_bands = NULL;
+  double w, h;
+
+  layout = text_layout (text, markup, 1.1, MAX (cell_width - 2 * MARGIN, 1), &w, &h);
+  text_draw (text->cr, layout, x + (cell_width - w) / 2, y + MARGIN / 2, style->foreground);
+
+  cairo_save (text->cr);
+  cairo_translate (text->cr, x, y + h + MARGIN / 2);
+  inner_bands = paint_one (text->cr, cell_width, MAX (cell_height - h - MARGIN / 2, 1), funnel, compare, mode, inner);
+  cairo_restore (text->cr);
+
+  for (guint b = 0; b < inner_bands->len; b++)
+    {
+      ScimFunnelBand band = g_array_index (inner_bands, ScimFunnelBand, b);
+
+      band.x += x;
+      band.y += y + h + MARGIN / 2;
+      band.label_x += x;
+      band.label_y += y + h + MARGIN / 2;
+      band.funnel_index = index;
+      g_array_append_val (bands, band);
+    }
+}
+
+/**
+ * scim_funnel_paint_compare:
+ * @cr: where to draw
+ * @width: the drawing's width
+ * @height: its height
+ * @now: the funnel as it stands
+ * @then: the same product's funnel at another moment
+ * @now_title: what @now is ("Now", "As of 1 March")
+ * @then_title: what @then is
+ * @mode: in work now, or reached
+ * @style: colours and font
+ *
+ * The two side by side, each under its title, the present on the left with
+ * each band saying how it differs from the same stage then: ▲ more, ▼
+ * fewer, = the same (ScimFunnelBand.delta).  Side by side in a drawing of
+ * any width: each half is a whole funnel of its own.
+ *
+ * Returns: (transfer full) (element-type ScimFunnelBand): the bands of
+ *   @now (funnel_index 0, compared set) and then of @then (funnel_index 1)
+ */
+GArray *
+scim_funnel_paint_compare (cairo_t               *cr,
+                           double                 width,
+                           double                 height,
+                           const ScimFunnel      *now,
+                           const ScimFunnel      *then,
+                           const char            *now_title,
+                           const char            *then_title,
+                           ScimFunnelMode         mode,
+                           const ScimFunnelStyle *style)
+{
+  GArray *bands = g_array_new (FALSE, TRUE, sizeof (ScimFunnelBand));
+  ScimFunnelStyle inner;
+  Text text;
+  double half;
+
+  g_return_val_if_fail (cr != NULL, bands);
+  g_return_val_if_fail (now != NULL && then != NULL, bands);
+  g_return_val_if_fail (style != NULL, bands);
+
+  if (width <= 0 || height <= 0)
+    return bands;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, 0, 0, width, height);
+  cairo_clip (cr);
+  if (style->background[3] > 0)
+    {
+      source (cr, style->background);
+      cairo_paint (cr);
+    }
+  text_init (&text, cr, style);
+  inner = *style;
+  inner.background[3] = 0;
+
+  half = width / 2;
+  paint_cell (&text, 0, 0, half, height, now_title, now, then, mode, style, &inner, 0, bands);
+  /* A rule between the two. */
+  source_alpha (cr, style->foreground, 0.15);
+  cairo_rectangle (cr, half - 0.5, MARGIN, 1, MAX (height - 2 * MARGIN, 1));
+  cairo_fill (cr);
+  paint_cell (&text, half, 0, half, height, then_title, then, NULL, mode, style, &inner, 1, bands);
 
   text_clear (&text);
   cairo_restore (cr);
@@ -868,33 +1051,9 @@ scim_funnel_paint_grid (cairo_t               *cr,
   for (guint i = 0; i < n; i++)
     {
       const ScimFunnel *funnel = g_ptr_array_index (funnels, i);
-      g_autofree char *escaped = g_markup_escape_text (funnel->product != NULL ? funnel->product : "", -1);
-      g_autofree char *markup = g_strdup_printf ("<b>%s</b>", escaped);
-      g_autoptr(PangoLayout) title = NULL;
-      g_autoptr(GArray) inner_bands = NULL;
-      double x = (i % columns) * cell_width;
-      double y = (i / columns) * cell_height;
-      double w, h;
 
-      title = text_layout (&text, markup, 1.1, MAX (cell_width - 2 * MARGIN, 1), &w, &h);
-      text_draw (cr, title, x + (cell_width - w) / 2, y + MARGIN / 2, style->foreground);
-
-      cairo_save (cr);
-      cairo_translate (cr, x, y + h + MARGIN / 2);
-      inner_bands = scim_funnel_paint (cr, cell_width, MAX (cell_height - h - MARGIN / 2, 1), funnel, mode, &inner);
-      cairo_restore (cr);
-
-      for (guint b = 0; b < inner_bands->len; b++)
-        {
-          ScimFunnelBand band = g_array_index (inner_bands, ScimFunnelBand, b);
-
-          band.x += x;
-          band.y += y + h + MARGIN / 2;
-          band.label_x += x;
-          band.label_y += y + h + MARGIN / 2;
-          band.funnel_index = (int) i;
-          g_array_append_val (bands, band);
-        }
+      paint_cell (&text, (i % columns) * cell_width, (i / columns) * cell_height, cell_width, cell_height,
+                  funnel->product, funnel, NULL, mode, style, &inner, (int) i, bands);
     }
 
   text_clear (&text);

@@ -180,6 +180,8 @@ typedef struct
    * too narrow. */
   double label_x, label_y, label_width, label_height;
   gboolean label_cut;        /* shortened with an ellipsis: nothing else fitted */
+  gboolean compared;         /* scim_funnel_paint_compare(): the band of the present ... */
+  int    delta;              /* ... and its number less the same stage's then */
   int    funnel_index;       /* which funnel of scim_funnel_paint_grid() */
 } ScimFunnelBand;
 
@@ -201,6 +203,17 @@ GArray     *scim_funnel_paint_grid (cairo_t             *cr,
                                   double                 width,
                                   double                 height,
                                   GPtrArray             *funnels,
+                                  ScimFunnelMode         mode,
+                                  const ScimFunnelStyle *style);
+/* A funnel beside the same product's at another moment, the differences
+ * marked ▲/▼ per stage on the present. */
+GArray     *scim_funnel_paint_compare (cairo_t           *cr,
+                                  double                 width,
+                                  double                 height,
+                                  const ScimFunnel      *now,
+                                  const ScimFunnel      *then,
+                                  const char            *now_title,
+                                  const char            *then_title,
                                   ScimFunnelMode         mode,
                                   const ScimFunnelStyle *style);
 /* The band under a point, or -1. */
