@@ -501,6 +501,41 @@ scim_funnel_chart_click (ScimFunnelChart *self,
   activate_band (self, band_at (self, x, y));
 }
 
+/* The picture on paper: the default light style, the caption under it. */
+static void
+paint_paper (cairo_t  *cr,
+             double    width,
+             double    height,
+             gpointer  data)
+{
+  ScimFunnelChart *self = data;
+  g_autofree char *caption = scim_funnel_chart_dup_caption (self);
+  g_autoptr(PangoLayout) layout = NULL;
+  g_autoptr(PangoFontDescription) font = NULL;
+  g_autoptr(GArray) bands = NULL;
+  ScimFunnelStyle style;
+  int caption_width = 0, caption_height = 0;
+
+  if (caption == NULL)
+    return;
+  scim_funnel_style_init_default (&style, FALSE);
+  cairo_set_source_rgba (cr, style.background[0], style.background[1], style.background[2], style.background[3]);
+  cairo_paint (cr);
+
+  layout = pango_cairo_create_layout (cr);
+  font = pango_font_description_from_string (style.font != NULL ? style.font : "Sans 10");
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_width (layout, (int) MAX (width - 24, 1) * PANGO_SCALE);
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_text (layout, caption, -1);
+  pango_layout_get_pixel_size (layout, &caption_width, &caption_height);
+
+  bands = paint (self, cr, width, MAX (height - caption_height - 16, 1), &style);
+  cairo_set_source_rgba (cr, style.foreground[0], style.foreground[1], style.foreground[2], 0.7);
+  cairo_move_to (cr, 12, height - caption_height - 8);
+  pango_cairo_show_layout (cr, layout);
+}
+
 /**
  * scim_funnel_chart_paint_to:
  * @self: a #ScimFunnelChart
@@ -516,14 +551,74 @@ scim_funnel_chart_paint_to (ScimFunnelChart *self,
                             double           width,
                             double           height)
 {
-  ScimFunnelStyle style;
-  g_autoptr(GArray) bands = NULL;
-
   g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+  paint_paper (cr, width, height, self);
+}
+
+/**
+ * scim_funnel_chart_dup_caption:
+ * @self: a #ScimFunnelChart
+ *
+ * The line printed and exported under the picture: what it shows, as of
+ * when, and the comparison.
+ *
+ * Returns: (transfer full) (nullable): the caption, %NULL with nothing shown
+ */
+char *
+scim_funnel_chart_dup_caption (ScimFunnelChart *self)
+{
+  ScimFunnel *funnel;
+  g_autofree char *when = NULL;
+  const char *what;
+  GString *caption;
+
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), NULL);
   if (self->funnels == NULL || self->funnels->len == 0)
-    return;
-  scim_funnel_style_init_default (&style, FALSE);
-  bands = paint (self, cr, width, height, &style);
+    return NULL;
+  funnel = g_ptr_array_index (self->funnels, 0);
+  when = scim_format_time (funnel->as_of, "%Y-%m-%d %H:%M");
+  what = self->mode == SCIM_FUNNEL_REACHED ? _("sales that reached each stage") : _("sales in work at each stage");
+  caption = g_string_new (NULL);
+  if (self->funnels->len == 1)
+    g_string_append_printf (caption, "%s · ", funnel->product);
+  /* Translators: under a printed or exported funnel: "as of 2026-12-08
+   * 09:30 · sales in work at each stage". */
+  g_string_append_printf (caption, _("as of %s · %s"), when != NULL ? when : "", what);
+  if (self->funnels->len == 1 && self->compare != NULL)
+    {
+      g_autofree char *then = scim_format_time (self->compare->as_of, "%Y-%m-%d %H:%M");
+
+      /* Translators: under a printed funnel compared with another moment. */
+      g_string_append_printf (caption, _(" · compared with %s"), then != NULL ? then : "");
+    }
+  return g_string_free (caption, FALSE);
+}
+
+/**
+ * scim_funnel_chart_export:
+ * @self: a #ScimFunnelChart
+ * @format: PNG, SVG or PDF
+ * @path: the file; replaced only when the whole picture is written
+ * @width: the picture's width
+ * @height: its height
+ * @error: return location for an error
+ *
+ * Exactly what the chart shows (one funnel, a comparison, all products),
+ * on paper colours, with its caption.
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+scim_funnel_chart_export (ScimFunnelChart   *self,
+                          ScimFunnelFormat   format,
+                          const char        *path,
+                          int                width,
+                          int                height,
+                          GError           **error)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_CHART (self), FALSE);
+
+  return scim_funnel_write_picture_file (paint_paper, self, format, path, width, height, error);
 }
 
 /**

@@ -23,6 +23,13 @@ void            scim_funnel_chart_set_compare (ScimFunnelChart *self,
                                                const char      *now_title,
                                                const char      *then_title);
 ScimFunnel     *scim_funnel_chart_get_compare (ScimFunnelChart *self);
+char           *scim_funnel_chart_dup_caption (ScimFunnelChart *self);
+gboolean        scim_funnel_chart_export      (ScimFunnelChart *self,
+                                               ScimFunnelFormat format,
+                                               const char      *path,
+                                               int              width,
+                                               int              height,
+                                               GError         **error);
 char           *scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
                                                double           x,
                                                double           y);

@@ -855,12 +855,12 @@ on_export_response_cb (GtkNativeDialog *chooser,
     }
   else
     {
-      GPtrArray *funnels = scim_funnel_chart_get_funnels (self->chart);
       ScimFunnelFormat format = g_str_equal (what, "svg") ? SCIM_FUNNEL_FORMAT_SVG
                               : g_str_equal (what, "pdf") ? SCIM_FUNNEL_FORMAT_PDF : SCIM_FUNNEL_FORMAT_PNG;
 
-      if (funnels != NULL)
-        scim_funnel_export (funnels, scim_funnel_chart_get_mode (self->chart), format, path, 1200, 900, &error);
+      /* What is shown: the comparison too, and when it stands. */
+      if (scim_funnel_chart_get_funnels (self->chart) != NULL)
+        scim_funnel_chart_export (self->chart, format, path, 1200, 900, &error);
     }
   if (error != NULL)
     gtk_widget_activate_action (GTK_WIDGET (self), "win.show-error", "s", error->message);

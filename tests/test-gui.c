@@ -2336,6 +2336,42 @@ test_funnel_compare (void)
     }
   g_object_unref (save_png (GTK_WIDGET (chart), "funnel-compare.png"));
 
+  /* Exported (and printed) as shown: both halves, their titles, and the
+   * caption with the moments. */
+  {
+    g_autofree char *caption = scim_funnel_chart_dup_caption (chart);
+    g_autofree char *pdf = g_build_filename (tmpdir, "funnel-compare.pdf", NULL);
+    g_autofree char *then_date = scim_format_date (then->as_of);
+    g_autofree char *as_of = g_strdup_printf ("As of %s", then_date);
+    g_autofree char *text = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *pdftotext = g_find_program_in_path ("pdftotext");
+
+    g_test_message ("caption: %s", caption);
+    g_assert_true (g_str_has_prefix (caption, now->product));
+    g_assert_nonnull (strstr (caption, "as of "));
+    g_assert_nonnull (strstr (caption, "compared with "));
+    g_assert_true (scim_funnel_chart_export (chart, SCIM_FUNNEL_FORMAT_PDF, pdf, 1200, 900, &error));
+    g_assert_no_error (error);
+    if (pdftotext == NULL && g_strcmp0 (g_getenv ("CI"), "true") == 0)
+      g_error ("pdftotext is missing, and CI must run this check (./build-aux/dev test installs it)");
+    if (pdftotext != NULL)
+      {
+        const char *argv[] = { pdftotext, "-enc", "UTF-8", pdf, "-", NULL };
+        int status = -1;
+
+        g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &text, NULL, &status, &error);
+        g_assert_no_error (error);
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+        g_strdelimit (text, "\n", ' ');
+        g_test_message ("PDF: %s", text);
+        g_assert_nonnull (strstr (text, "Now"));
+        g_assert_nonnull (strstr (text, as_of));
+        g_assert_nonnull (strstr (text, "compared with"));
+        g_assert_nonnull (strstr (text, ((ScimFunnelStage *) g_ptr_array_index (now->stages, 0))->name));
+      }
+  }
+
   /* Back to one funnel. */
   gtk_drop_down_set_selected (scim_funnel_page_get_compare (page), 0);
   wait_for (funnel_painted, page, "the funnel without the comparison");

@@ -1220,6 +1220,25 @@ cairo_failed (cairo_status_t   status,
  *
  * Returns: %TRUE when written
  */
+typedef struct
+{
+  GPtrArray      *funnels;
+  ScimFunnelMode  mode;
+} ManyPicture;
+
+static void
+paint_many_cb (cairo_t  *cr,
+               double    width,
+               double    height,
+               gpointer  user_data)
+{
+  ManyPicture *picture = user_data;
+  ScimFunnelStyle style;
+
+  scim_funnel_style_init_default (&style, FALSE);
+  scim_funnel_paint_many (cr, width, height, picture->funnels, picture->mode, &style);
+}
+
 gboolean
 scim_funnel_export_to_stream (GPtrArray         *funnels,
                               ScimFunnelMode     mode,
@@ -1229,13 +1248,43 @@ scim_funnel_export_to_stream (GPtrArray         *funnels,
                               int                height,
                               GError           **error)
 {
+  ManyPicture picture = { funnels, mode };
+
+  g_return_val_if_fail (funnels != NULL, FALSE);
+
+  return scim_funnel_write_picture (paint_many_cb, &picture, format, stream, width, height, error);
+}
+
+/**
+ * scim_funnel_write_picture:
+ * @paint: (scope call): draws the picture, on paper colours
+ * @data: for @paint
+ * @format: PNG, SVG or PDF
+ * @stream: where the file goes
+ * @width: the picture's width (pixels for PNG, points for SVG and PDF)
+ * @height: its height
+ * @error: return location for an error
+ *
+ * Any funnel picture as a file: what the chart shows (a comparison, the
+ * date it stands at) exports through this as the CLI's pictures do.
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+scim_funnel_write_picture (ScimFunnelPaintFunc  paint,
+                           gpointer             data,
+                           ScimFunnelFormat     format,
+                           GOutputStream       *stream,
+                           int                  width,
+                           int                  height,
+                           GError             **error)
+{
   Writer writer = { stream, NULL };
-  ScimFunnelStyle style;
   cairo_surface_t *surface;
   cairo_status_t status;
   cairo_t *cr;
 
-  g_return_val_if_fail (funnels != NULL, FALSE);
+  g_return_val_if_fail (paint != NULL, FALSE);
   g_return_val_if_fail (G_IS_OUTPUT_STREAM (stream), FALSE);
 
   if (width < 1 || height < 1 || width > 32767 || height > 32767)
@@ -1260,9 +1309,8 @@ scim_funnel_export_to_stream (GPtrArray         *funnels,
       break;
     }
 
-  scim_funnel_style_init_default (&style, FALSE);
   cr = cairo_create (surface);
-  scim_funnel_paint_many (cr, width, height, funnels, mode, &style);
+  paint (cr, width, height, data);
   status = cairo_status (cr);
   cairo_destroy (cr);
 
@@ -1302,12 +1350,41 @@ scim_funnel_export (GPtrArray         *funnels,
                     int                height,
                     GError           **error)
 {
+  ManyPicture picture = { funnels, mode };
+
+  g_return_val_if_fail (funnels != NULL, FALSE);
+
+  return scim_funnel_write_picture_file (paint_many_cb, &picture, format, path, width, height, error);
+}
+
+/**
+ * scim_funnel_write_picture_file:
+ * @paint: (scope call): draws the picture
+ * @data: for @paint
+ * @format: PNG, SVG or PDF
+ * @path: the file; replaced only when the whole picture is written
+ * @width: the picture's width
+ * @height: its height
+ * @error: return location for an error
+ *
+ * scim_funnel_write_picture() into a file.
+ *
+ * Returns: %TRUE when written
+ */
+gboolean
+scim_funnel_write_picture_file (ScimFunnelPaintFunc  paint,
+                                gpointer             data,
+                                ScimFunnelFormat     format,
+                                const char          *path,
+                                int                  width,
+                                int                  height,
+                                GError             **error)
+{
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileOutputStream) out = NULL;
   g_autoptr(GCancellable) cancellable = g_cancellable_new ();
   g_autoptr(GError) local_error = NULL;
 
-  g_return_val_if_fail (funnels != NULL, FALSE);
   g_return_val_if_fail (path != NULL, FALSE);
 
   file = g_file_new_for_path (path);
@@ -1318,7 +1395,7 @@ scim_funnel_export (GPtrArray         *funnels,
                    local_error->message);
       return FALSE;
     }
-  if (!scim_funnel_export_to_stream (funnels, mode, format, G_OUTPUT_STREAM (out), width, height, error))
+  if (!scim_funnel_write_picture (paint, data, format, G_OUTPUT_STREAM (out), width, height, error))
     {
       /* Closing a cancelled replacement leaves the old file as it was. */
       g_cancellable_cancel (cancellable);

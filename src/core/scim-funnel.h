@@ -239,6 +239,25 @@ gboolean    scim_funnel_export   (GPtrArray             *funnels,   /* one or mo
                                   int                    width,
                                   int                    height,
                                   GError               **error);
+/* Draws a picture of @width × @height on @cr. */
+typedef void (*ScimFunnelPaintFunc) (cairo_t  *cr,
+                                     double    width,
+                                     double    height,
+                                     gpointer  data);
+gboolean    scim_funnel_write_picture (ScimFunnelPaintFunc paint,
+                                  gpointer               data,
+                                  ScimFunnelFormat       format,
+                                  GOutputStream         *stream,
+                                  int                    width,
+                                  int                    height,
+                                  GError               **error);
+gboolean    scim_funnel_write_picture_file (ScimFunnelPaintFunc paint,
+                                  gpointer               data,
+                                  ScimFunnelFormat       format,
+                                  const char            *path,
+                                  int                    width,
+                                  int                    height,
+                                  GError               **error);
 /* The same onto a stream (standard output of the CLI, a print job). */
 gboolean    scim_funnel_export_to_stream (GPtrArray     *funnels,
                                   ScimFunnelMode         mode,
