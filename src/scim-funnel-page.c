@@ -28,6 +28,9 @@ typedef struct
   GPtrArray *rows;      /* GStrv */
 } Table;
 
+/* A day of the replay every so often, once the last one is drawn. */
+#define REPLAY_STEP_MS 350
+
 struct _ScimFunnelPage
 {
   GtkWidget        parent_instance;
@@ -57,6 +60,14 @@ struct _ScimFunnelPage
   GListModel      *audiences;
   GCancellable    *cancellable;
   guint            refresh_source;
+  /* Replay: the funnel as of each day of a range, day by day. */
+  GtkToggleButton *replay_button;
+  GtkRevealer     *replay_bar;
+  GtkDropDown     *replay_range;
+  GtkScale        *replay_scale;
+  GtkButton       *replay_play;
+  GtkLabel        *replay_label;
+  guint            replay_timer;
   guint            busy;
   gint64           stage_id;
   gint64           drill_owner;
@@ -194,6 +205,23 @@ percent (double value)
 /* Filters */
 
 
+static const guint replay_days[] = { 30, 90, 365 };
+
+/* The day the replay's slider stands on: its end, in UTC seconds. */
+static gint64
+replay_moment (ScimFunnelPage *self)
+{
+  g_autoptr(GTimeZone) zone = scim_local_zone ();
+  g_autoptr(GDateTime) now = g_date_time_new_now (zone);
+  guint range = MIN (gtk_drop_down_get_selected (self->replay_range), G_N_ELEMENTS (replay_days) - 1);
+  int back = (int) replay_days[range] - (int) gtk_range_get_value (GTK_RANGE (self->replay_scale));
+  g_autoptr(GDateTime) day = g_date_time_add_days (now, -back);
+  g_autoptr(GDateTime) end = g_date_time_new (zone, g_date_time_get_year (day), g_date_time_get_month (day),
+                                              g_date_time_get_day_of_month (day), 23, 59, 59);
+
+  return g_date_time_to_unix (end);
+}
+
 static gboolean
 read_filter (ScimFunnelPage   *self,
              ScimFunnelFilter *filter)
@@ -211,6 +239,12 @@ read_filter (ScimFunnelPage   *self,
     {
       g_autoptr(GDateTime) since = g_date_time_add_months (now, -months[period]);
       filter->entered_since = g_date_time_to_unix (since);
+    }
+  if (gtk_toggle_button_get_active (self->replay_button))
+    {
+      filter->as_of = replay_moment (self);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->as_of_entry), "error");
+      return TRUE;
     }
   if (as_of != NULL && as_of[0] != '\0')
     {
@@ -280,6 +314,7 @@ typedef struct
   ScimFunnelFilter filter;
   ScimFunnelFilter compare_filter;   /* compared with when as_of is set */
   ScimPivotKind    pivot_kind;
+  gboolean         funnel_only;      /* a replay step: the picture and its stages */
   GPtrArray       *funnels;
   ScimFunnel      *compare;
   ScimPivot       *pivot;
@@ -326,6 +361,8 @@ compute_thread (ScimStore     *store,
     }
   else if ((out->funnels = scim_store_funnels (store, &job->filter, error)) == NULL)
     goto failed;
+  if (job->funnel_only)
+    return out;
   if ((out->pivot = scim_store_pivot (store, job->pivot_kind, &job->filter, 50, error)) == NULL ||
       (out->people = scim_store_performance (store, &job->filter, error)) == NULL ||
       (out->cross = scim_store_cross_sell (store, 200, error)) == NULL)
@@ -552,9 +589,12 @@ on_computed_cb (GObject      *source,
       return;
     }
   show_stages (self, job->funnels);
-  show_pivot (self, job->pivot, job->pivot_kind);
-  show_people (self, job->people);
-  show_cross (self, job->cross);
+  if (!job->funnel_only)
+    {
+      show_pivot (self, job->pivot, job->pivot_kind);
+      show_people (self, job->people);
+      show_cross (self, job->cross);
+    }
   show_summary (self, job->funnels);
   scim_funnel_chart_set_funnels (self->chart, g_steal_pointer (&job->funnels));
   if (job->compare != NULL)
@@ -575,8 +615,18 @@ on_computed_cb (GObject      *source,
   job_free (job);
 }
 
+static void refresh_job (ScimFunnelPage *self,
+                         gboolean        funnel_only);
+
 static void
 refresh (ScimFunnelPage *self)
+{
+  refresh_job (self, FALSE);
+}
+
+static void
+refresh_job (ScimFunnelPage *self,
+             gboolean        funnel_only)
 {
   Job *job;
 
@@ -590,6 +640,7 @@ refresh (ScimFunnelPage *self)
       return;
     }
   job->pivot_kind = (ScimPivotKind) gtk_drop_down_get_selected (self->pivot_dropdown);
+  job->funnel_only = funnel_only;
   /* Comparing is for one product: the grid of all has no room for it. */
   if (job->filter.product_id != 0)
     {
@@ -605,8 +656,109 @@ refresh (ScimFunnelPage *self)
   self->busy++;
   scim_store_run_async (self->store, compute_thread, job, job_free, self->cancellable, on_computed_cb,
                         g_object_ref (self));
+  if (funnel_only)
+    return;
   scim_record_table_refilter (self->sales_table);
   scim_record_table_refilter (self->stuck_table);
+}
+
+/* Replay */
+
+static void
+show_replay_day (ScimFunnelPage *self)
+{
+  g_autofree char *day = scim_format_date (replay_moment (self));
+
+  gtk_label_set_label (self->replay_label, day);
+}
+
+static void
+stop_replay (ScimFunnelPage *self)
+{
+  g_clear_handle_id (&self->replay_timer, g_source_remove);
+  gtk_button_set_icon_name (self->replay_play, "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->replay_play), _("Play"));
+}
+
+/* A step of the play: the next day once the last one is drawn, so that a
+ * slow file shows every day rather than skipping. */
+static gboolean
+replay_tick_cb (gpointer data)
+{
+  ScimFunnelPage *self = data;
+  double value = gtk_range_get_value (GTK_RANGE (self->replay_scale));
+  GtkAdjustment *adjustment = gtk_range_get_adjustment (GTK_RANGE (self->replay_scale));
+
+  if (self->busy > 0)
+    return G_SOURCE_CONTINUE;
+  gtk_range_set_value (GTK_RANGE (self->replay_scale), value + 1);
+  if (value + 1 < gtk_adjustment_get_upper (adjustment))
+    return G_SOURCE_CONTINUE;
+  /* Today is the last day. */
+  self->replay_timer = 0;
+  stop_replay (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_replay_play_cb (GtkButton      *button,
+                   ScimFunnelPage *self)
+{
+  GtkAdjustment *adjustment = gtk_range_get_adjustment (GTK_RANGE (self->replay_scale));
+
+  if (self->replay_timer != 0)
+    {
+      stop_replay (self);
+      return;
+    }
+  /* From the start again once at the end. */
+  if (gtk_range_get_value (GTK_RANGE (self->replay_scale)) >= gtk_adjustment_get_upper (adjustment))
+    gtk_range_set_value (GTK_RANGE (self->replay_scale), 0);
+  self->replay_timer = g_timeout_add (REPLAY_STEP_MS, replay_tick_cb, self);
+  gtk_button_set_icon_name (self->replay_play, "media-playback-pause-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->replay_play), _("Pause"));
+}
+
+static void
+on_replay_scale_changed_cb (GtkRange       *range,
+                            ScimFunnelPage *self)
+{
+  show_replay_day (self);
+  refresh_job (self, TRUE);
+}
+
+static void
+set_replay_range (ScimFunnelPage *self)
+{
+  guint range = MIN (gtk_drop_down_get_selected (self->replay_range), G_N_ELEMENTS (replay_days) - 1);
+  GtkAdjustment *adjustment = gtk_range_get_adjustment (GTK_RANGE (self->replay_scale));
+
+  gtk_adjustment_configure (adjustment, 0, 0, replay_days[range], 1, 7, 0);
+}
+
+static void
+on_replay_range_cb (GObject        *object,
+                    GParamSpec     *pspec,
+                    ScimFunnelPage *self)
+{
+  set_replay_range (self);
+  show_replay_day (self);
+  refresh_job (self, TRUE);
+}
+
+static void
+on_replay_toggled_cb (GtkToggleButton *button,
+                      ScimFunnelPage  *self)
+{
+  gboolean on = gtk_toggle_button_get_active (button);
+
+  gtk_revealer_set_reveal_child (self->replay_bar, on);
+  /* The slider says the day while it is out. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->as_of_entry), !on);
+  if (!on)
+    stop_replay (self);
+  show_replay_day (self);
+  refresh (self);
 }
 
 static void
@@ -1026,6 +1178,7 @@ scim_funnel_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_object (&self->cancellable);
   g_clear_handle_id (&self->refresh_source, g_source_remove);
+  g_clear_handle_id (&self->replay_timer, g_source_remove);
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (object))) != NULL)
     gtk_widget_unparent (child);
   if (self->store != NULL)
@@ -1100,6 +1253,44 @@ scim_funnel_page_init (ScimFunnelPage *self)
                                  _("Draw the funnel of one product beside itself at another moment, the differences "
                                    "marked per stage"));
   }
+  {
+    const char *range_labels[] = { _("Last 30 days"), _("Last 90 days"), _("Last year"), NULL };
+    g_autoptr(GtkStringList) range_model = gtk_string_list_new (range_labels);
+    GtkWidget *bar = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+    self->replay_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
+    gtk_button_set_icon_name (GTK_BUTTON (self->replay_button), "media-seek-forward-symbolic");
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->replay_button),
+                                 _("Replay: the funnel as it stood on each day of a range, from the stage history"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_button), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Replay"), -1);
+    self->replay_play = GTK_BUTTON (gtk_button_new_from_icon_name ("media-playback-start-symbolic"));
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->replay_play), _("Play"));
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_play), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Play"), -1);
+    self->replay_range = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (g_steal_pointer (&range_model)), NULL));
+    gtk_drop_down_set_selected (self->replay_range, 1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_range), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Replay range"), -1);
+    self->replay_scale = GTK_SCALE (gtk_scale_new (GTK_ORIENTATION_HORIZONTAL, NULL));
+    gtk_widget_set_hexpand (GTK_WIDGET (self->replay_scale), TRUE);
+    gtk_scale_set_draw_value (self->replay_scale, FALSE);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (self->replay_scale), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                    _("Day of the replay"), -1);
+    set_replay_range (self);
+    gtk_range_set_value (GTK_RANGE (self->replay_scale), replay_days[1]);
+    self->replay_label = GTK_LABEL (gtk_label_new (NULL));
+    gtk_label_set_width_chars (self->replay_label, 11);
+    gtk_widget_add_css_class (GTK_WIDGET (self->replay_label), "numeric");
+    gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->replay_play));
+    gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->replay_range));
+    gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->replay_scale));
+    gtk_box_append (GTK_BOX (bar), GTK_WIDGET (self->replay_label));
+    gtk_widget_set_margin_start (bar, 12);
+    gtk_widget_set_margin_end (bar, 12);
+    gtk_widget_set_margin_bottom (bar, 6);
+    self->replay_bar = GTK_REVEALER (gtk_revealer_new ());
+    gtk_revealer_set_child (self->replay_bar, bar);
+  }
   self->as_of_entry = GTK_ENTRY (gtk_entry_new ());
   gtk_entry_set_placeholder_text (self->as_of_entry, _("As of today"));
   gtk_editable_set_width_chars (GTK_EDITABLE (self->as_of_entry), 11);
@@ -1135,9 +1326,11 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->period_dropdown));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->as_of_entry));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->compare_dropdown));
+  gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->replay_button));
   gtk_box_append (GTK_BOX (controls), mode);
   gtk_box_append (GTK_BOX (controls), export);
   gtk_box_append (GTK_BOX (box), controls);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->replay_bar));
 
   paned = gtk_paned_new (GTK_ORIENTATION_HORIZONTAL);
   gtk_paned_set_position (GTK_PANED (paned), 560);
@@ -1227,6 +1420,12 @@ scim_funnel_page_init (ScimFunnelPage *self)
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->compare_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
                            G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->replay_button, "toggled", G_CALLBACK (on_replay_toggled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->replay_play, "clicked", G_CALLBACK (on_replay_play_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->replay_range, "notify::selected", G_CALLBACK (on_replay_range_cb), self,
+                           G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->replay_scale, "value-changed", G_CALLBACK (on_replay_scale_changed_cb), self,
+                           G_CONNECT_DEFAULT);
   g_signal_connect_object (self->period_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->pivot_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
@@ -1280,6 +1479,30 @@ scim_funnel_page_get_model (ScimFunnelPage *self)
  *
  * Returns: (transfer none): the funnel picture
  */
+/**
+ * scim_funnel_page_get_replay:
+ * @self: a #ScimFunnelPage
+ * @name: "button" (shows the replay), "play", "range" or "scale"
+ *
+ * Returns: (transfer none) (nullable): that control of the replay
+ */
+GtkWidget *
+scim_funnel_page_get_replay (ScimFunnelPage *self,
+                             const char     *name)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
+
+  if (g_strcmp0 (name, "button") == 0)
+    return GTK_WIDGET (self->replay_button);
+  if (g_strcmp0 (name, "play") == 0)
+    return GTK_WIDGET (self->replay_play);
+  if (g_strcmp0 (name, "range") == 0)
+    return GTK_WIDGET (self->replay_range);
+  if (g_strcmp0 (name, "scale") == 0)
+    return GTK_WIDGET (self->replay_scale);
+  return NULL;
+}
+
 /**
  * scim_funnel_page_get_compare:
  * @self: a #ScimFunnelPage

@@ -16,6 +16,8 @@ void        scim_funnel_page_show_stage    (ScimFunnelPage *self,
                                             gint64          stage_id);
 GtkWidget  *scim_funnel_page_get_chart     (ScimFunnelPage *self);
 GtkDropDown *scim_funnel_page_get_compare  (ScimFunnelPage *self);
+GtkWidget  *scim_funnel_page_get_replay    (ScimFunnelPage *self,
+                                            const char     *name);
 gboolean    scim_funnel_page_get_busy      (ScimFunnelPage *self);
 char       *scim_funnel_page_get_table_csv (ScimFunnelPage *self,
                                             const char     *name);

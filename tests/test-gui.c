@@ -2241,6 +2241,44 @@ funnel_compared (gpointer data)
          g_array_index (bands, ScimFunnelBand, 0).compared;
 }
 
+/* @funnel's counts are what `scim-sales-cli funnel --as-of DAY` says. */
+static void
+assert_funnel_as_cli (const char       *path,
+                      const ScimFunnel *funnel,
+                      const char       *day)
+{
+  const char *argv[] = { g_getenv ("SCIM_CLI"), "--db", path, "funnel", "--product", funnel->product, "--as-of", day,
+                         "--format", "csv", NULL };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *csv = NULL;
+  g_auto(GStrv) lines = NULL;
+  guint checked = 0;
+  int status = -1;
+
+  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &csv, NULL, &status, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
+  lines = g_strsplit (csv, "\n", -1);
+  for (guint l = 1; lines[l] != NULL && lines[l][0] != '\0'; l++)
+    {
+      g_auto(GStrv) cells = g_strsplit (lines[l], ",", -1);
+      gint64 stage_id = g_ascii_strtoll (cells[0], NULL, 10);
+
+      g_assert_cmpuint (g_strv_length (cells), >, 11);
+      for (guint i = 0; i < funnel->stages->len; i++)
+        {
+          ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
+
+          if (stage->stage_id != stage_id)
+            continue;
+          g_assert_cmpuint (stage->count, ==, (guint) g_ascii_strtoull (cells[8], NULL, 10));
+          g_assert_cmpuint (stage->reached, ==, (guint) g_ascii_strtoull (cells[11], NULL, 10));
+          checked++;
+        }
+    }
+  g_assert_cmpuint (checked, ==, funnel->stages->len);
+}
+
 /* Compare: the funnel beside itself 30 days earlier, whose figures are
  * what `funnel --as-of` says of that day; each band of the present marks
  * the difference, and the tooltip says it. */
@@ -2256,9 +2294,6 @@ test_funnel_compare (void)
   g_autoptr(GDateTime) today = g_date_time_new_now_local ();
   g_autoptr(GDateTime) earlier = g_date_time_add_days (today, -30);
   g_autofree char *day = g_date_time_format (earlier, "%Y-%m-%d");
-  g_autofree char *csv = NULL;
-  g_auto(GStrv) lines = NULL;
-  guint checked = 0;
 
   gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
   scim_window_open_file (window, path, "admin");
@@ -2277,35 +2312,7 @@ test_funnel_compare (void)
   g_assert_cmpint (then->product_id, ==, now->product_id);
 
   /* The other half is the CLI's funnel as of the end of that day. */
-  {
-    const char *argv[] = { g_getenv ("SCIM_CLI"), "--db", path, "funnel", "--product", now->product, "--as-of", day,
-                           "--format", "csv", NULL };
-    g_autoptr(GError) error = NULL;
-    int status = -1;
-
-    g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &csv, NULL, &status, &error);
-    g_assert_no_error (error);
-    g_assert_true (g_spawn_check_wait_status (status, NULL));
-  }
-  lines = g_strsplit (csv, "\n", -1);
-  for (guint l = 1; lines[l] != NULL && lines[l][0] != '\0'; l++)
-    {
-      g_auto(GStrv) cells = g_strsplit (lines[l], ",", -1);
-      gint64 stage_id = g_ascii_strtoll (cells[0], NULL, 10);
-
-      g_assert_cmpuint (g_strv_length (cells), >, 11);
-      for (guint i = 0; i < then->stages->len; i++)
-        {
-          ScimFunnelStage *stage = g_ptr_array_index (then->stages, i);
-
-          if (stage->stage_id != stage_id)
-            continue;
-          g_assert_cmpuint (stage->count, ==, (guint) g_ascii_strtoull (cells[8], NULL, 10));
-          g_assert_cmpuint (stage->reached, ==, (guint) g_ascii_strtoull (cells[11], NULL, 10));
-          checked++;
-        }
-    }
-  g_assert_cmpuint (checked, ==, then->stages->len);
+  assert_funnel_as_cli (path, then, day);
 
   /* Each band of the present carries its difference, in work. */
   bands = scim_funnel_chart_get_bands (chart);
@@ -2376,6 +2383,92 @@ test_funnel_compare (void)
   gtk_drop_down_set_selected (scim_funnel_page_get_compare (page), 0);
   wait_for (funnel_painted, page, "the funnel without the comparison");
   g_assert_null (scim_funnel_chart_get_compare (chart));
+  destroy_window (window);
+}
+
+typedef struct
+{
+  ScimFunnelPage *page;
+  gint64          as_of;
+} AsOfWait;
+
+/* The picture is drawn, and stands as of that moment. */
+static gboolean
+funnel_as_of (gpointer data)
+{
+  AsOfWait *wait = data;
+  ScimFunnelChart *chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (wait->page));
+  GPtrArray *funnels = scim_funnel_chart_get_funnels (chart);
+
+  return funnel_painted (wait->page) && funnels != NULL && funnels->len == 1 &&
+         ((ScimFunnel *) g_ptr_array_index (funnels, 0))->as_of == wait->as_of;
+}
+
+/* The end of the local day @days_back before today, and its date. */
+static gint64
+day_end (int    days_back,
+         char **day)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) then = g_date_time_add_days (now, -days_back);
+  g_autoptr(GDateTime) end = g_date_time_new_local (g_date_time_get_year (then), g_date_time_get_month (then),
+                                                    g_date_time_get_day_of_month (then), 23, 59, 59);
+
+  if (day != NULL)
+    *day = g_date_time_format (then, "%Y-%m-%d");
+  return g_date_time_to_unix (end);
+}
+
+/* Replay: the slider redraws the funnel as of its day (what the CLI's
+ * --as-of says of that day), and Play walks the days to today. */
+static void
+test_funnel_replay (void)
+{
+  g_autofree char *path = demo_database ();
+  g_autofree char *day = NULL;
+  ScimWindow *window = new_window ();
+  ScimFunnelPage *page;
+  ScimFunnelChart *chart;
+  GtkRange *scale;
+  AsOfWait wait;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "funnel");
+  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (funnel_painted, page, "the funnel picture");
+  chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page));
+  scale = GTK_RANGE (scim_funnel_page_get_replay (page, "scale"));
+
+  /* Out, the slider stands on today (90 days back is its start). */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (scim_funnel_page_get_replay (page, "button")), TRUE);
+  g_assert_cmpfloat (gtk_range_get_value (scale), ==, 90);
+  wait.page = page;
+  wait.as_of = day_end (0, NULL);
+  wait_for (funnel_as_of, &wait, "the funnel as of today");
+
+  /* 30 days back: the funnel of that day. */
+  gtk_range_set_value (scale, 60);
+  wait.as_of = day_end (30, &day);
+  wait_for (funnel_as_of, &wait, "the funnel as of 30 days ago");
+  assert_funnel_as_cli (path, g_ptr_array_index (scim_funnel_chart_get_funnels (chart), 0), day);
+
+  /* Play from 5 days back: day by day to today, then it stops. */
+  gtk_range_set_value (scale, 85);
+  wait.as_of = day_end (5, NULL);
+  wait_for (funnel_as_of, &wait, "the funnel as of 5 days ago");
+  gtk_widget_activate (scim_funnel_page_get_replay (page, "play"));
+  wait.as_of = day_end (0, NULL);
+  wait_for (funnel_as_of, &wait, "the replay to reach today");
+  g_assert_cmpfloat (gtk_range_get_value (scale), ==, 90);
+  g_assert_cmpstr (gtk_button_get_icon_name (GTK_BUTTON (scim_funnel_page_get_replay (page, "play"))), ==,
+                   "media-playback-start-symbolic");
+  g_object_unref (save_png (GTK_WIDGET (page), "funnel-replay.png"));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (scim_funnel_page_get_replay (page, "button")), FALSE);
+  wait_for (funnel_painted, page, "the funnel without the replay");
   destroy_window (window);
 }
 
@@ -3870,6 +3963,7 @@ main (int    argc,
       g_test_add_func ("/gui/leads/card-lists-its-sales", test_lead_card_lists_sales);
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
       g_test_add_func ("/gui/funnel/compare", test_funnel_compare);
+      g_test_add_func ("/gui/funnel/replay", test_funnel_replay);
       g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
