@@ -33,6 +33,7 @@ enum {
 
 enum {
   BAND_ACTIVATED,
+  BAND_OPENED,
   N_SIGNALS
 };
 
@@ -224,8 +225,9 @@ scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
 }
 
 static void
-activate_band (ScimFunnelChart *self,
-               int              index)
+emit_band (ScimFunnelChart *self,
+           int              index,
+           guint            signal)
 {
   ScimFunnel *funnel;
   ScimFunnelBand *band;
@@ -239,7 +241,14 @@ activate_band (ScimFunnelChart *self,
   if (band->stage_index < 0 || band->stage_index >= (int) funnel->stages->len)
     return;
   stage = g_ptr_array_index (funnel->stages, band->stage_index);
-  g_signal_emit (self, signals[BAND_ACTIVATED], 0, stage->stage_id);
+  g_signal_emit (self, signals[signal], 0, stage->stage_id);
+}
+
+static void
+activate_band (ScimFunnelChart *self,
+               int              index)
+{
+  emit_band (self, index, BAND_ACTIVATED);
 }
 
 static void
@@ -256,7 +265,10 @@ on_pressed_cb (GtkGestureClick *gesture,
     {
       self->focused = index;
       gtk_widget_queue_draw (GTK_WIDGET (self));
-      activate_band (self, index);
+      if (n_press == 2)
+        emit_band (self, index, BAND_OPENED);
+      else
+        activate_band (self, index);
     }
 }
 
@@ -395,6 +407,14 @@ scim_funnel_chart_class_init (ScimFunnelChartClass *klass)
    */
   signals[BAND_ACTIVATED] = g_signal_new ("band-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
                                           NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
+  /**
+   * ScimFunnelChart::band-opened:
+   * @stage_id: the stage whose band was double-clicked
+   *
+   * After ::band-activated: the stage's list is wanted, to work in.
+   */
+  signals[BAND_OPENED] = g_signal_new ("band-opened", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
+                                       NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 
   gtk_widget_class_set_css_name (widget_class, "funnelchart");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
@@ -534,6 +554,20 @@ paint_paper (cairo_t  *cr,
   cairo_set_source_rgba (cr, style.foreground[0], style.foreground[1], style.foreground[2], 0.7);
   cairo_move_to (cr, 12, height - caption_height - 8);
   pango_cairo_show_layout (cr, layout);
+}
+
+/* Double-clicks a point, as the mouse does; for tests. */
+void
+scim_funnel_chart_open (ScimFunnelChart *self,
+                        double           x,
+                        double           y)
+{
+  int index;
+
+  g_return_if_fail (SCIM_IS_FUNNEL_CHART (self));
+  index = band_at (self, x, y);
+  activate_band (self, index);
+  emit_band (self, index, BAND_OPENED);
 }
 
 /**

@@ -33,6 +33,9 @@ gboolean        scim_funnel_chart_export      (ScimFunnelChart *self,
 char           *scim_funnel_chart_dup_tooltip_at (ScimFunnelChart *self,
                                                double           x,
                                                double           y);
+void            scim_funnel_chart_open        (ScimFunnelChart *self,
+                                               double           x,
+                                               double           y);
 void            scim_funnel_chart_click       (ScimFunnelChart *self,
                                                double           x,
                                                double           y);

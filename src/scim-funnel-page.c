@@ -882,6 +882,16 @@ on_band_activated_cb (ScimFunnelChart *chart,
   scim_funnel_page_show_stage (self, stage_id);
 }
 
+/* A double click: the stage's sales, and the keyboard in their list. */
+static void
+on_band_opened_cb (ScimFunnelChart *chart,
+                   gint64           stage_id,
+                   ScimFunnelPage  *self)
+{
+  scim_funnel_page_show_stage (self, stage_id);
+  scim_record_table_focus_list (self->sales_table);
+}
+
 static void
 on_sale_activated_cb (ScimRecordTable *table,
                       ScimRecord      *sale,
@@ -1433,6 +1443,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
   g_signal_connect_object (self->as_of_entry, "activate", G_CALLBACK (on_as_of_activated_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->reached_button, "toggled", G_CALLBACK (on_mode_toggled_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->chart, "band-activated", G_CALLBACK (on_band_activated_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->chart, "band-opened", G_CALLBACK (on_band_opened_cb), self, G_CONNECT_DEFAULT);
 }
 
 void

@@ -458,6 +458,19 @@ scim_record_table_get_model (ScimRecordTable *self)
 }
 
 /**
+ * scim_record_table_focus_list:
+ * @self: a #ScimRecordTable
+ *
+ * Moves the keyboard into the rows, to work in the list.
+ */
+void
+scim_record_table_focus_list (ScimRecordTable *self)
+{
+  g_return_if_fail (SCIM_IS_RECORD_TABLE (self));
+  gtk_widget_grab_focus (GTK_WIDGET (self->column_view));
+}
+
+/**
  * scim_record_table_get_search_entry:
  * @self: a #ScimRecordTable
  *

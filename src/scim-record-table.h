@@ -48,6 +48,7 @@ void        scim_record_table_set_adjust_func (ScimRecordTable     *self,
 void        scim_record_table_set_store       (ScimRecordTable     *self,
                                                ScimStore           *store);
 void        scim_record_table_refilter        (ScimRecordTable     *self);
+void        scim_record_table_focus_list      (ScimRecordTable     *self);
 void        scim_record_table_set_multiple    (ScimRecordTable     *self,
                                                gboolean             multiple);
 GArray     *scim_record_table_get_selected_ids (ScimRecordTable    *self);

@@ -2228,6 +2228,21 @@ test_funnel_band_lists_sales (void)
 
   gtk_window_present (GTK_WINDOW (window));
   g_object_unref (save_png (GTK_WIDGET (chart), "funnel.png"));
+
+  /* A double click lists the band's sales and puts the keyboard in the
+   * list, to work in it. */
+  {
+    GtkWidget *focus;
+
+    gtk_widget_grab_focus (GTK_WIDGET (chart));
+    scim_funnel_chart_open (chart, band.x + band.width / 2, band.y + band.height / 2);
+    focus = gtk_root_get_focus (GTK_ROOT (window));
+    g_assert_nonnull (focus);
+    g_assert_false (focus == GTK_WIDGET (chart));
+    g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (page)));
+    g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_COLUMN_VIEW));
+    g_assert_cmpuint (g_list_model_get_n_items (wait.model), ==, stage->count);
+  }
   destroy_window (window);
 }
 
