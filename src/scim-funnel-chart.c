@@ -7,6 +7,11 @@
 
 #include "scim-funnel-chart.h"
 
+#include <math.h>
+
+/* The lowest the picture is drawn; taller when its labels need it. */
+#define MIN_PICTURE_HEIGHT 240
+
 /* The funnel picture: the core's painter inside snapshot, with the theme's
  * colours (dark mode follows), a tooltip per band on hover, a click or
  * Enter on a band to list its sales, and the keyboard moving between bands
@@ -22,6 +27,8 @@ struct _ScimFunnelChart
   ScimFunnel     *compare;      /* the same product at another moment, owned; drawn beside */
   char           *now_title;
   char           *compare_title;
+  int             measured_width;   /* min_height_for()'s cache */
+  int             measured_height;  /* -1: not known */
   int             focused;      /* index into bands, -1 */
 };
 
@@ -95,6 +102,44 @@ paint (ScimFunnelChart       *self,
     return scim_funnel_paint (cr, width, height, g_ptr_array_index (self->funnels, 0), self->mode, style);
   scim_funnel_paint_many (cr, width, height, self->funnels, self->mode, style);
   return NULL;
+}
+
+static GArray *
+layout_cb (cairo_t  *cr,
+           double   width,
+           double   height,
+           gpointer data)
+{
+  ScimFunnelChart *self = data;
+  ScimFunnelStyle style;
+
+  style_from_theme (self, &style);
+  return paint (self, cr, width, height, &style);
+}
+
+/* The height every label needs at @width, found once per picture and
+ * width (scim_funnel_min_height() paints it a few times off screen). */
+static int
+min_height_for (ScimFunnelChart *self,
+                int              width)
+{
+  if (self->funnels == NULL || self->funnels->len == 0)
+    return 0;
+  if (self->measured_width != width || self->measured_height < 0)
+    {
+      /* The lowest height at which the picture is still worth looking at;
+       * above it, the pane's own height decides (measure's minimum). */
+      self->measured_width = width;
+      self->measured_height = (int) ceil (scim_funnel_min_height (layout_cb, self, width, MIN_PICTURE_HEIGHT));
+    }
+  return self->measured_height;
+}
+
+static void
+forget_height (ScimFunnelChart *self)
+{
+  self->measured_height = -1;
+  gtk_widget_queue_resize (GTK_WIDGET (self));
 }
 
 static void
@@ -330,8 +375,26 @@ scim_funnel_chart_measure (GtkWidget      *widget,
                            int            *minimum_baseline,
                            int            *natural_baseline)
 {
-  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : 240;
+  ScimFunnelChart *self = SCIM_FUNNEL_CHART (widget);
+
+  *minimum = orientation == GTK_ORIENTATION_HORIZONTAL ? 320 : MIN_PICTURE_HEIGHT;
   *natural = orientation == GTK_ORIENTATION_HORIZONTAL ? 720 : 420;
+  /* Tall enough at this width for every label whole in the UI's type:
+   * in a scrolled window, a funnel of many stages scrolls rather than
+   * shrinking its text. */
+  if (orientation == GTK_ORIENTATION_VERTICAL && for_size > 0)
+    {
+      int needed = min_height_for (self, for_size);
+
+      *minimum = MAX (*minimum, needed);
+      *natural = MAX (*natural, needed);
+    }
+}
+
+static GtkSizeRequestMode
+scim_funnel_chart_get_request_mode (GtkWidget *widget)
+{
+  return GTK_SIZE_REQUEST_HEIGHT_FOR_WIDTH;
 }
 
 static void
@@ -395,6 +458,7 @@ scim_funnel_chart_class_init (ScimFunnelChartClass *klass)
   object_class->set_property = scim_funnel_chart_set_property;
   widget_class->snapshot = scim_funnel_chart_snapshot;
   widget_class->measure = scim_funnel_chart_measure;
+  widget_class->get_request_mode = scim_funnel_chart_get_request_mode;
 
   properties[PROP_MODE] =
     g_param_spec_int ("mode", NULL, NULL, SCIM_FUNNEL_IN_WORK, SCIM_FUNNEL_REACHED, SCIM_FUNNEL_IN_WORK,
@@ -427,6 +491,7 @@ scim_funnel_chart_init (ScimFunnelChart *self)
   GtkEventController *keys = gtk_event_controller_key_new ();
 
   self->focused = -1;
+  self->measured_height = -1;
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
   g_signal_connect (self, "query-tooltip", G_CALLBACK (on_query_tooltip_cb), self);
@@ -459,6 +524,7 @@ scim_funnel_chart_set_funnels (ScimFunnelChart *self,
   g_clear_pointer (&self->bands, g_array_unref);
   self->funnels = funnels;
   self->focused = funnels != NULL && funnels->len == 1 ? 0 : -1;
+  forget_height (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   /* The bands are known after the next paint; describe the first then. */
   update_accessible (self);
@@ -486,6 +552,7 @@ scim_funnel_chart_set_mode (ScimFunnelChart *self,
   if (self->mode == mode)
     return;
   self->mode = mode;
+  forget_height (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MODE]);
 }
@@ -681,6 +748,7 @@ scim_funnel_chart_set_compare (ScimFunnelChart *self,
   self->now_title = g_strdup (now_title);
   g_free (self->compare_title);
   self->compare_title = g_strdup (then_title);
+  forget_height (self);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 

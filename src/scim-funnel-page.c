@@ -1356,7 +1356,17 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_widget_add_css_class (GTK_WIDGET (self->summary_label), "heading");
   gtk_widget_add_css_class (GTK_WIDGET (self->forecast_label), "dim-label");
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->forecast_label), 12);
-  gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->chart));
+  {
+    /* A funnel of many stages is taller than the pane rather than in
+     * smaller type: it scrolls (the chart asks for the height its labels
+     * need at its width). */
+    GtkWidget *scroller = gtk_scrolled_window_new ();
+
+    gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_NEVER, GTK_POLICY_AUTOMATIC);
+    gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->chart));
+    gtk_widget_set_vexpand (scroller, TRUE);
+    gtk_box_append (GTK_BOX (left), scroller);
+  }
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->summary_label));
   gtk_box_append (GTK_BOX (left), GTK_WIDGET (self->forecast_label));
 

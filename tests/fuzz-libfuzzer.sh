@@ -23,6 +23,7 @@ mkdir -p "$corpus"
 # shellcheck disable=SC2046 # pkg-config prints several words on purpose.
 "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -DSCIM_FUZZ_LIBFUZZER \
   -I"$build" -I"$src/src/core" "$src/tests/fuzz-csv.c" "$src/src/core/scim-csv.c" \
+  "$src/src/core/scim-format.c" \
   $(pkg-config --cflags --libs gio-2.0) -o "$out"
 cd "$build/tests"
 exec "$out" -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 -timeout=10 -print_final_stats=1 \

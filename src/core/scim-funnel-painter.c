@@ -32,7 +32,7 @@
 
 #define MARGIN          12.0
 #define PAD             8.0
-#define BAND_GAP        8.0
+#define BAND_GAP        6.0
 #define MIN_BAND_WIDTH  36.0
 #define MAX_BAND_HEIGHT 140.0   /* a funnel of few stages still fills its pane */
 #define SIDE_GAP        16.0
@@ -284,21 +284,20 @@ stage_is_step (const ScimFunnelStage *stage)
   return g_str_equal (stage->kind, "open") || g_str_equal (stage->kind, "won");
 }
 
-/* The numbers of a band in three parts: its number and amount; its share
- * of the top; its conversion from the stage above (%NULL for the top band),
- * marked when it is the worst drop-off.  Pango markup. */
+/* The numbers of a band in three parts: its sales with their noun; their
+ * amount with the currency; the conversion from the stage above (%NULL for
+ * the top band), marked when it is the worst drop-off.  Pango markup.  The
+ * share of the top is in the tooltip. */
 static void
 band_numbers (const ScimFunnelStage  *stage,
               const ScimFunnelStage  *above,
               ScimFunnelMode          mode,
               gboolean                worst,
-              char                  **first,
-              char                  **share_text,
+              char                  **value_text,
+              char                  **money_text,
               char                  **conversion_text)
 {
-  g_autofree char *money = scim_format_amount (stage->amount);
-  g_autofree char *share = percent (stage->share);
-  g_autofree char *value = NULL;
+  char *value;
 
   if (mode == SCIM_FUNNEL_REACHED)
     /* Translators: in the funnel picture: how many sales reached a stage. */
@@ -308,9 +307,8 @@ band_numbers (const ScimFunnelStage  *stage,
     /* Translators: in the funnel picture: how many sales stand at a stage. */
     value = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u sale in work", "%u sales in work", stage->count),
                              stage->count);
-  /* Translators: in the funnel picture: "35% of the top". */
-  *share_text = g_strdup_printf (_("%s of the top"), share);
-  *first = g_strdup_printf ("%s · %s", value, money);
+  *value_text = value;
+  *money_text = scim_format_amount (stage->amount);
   *conversion_text = NULL;
 
   if (above != NULL && above->conversion >= 0)
@@ -325,13 +323,13 @@ band_numbers (const ScimFunnelStage  *stage,
 }
 
 /* Draws the label of a band at its best place and returns where it went.
- * Inside the band when it fits, in two lines, else three or four; beside the band
- * on the side with room when the band is too narrow; one line, and then
- * smaller type, when the band is too low.  When nothing fits whole, the
- * text wraps between words where there is most room, in smaller type down
- * to the smallest readable size; only when even that is too tall for the
- * band is it shortened with an ellipsis, and *@cut says so (the tooltip
- * has every word). */
+ * Inside the band when it fits, in two lines, else three or four; beside the
+ * band on the side with room when the band is too narrow; one line when the
+ * band is too low.  When nothing fits whole, the text wraps between words
+ * where there is most room.  Never in smaller type than the style's: only
+ * when even the wrapped text is too tall for the band is it shortened with
+ * an ellipsis, and *@cut says so (the tooltip has every word; the chart
+ * then grows taller and scrolls, scim_funnel_paint_min_height()). */
 static Rect
 draw_band_label (Text                  *text,
                  const ScimFunnelStyle *style,
@@ -339,8 +337,8 @@ draw_band_label (Text                  *text,
                  const Rect            *area,
                  const double           fill[4],
                  const char            *name,
-                 const char            *first,
-                 const char            *share,
+                 const char            *value,
+                 const char            *money,
                  const char            *conversion,
                  double                 draw_width,
                  double                 draw_height,
@@ -349,22 +347,31 @@ draw_band_label (Text                  *text,
   enum { PLACE_INSIDE, PLACE_RIGHT, PLACE_LEFT, N_PLACES };
   enum { FORMS = 4, ONE_LINE = FORMS - 1 };
   g_autofree char *escaped = g_markup_escape_text (name, -1);
-  g_autofree char *second = conversion != NULL ? g_strdup_printf ("%s · %s", share, conversion) : g_strdup (share);
+  g_autofree char *numbers = g_strdup_printf ("%s · %s", value, money);
   char *markups[FORMS];
   double rooms[N_PLACES];
   double max_height = band->height + BAND_GAP * 0.5;
   g_autoptr(PangoLayout) layout = NULL;
-  double scale = 1, width = 0, height = 0, x, y;
+  double width = 0, height = 0, x, y;
   double ink[4];
   int place = -1, chosen = -1;
   Rect label;
 
   /* From the fewest lines to the narrowest, then one line for low bands. */
-  markups[0] = g_strdup_printf ("<b>%s</b>\n%s · %s", escaped, first, second);
-  markups[1] = g_strdup_printf ("<b>%s</b>\n%s\n%s", escaped, first, second);
-  markups[2] = conversion != NULL ? g_strdup_printf ("<b>%s</b>\n%s\n%s\n%s", escaped, first, share, conversion)
-                                  : g_strdup (markups[1]);
-  markups[ONE_LINE] = g_strdup_printf ("<b>%s</b> · %s · %s", escaped, first, second);
+  if (conversion != NULL)
+    {
+      markups[0] = g_strdup_printf ("<b>%s</b>\n%s · %s", escaped, numbers, conversion);
+      markups[1] = g_strdup_printf ("<b>%s</b>\n%s\n%s", escaped, numbers, conversion);
+      markups[2] = g_strdup_printf ("<b>%s</b>\n%s\n%s\n%s", escaped, value, money, conversion);
+      markups[ONE_LINE] = g_strdup_printf ("<b>%s</b> · %s · %s", escaped, numbers, conversion);
+    }
+  else
+    {
+      markups[0] = g_strdup_printf ("<b>%s</b>\n%s", escaped, numbers);
+      markups[1] = g_strdup_printf ("<b>%s</b>\n%s\n%s", escaped, value, money);
+      markups[2] = g_strdup (markups[1]);
+      markups[ONE_LINE] = g_strdup_printf ("<b>%s</b> · %s", escaped, numbers);
+    }
   rooms[PLACE_INSIDE] = band->width - 2 * PAD;
   rooms[PLACE_RIGHT] = area->x + area->width - (band->x + band->width) - PAD;
   rooms[PLACE_LEFT] = band->x - area->x - PAD;
@@ -390,46 +397,27 @@ draw_band_label (Text                  *text,
       for (int p = 1; p < N_PLACES; p++)
         if (rooms[p] > rooms[widest])
           widest = p;
-      /* Wrapped where there is most room, smaller step by step. */
-      for (scale = 1;; scale *= 0.9)
+      /* Wrapped where there is most room. */
+      for (int m = 0; m < FORMS && place < 0; m++)
         {
-          for (int m = 0; m < FORMS && place < 0; m++)
-            {
-              g_clear_object (&layout);
-              layout = text_layout_full (text, markups[m], scale, MAX (rooms[widest], 1), TRUE, &width, &height);
-              if (height <= max_height)
-                place = widest;
-            }
-          if (place >= 0 || text->points * scale * 0.9 < MIN_FONT_POINTS)
-            break;
+          g_clear_object (&layout);
+          layout = text_layout_full (text, markups[m], 1, MAX (rooms[widest], 1), TRUE, &width, &height);
+          if (height <= max_height)
+            place = widest;
         }
       if (place >= 0)
         goto placed;
-      scale = 1;
     }
   if (place < 0)
     {
-      /* The lowest form that fits the height (smaller if need be),
-       * shortened where there is most room. */
-      for (int m = 0; m < FORMS && chosen < 0; m++)
-        {
-          g_clear_object (&layout);
-          layout = text_layout (text, markups[m], 1, -1, &width, &height);
-          if (height <= max_height)
-            chosen = m;
-        }
-      if (chosen < 0)
-        {
-          chosen = ONE_LINE;
-          scale = MAX (max_height / height, MIN_FONT_POINTS / text->points);
-        }
+      /* The lowest form, on one line, shortened where there is most room. */
       place = PLACE_INSIDE;
       for (int p = 1; p < N_PLACES; p++)
         if (rooms[p] > rooms[place])
           place = p;
       g_clear_object (&layout);
-      layout = text_layout (text, markups[chosen], scale, MAX (rooms[place], 1), &width, &height);
-      *cut = pango_layout_is_ellipsized (layout);
+      layout = text_layout (text, markups[ONE_LINE], 1, MAX (rooms[place], 1), &width, &height);
+      *cut = pango_layout_is_ellipsized (layout) || height > max_height;
     }
   else
     {
@@ -558,7 +546,12 @@ draw_sides (Text                  *text,
         markup = g_strdup_printf ("<b>%s</b>%s%s · %s", escaped, one_line ? " · " : "\n", now, money);
       layout = text_layout_full (text, markup, 1, MAX (box->width - 2 * PAD, 1), TRUE, &width, &height);
       if (y + height + PAD > box->y + box->height + 0.5 && j > 0)
-        break;
+        {
+          /* No room for the rest: the last box drawn says the list is cut,
+           * so that a chart grows taller (scim_funnel_min_height()). */
+          g_array_index (bands, ScimFunnelBand, bands->len - 1).label_cut = TRUE;
+          break;
+        }
       band.label_cut = pango_layout_is_ellipsized (layout);
 
       band.stage_index = index;
@@ -791,8 +784,8 @@ paint_one (cairo_t               *cr,
           double radius = MIN (6, band_height / 3);
           double label_fill[4];
           gboolean below_worst = worst >= 0 && (int) k == worst + 1;
-          g_autofree char *first = NULL;
-          g_autofree char *share = NULL;
+          g_autofree char *value = NULL;
+          g_autofree char *money = NULL;
           g_autofree char *conversion = NULL;
           ScimFunnelBand band = { 0 };
           Rect label;
@@ -834,10 +827,10 @@ paint_one (cairo_t               *cr,
           else
             cairo_new_path (cr);
 
-          band_numbers (stage, above, mode, below_worst, &first, &share, &conversion);
+          band_numbers (stage, above, mode, below_worst, &value, &money, &conversion);
           if (compare != NULL)
-            mark_delta (&first, stage, compare, mode, &band);
-          label = draw_band_label (&text, style, &rects[k], &area, label_fill, stage->name, first, share, conversion,
+            mark_delta (&value, stage, compare, mode, &band);
+          label = draw_band_label (&text, style, &rects[k], &area, label_fill, stage->name, value, money, conversion,
                                    width, height, &cut);
           band.label_cut = cut;
 
@@ -1081,6 +1074,66 @@ scim_funnel_paint_many (cairo_t               *cr,
                         const ScimFunnelStyle *style)
 {
   g_autoptr(GArray) bands = scim_funnel_paint_grid (cr, width, height, funnels, mode, style);
+}
+
+static gboolean
+some_label_cut (ScimFunnelLayoutFunc  layout,
+                gpointer              data,
+                double                width,
+                double                height)
+{
+  cairo_surface_t *surface = cairo_recording_surface_create (CAIRO_CONTENT_COLOR_ALPHA, NULL);
+  cairo_t *cr = cairo_create (surface);
+  g_autoptr(GArray) bands = layout (cr, width, height, data);
+  gboolean cut = FALSE;
+
+  for (guint i = 0; bands != NULL && i < bands->len && !cut; i++)
+    cut = g_array_index (bands, ScimFunnelBand, i).label_cut;
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return cut;
+}
+
+/**
+ * scim_funnel_min_height:
+ * @layout: (scope call): paints the picture and returns its bands
+ * @data: for @layout
+ * @width: the width it has
+ * @height: the height it has
+ *
+ * How tall the picture must be at @width for every label to be whole in
+ * the style's own type size: @height when that is enough, else more (the
+ * chart then scrolls); at most 16 times @height.
+ *
+ * Returns: the height
+ */
+double
+scim_funnel_min_height (ScimFunnelLayoutFunc  layout,
+                        gpointer              data,
+                        double                width,
+                        double                height)
+{
+  double low = height, high;
+
+  g_return_val_if_fail (layout != NULL, height);
+
+  if (width <= 0 || height <= 0 || !some_label_cut (layout, data, width, height))
+    return height;
+  /* Doubling to a height where everything fits, then halving the step. */
+  for (high = height * 2; high < height * 16 && some_label_cut (layout, data, width, high); high *= 2)
+    low = high;
+  if (high >= height * 16)
+    return height * 16;
+  while (high - low > 8)
+    {
+      double middle = (low + high) / 2;
+
+      if (some_label_cut (layout, data, width, middle))
+        low = middle;
+      else
+        high = middle;
+    }
+  return ceil (high);
 }
 
 /**

@@ -216,6 +216,15 @@ GArray     *scim_funnel_paint_compare (cairo_t           *cr,
                                   const char            *then_title,
                                   ScimFunnelMode         mode,
                                   const ScimFunnelStyle *style);
+/* Paints a picture (the painter's or the chart's) and returns its bands. */
+typedef GArray *(*ScimFunnelLayoutFunc) (cairo_t  *cr,
+                                         double    width,
+                                         double    height,
+                                         gpointer  data);
+double      scim_funnel_min_height (ScimFunnelLayoutFunc layout,
+                                  gpointer               data,
+                                  double                 width,
+                                  double                 height);
 /* The band under a point, or -1. */
 int         scim_funnel_band_at  (GArray                *bands,
                                   double                 x,
