@@ -2256,6 +2256,24 @@ funnel_compared (gpointer data)
          g_array_index (bands, ScimFunnelBand, 0).compared;
 }
 
+/* @window on @path, signed in as admin, at 1280x800 on the Funnel page
+ * with its picture drawn. */
+static ScimFunnelPage *
+show_funnel_page (ScimWindow *window,
+                  const char *path)
+{
+  ScimFunnelPage *page;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  scim_window_set_page (window, "funnel");
+  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
+  gtk_window_present (GTK_WINDOW (window));
+  wait_for (funnel_painted, page, "the funnel picture");
+  return page;
+}
+
 /* @funnel's counts are what `scim-sales-cli funnel --as-of DAY` says. */
 static void
 assert_funnel_as_cli (const char       *path,
@@ -2310,13 +2328,7 @@ test_funnel_compare (void)
   g_autoptr(GDateTime) earlier = g_date_time_add_days (today, -30);
   g_autofree char *day = g_date_time_format (earlier, "%Y-%m-%d");
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  scim_window_open_file (window, path, "admin");
-  wait_state (window, "work");
-  scim_window_set_page (window, "funnel");
-  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for (funnel_painted, page, "the funnel picture");
+  page = show_funnel_page (window, path);
   chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page));
   g_assert_null (scim_funnel_chart_get_compare (chart));
 
@@ -2447,13 +2459,7 @@ test_funnel_replay (void)
   GtkRange *scale;
   AsOfWait wait;
 
-  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
-  scim_window_open_file (window, path, "admin");
-  wait_state (window, "work");
-  scim_window_set_page (window, "funnel");
-  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
-  gtk_window_present (GTK_WINDOW (window));
-  wait_for (funnel_painted, page, "the funnel picture");
+  page = show_funnel_page (window, path);
   chart = SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page));
   scale = GTK_RANGE (scim_funnel_page_get_replay (page, "scale"));
 
