@@ -223,8 +223,7 @@ describe_band (ScimFunnelChart *self,
   g_string_append_printf (text, _("\nAverage time here: %.1f days · stuck: %u"), stage->avg_days, stage->stuck);
   if (band->compared)
     {
-      g_autofree char *delta = band->delta > 0 ? g_strdup_printf ("▲%d", band->delta)
-                             : band->delta < 0 ? g_strdup_printf ("▼%d", -band->delta) : g_strdup ("=");
+      g_autofree char *delta = scim_funnel_format_delta (band->delta);
 
       /* Translators: in the funnel's tooltip when it is compared: "Against
        * 30 days earlier: ▲3", the difference in sales at the stage. */

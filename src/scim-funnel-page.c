@@ -207,6 +207,18 @@ percent (double value)
 
 static const guint replay_days[] = { 30, 90, 365 };
 
+/* The last second of @day in @zone, in UTC seconds: a funnel "as of" a
+ * day stands at its end. */
+static gint64
+end_of_day (GTimeZone *zone,
+            GDateTime *day)
+{
+  g_autoptr(GDateTime) end = g_date_time_new (zone, g_date_time_get_year (day), g_date_time_get_month (day),
+                                              g_date_time_get_day_of_month (day), 23, 59, 59);
+
+  return g_date_time_to_unix (end);
+}
+
 /* The day the replay's slider stands on: its end, in UTC seconds. */
 static gint64
 replay_moment (ScimFunnelPage *self)
@@ -216,10 +228,8 @@ replay_moment (ScimFunnelPage *self)
   guint range = MIN (gtk_drop_down_get_selected (self->replay_range), G_N_ELEMENTS (replay_days) - 1);
   int back = (int) replay_days[range] - (int) gtk_range_get_value (GTK_RANGE (self->replay_scale));
   g_autoptr(GDateTime) day = g_date_time_add_days (now, -back);
-  g_autoptr(GDateTime) end = g_date_time_new (zone, g_date_time_get_year (day), g_date_time_get_month (day),
-                                              g_date_time_get_day_of_month (day), 23, 59, 59);
 
-  return g_date_time_to_unix (end);
+  return end_of_day (zone, day);
 }
 
 static gboolean
@@ -283,7 +293,6 @@ compare_moment (Compare kind,
   g_autoptr(GDateTime) utc = g_date_time_new_from_unix_utc (shown);
   g_autoptr(GDateTime) base = g_date_time_to_timezone (utc, zone);
   g_autoptr(GDateTime) day = NULL;
-  g_autoptr(GDateTime) end = NULL;
 
   switch (kind)
     {
@@ -304,9 +313,7 @@ compare_moment (Compare kind,
     default:
       return 0;
     }
-  end = g_date_time_new (zone, g_date_time_get_year (day), g_date_time_get_month (day),
-                         g_date_time_get_day_of_month (day), 23, 59, 59);
-  return g_date_time_to_unix (end);
+  return end_of_day (zone, day);
 }
 
 typedef struct

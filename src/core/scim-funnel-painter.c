@@ -480,18 +480,31 @@ mark_delta (char                  **text,
   const ScimFunnelStage *then = find_stage (compare, stage->stage_id);
   guint was = then == NULL ? 0 : mode == SCIM_FUNNEL_REACHED ? then->reached : then->count;
   guint is = mode == SCIM_FUNNEL_REACHED ? stage->reached : stage->count;
+  g_autofree char *delta = NULL;
   char *marked;
 
   band->compared = TRUE;
   band->delta = (int) is - (int) was;
-  if (band->delta > 0)
-    marked = g_strdup_printf ("%s · ▲%d", *text, band->delta);
-  else if (band->delta < 0)
-    marked = g_strdup_printf ("%s · ▼%d", *text, -band->delta);
-  else
-    marked = g_strdup_printf ("%s · =", *text);
+  delta = scim_funnel_format_delta (band->delta);
+  marked = g_strdup_printf ("%s · %s", *text, delta);
   g_free (*text);
   *text = marked;
+}
+
+/**
+ * scim_funnel_format_delta:
+ * @delta: a number now less the same then
+ *
+ * Returns: (transfer full): "▲3", "▼2" or "=", as the picture marks it
+ */
+char *
+scim_funnel_format_delta (int delta)
+{
+  if (delta > 0)
+    return g_strdup_printf ("▲%d", delta);
+  if (delta < 0)
+    return g_strdup_printf ("▼%d", -delta);
+  return g_strdup ("=");
 }
 
 /* Paused and lost */

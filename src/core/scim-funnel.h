@@ -225,6 +225,7 @@ double      scim_funnel_min_height (ScimFunnelLayoutFunc layout,
                                   gpointer               data,
                                   double                 width,
                                   double                 height);
+char       *scim_funnel_format_delta (int                  delta);
 /* The band under a point, or -1. */
 int         scim_funnel_band_at  (GArray                *bands,
                                   double                 x,
