@@ -114,6 +114,10 @@ layout_cb (cairo_t  *cr,
   ScimFunnelStyle style;
 
   style_from_theme (self, &style);
+  /* The grid of all products keeps no bands when drawn, but its labels
+   * must be whole too. */
+  if (self->funnels->len > 1)
+    return scim_funnel_paint_grid (cr, width, height, self->funnels, self->mode, &style);
   return paint (self, cr, width, height, &style);
 }
 
