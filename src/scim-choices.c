@@ -71,6 +71,27 @@ scim_choices_fill (GtkDropDown *dropdown,
   gtk_drop_down_set_selected (dropdown, selected);
 }
 
+/* Chooses the record @id if the drop-down offers it; whether it did. */
+gboolean
+scim_choices_select_id (GtkDropDown *dropdown,
+                        gint64       id)
+{
+  GListModel *model = gtk_drop_down_get_model (dropdown);
+  guint n = model != NULL ? g_list_model_get_n_items (model) : 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(GObject) item = g_list_model_get_item (model, i);
+
+      if (SCIM_IS_RECORD (item) && scim_record_get_id (SCIM_RECORD (item)) == id)
+        {
+          gtk_drop_down_set_selected (dropdown, i);
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 /* The chosen record's id; 0 for "all". */
 gint64
 scim_choices_get_id (GtkDropDown *dropdown)

@@ -15,6 +15,8 @@ void         scim_choices_fill   (GtkDropDown  *dropdown,
                                   const char   *all_label,
                                   gboolean      active_only);
 gint64       scim_choices_get_id (GtkDropDown  *dropdown);
+gboolean     scim_choices_select_id (GtkDropDown *dropdown,
+                                  gint64        id);
 GtkDropDown *scim_choices_new_strings (const char * const *labels,
                                   const char   *accessible);
 gint64       scim_choices_period_since (guint   period);

@@ -9,6 +9,7 @@
 #include "scim-choices.h"
 #include "scim-funnel-chart.h"
 #include "scim-funnel-page.h"
+#include "scim-pipeline-board.h"
 #include "scim-wrap-layout.h"
 #include "scim-record-table.h"
 #include "scim-sale-window.h"
@@ -20,7 +21,8 @@
  * name, salespeople, cross-sell and the forecast.  A band or a stage lists
  * its sales; a sale opens its plan.  Every table exports to CSV; the
  * picture exports to PNG, SVG and PDF and prints.  All numbers are computed
- * on a worker. */
+ * on a worker.  The other view is the pipeline board of the chosen
+ * product, under the same salesperson, audience and period. */
 
 typedef struct
 {
@@ -53,6 +55,11 @@ struct _ScimFunnelPage
   GtkGrid         *cross_grid;
   ScimRecordTable *sales_table;
   ScimRecordTable *stuck_table;
+  GtkStack        *views;
+  GtkToggleButton *board_button;
+  ScimPipelineBoard *board;
+  GtkWidget       *picture_tools[5];
+  gboolean         picture_stale;
 
   ScimStore       *store;
   GListModel      *products;
@@ -646,6 +653,20 @@ refresh_job (ScimFunnelPage *self,
       g_free (job);
       return;
     }
+  {
+    ScimBoardFilter board = { job->filter.product_id, job->filter.owner_id, job->filter.audience_id,
+                              job->filter.entered_since };
+
+    scim_pipeline_board_set_filter (self->board, &board);
+  }
+  /* The board follows by itself; the picture is computed when next shown. */
+  if (gtk_toggle_button_get_active (self->board_button))
+    {
+      self->picture_stale = TRUE;
+      g_free (job);
+      return;
+    }
+  self->picture_stale = FALSE;
   job->pivot_kind = (ScimPivotKind) gtk_drop_down_get_selected (self->pivot_dropdown);
   job->funnel_only = funnel_only;
   /* Comparing is for one product: the grid of all has no room for it. */
@@ -768,6 +789,22 @@ on_replay_toggled_cb (GtkToggleButton *button,
   refresh (self);
 }
 
+/* The picture and its tools, or the board. */
+static void
+on_view_toggled_cb (GtkToggleButton *button,
+                    ScimFunnelPage  *self)
+{
+  gboolean board = gtk_toggle_button_get_active (self->board_button);
+
+  if (board && gtk_toggle_button_get_active (self->replay_button))
+    gtk_toggle_button_set_active (self->replay_button, FALSE);
+  gtk_stack_set_visible_child_name (self->views, board ? "board" : "picture");
+  for (guint i = 0; i < G_N_ELEMENTS (self->picture_tools); i++)
+    gtk_widget_set_visible (self->picture_tools[i], !board);
+  if (!board && self->picture_stale)
+    refresh (self);
+}
+
 static void
 on_control_changed_cb (GObject        *object,
                        GParamSpec     *pspec,
@@ -824,6 +861,8 @@ adjust_sales (ScimQuery *query,
   query->owner_id = self->drill_owner != 0 ? self->drill_owner : filter.owner_id;
   query->product_id = self->drill_product != 0 ? self->drill_product : filter.product_id;
   query->client_id = self->drill_client;
+  query->audience_id = filter.audience_id;
+  query->since = filter.entered_since;
   /* Nothing listed before a band or a cell is chosen. */
   if (self->stage_id != 0)
     query->stage_id = self->stage_id;
@@ -841,6 +880,8 @@ adjust_stuck (ScimQuery *query,
   read_filter (self, &filter);
   query->owner_id = filter.owner_id;
   query->product_id = filter.product_id;
+  query->audience_id = filter.audience_id;
+  query->since = filter.entered_since;
   query->signal = SCIM_SALE_SIGNAL_STUCK;
 }
 
@@ -1138,6 +1179,9 @@ on_lists_cb (GObject      *source,
   scim_choices_fill (self->product_dropdown, lists->products, _("All products"), TRUE);
   scim_choices_fill (self->owner_dropdown, lists->users, _("Everyone"), FALSE);
   scim_choices_fill (self->audience_dropdown, lists->audiences, _("All audiences"), FALSE);
+  /* A salesperson sees their own sales first, on the picture and the board. */
+  if (scim_store_get_user_role (self->store) == SCIM_ROLE_SALES && scim_choices_get_id (self->owner_dropdown) == 0)
+    scim_choices_select_id (self->owner_dropdown, scim_store_get_user_id (self->store));
   /* One product's funnel first, when there is one. */
   if (scim_choices_get_id (self->product_dropdown) == 0 &&
       g_list_model_get_n_items (gtk_drop_down_get_model (self->product_dropdown)) > 1)
@@ -1337,6 +1381,33 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_menu_button_set_menu_model (GTK_MENU_BUTTON (export), G_MENU_MODEL (menu));
   gtk_widget_set_tooltip_text (export, _("Export or Print"));
 
+  {
+    GtkWidget *views = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+    GtkWidget *picture = gtk_toggle_button_new ();
+    GtkWidget *content;
+
+    gtk_widget_add_css_class (views, "linked");
+    content = adw_button_content_new ();
+    adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "scim-funnel-symbolic");
+    adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Funnel"));
+    adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+    gtk_button_set_child (GTK_BUTTON (picture), content);
+    gtk_widget_set_tooltip_text (picture, _("The funnel picture and its tables"));
+    self->board_button = GTK_TOGGLE_BUTTON (gtk_toggle_button_new ());
+    content = adw_button_content_new ();
+    adw_button_content_set_icon_name (ADW_BUTTON_CONTENT (content), "scim-board-symbolic");
+    adw_button_content_set_label (ADW_BUTTON_CONTENT (content), _("_Board"));
+    adw_button_content_set_use_underline (ADW_BUTTON_CONTENT (content), TRUE);
+    gtk_button_set_child (GTK_BUTTON (self->board_button), content);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->board_button),
+                                 _("The pipeline board: a column per stage, a card per sale; drag a card or press "
+                                   "Alt+Left/Right to move it"));
+    gtk_toggle_button_set_group (self->board_button, GTK_TOGGLE_BUTTON (picture));
+    gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (picture), TRUE);
+    gtk_box_append (GTK_BOX (views), picture);
+    gtk_box_append (GTK_BOX (views), GTK_WIDGET (self->board_button));
+    gtk_box_append (GTK_BOX (controls), views);
+  }
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->product_dropdown));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->owner_dropdown));
   gtk_box_append (GTK_BOX (controls), GTK_WIDGET (self->audience_dropdown));
@@ -1436,8 +1507,19 @@ scim_funnel_page_init (ScimFunnelPage *self)
   gtk_box_append (GTK_BOX (right), GTK_WIDGET (self->tables));
   gtk_paned_set_start_child (GTK_PANED (paned), left);
   gtk_paned_set_end_child (GTK_PANED (paned), right);
-  gtk_box_append (GTK_BOX (box), paned);
+  self->views = GTK_STACK (gtk_stack_new ());
+  gtk_widget_set_vexpand (GTK_WIDGET (self->views), TRUE);
+  gtk_stack_add_named (self->views, paned, "picture");
+  self->board = SCIM_PIPELINE_BOARD (scim_pipeline_board_new ());
+  gtk_stack_add_named (self->views, GTK_WIDGET (self->board), "board");
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->views));
   gtk_widget_set_parent (box, GTK_WIDGET (self));
+  /* What only the picture uses goes away with it. */
+  self->picture_tools[0] = GTK_WIDGET (self->as_of_entry);
+  self->picture_tools[1] = GTK_WIDGET (self->compare_dropdown);
+  self->picture_tools[2] = GTK_WIDGET (self->replay_button);
+  self->picture_tools[3] = mode;
+  self->picture_tools[4] = export;
 
   g_signal_connect_object (self->product_dropdown, "notify::selected", G_CALLBACK (on_control_changed_cb), self,
                            G_CONNECT_DEFAULT);
@@ -1459,6 +1541,7 @@ scim_funnel_page_init (ScimFunnelPage *self)
                            G_CONNECT_DEFAULT);
   g_signal_connect_object (self->as_of_entry, "activate", G_CALLBACK (on_as_of_activated_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->reached_button, "toggled", G_CALLBACK (on_mode_toggled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (self->board_button, "toggled", G_CALLBACK (on_view_toggled_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->chart, "band-activated", G_CALLBACK (on_band_activated_cb), self, G_CONNECT_DEFAULT);
   g_signal_connect_object (self->chart, "band-opened", G_CALLBACK (on_band_opened_cb), self, G_CONNECT_DEFAULT);
 }
@@ -1479,6 +1562,7 @@ scim_funnel_page_set_store (ScimFunnelPage *self,
   scim_funnel_chart_set_funnels (self->chart, NULL);
   scim_record_table_set_store (self->sales_table, store);
   scim_record_table_set_store (self->stuck_table, store);
+  scim_pipeline_board_set_store (self->board, store);
   if (store != NULL)
     {
       self->cancellable = g_cancellable_new ();
@@ -1486,6 +1570,26 @@ scim_funnel_page_set_store (ScimFunnelPage *self,
       scim_store_run_async_full (store, lists_thread, NULL, NULL, lists_free, self->cancellable, on_lists_cb,
                                  g_object_ref (self));
     }
+}
+
+/**
+ * scim_funnel_page_show_board:
+ * @self: a #ScimFunnelPage
+ * @board: the board, or the picture
+ *
+ * Returns: (transfer none): the pipeline board
+ */
+ScimPipelineBoard *
+scim_funnel_page_show_board (ScimFunnelPage *self,
+                             gboolean        board)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), NULL);
+
+  if (board)
+    gtk_toggle_button_set_active (self->board_button, TRUE);
+  else
+    gtk_widget_activate (gtk_widget_get_prev_sibling (GTK_WIDGET (self->board_button)));
+  return self->board;
 }
 
 /**

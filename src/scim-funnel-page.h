@@ -4,6 +4,7 @@
 #include <adwaita.h>
 
 #include "scim-core.h"
+#include "scim-pipeline-board.h"
 
 G_BEGIN_DECLS
 
@@ -22,5 +23,7 @@ gboolean    scim_funnel_page_get_busy      (ScimFunnelPage *self);
 char       *scim_funnel_page_get_table_csv (ScimFunnelPage *self,
                                             const char     *name);
 GListModel *scim_funnel_page_get_model (ScimFunnelPage *self);
+ScimPipelineBoard *scim_funnel_page_show_board (ScimFunnelPage *self,
+                                            gboolean        board);
 
 G_END_DECLS

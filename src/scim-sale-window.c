@@ -8,6 +8,7 @@
 #include "scim-sale-window.h"
 #include "scim-field-set.h"
 #include "scim-sales.h"
+#include "scim-sale-move.h"
 #include "scim-task-dialog.h"
 #include "scim-timeline.h"
 #include "scim-event-dialog.h"
@@ -82,6 +83,7 @@ typedef struct
   char           *done;
   GVariant       *undo_row;
   gint64          undo_stage;  /* a move: the stage it left */
+  gint64          undo_until;  /* and the end of its pause there */
   gint64          moved_to;    /* a move: the stage it went to */
   gboolean        details;     /* the save of the sale's details */
 } WriteRequest;
@@ -125,50 +127,19 @@ on_undo_delete_cb (AdwToast       *toast,
   run_write (self, restore_task_thread, g_variant_ref (row), (GDestroyNotify) g_variant_unref, _("Task restored"));
 }
 
-typedef struct
-{
-  gint64  sale_id;
-  gint64  from_stage_id;  /* where the window showed it */
-  gint64  stage_id;
-  char   *reason;
-  gint64  until;
-} MoveJob;
-
-static void
-move_job_free (gpointer data)
-{
-  MoveJob *job = data;
-
-  g_free (job->reason);
-  g_free (job);
-}
-
-static gpointer
-move_thread (ScimStore     *store,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  MoveJob *job = data;
-
-  /* Someone else's move since the window showed the sale refuses this
-   * one, with who and where. */
-  return scim_store_move_sale_from (store, job->sale_id, job->from_stage_id, job->stage_id, job->reason, job->until,
-                                    error)
-         ? GINT_TO_POINTER (TRUE) : NULL;
-}
+static void move_to (ScimSaleWindow *self,
+                     gint64          from_stage_id,
+                     gint64          stage_id,
+                     const char     *reason,
+                     gint64          until);
 
 static void
 on_undo_move_cb (AdwToast       *toast,
                  ScimSaleWindow *self)
 {
-  MoveJob *job = g_new0 (MoveJob, 1);
-
-  job->sale_id = self->sale_id;
-  job->from_stage_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-from"));
-  job->stage_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-stage"));
-  job->reason = g_strdup (_("Move undone"));
-  run_write (self, move_thread, job, move_job_free, NULL);
+  move_to (self, GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-from")),
+           GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-stage")), _("Move undone"),
+           (gint64) GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "scim-until")));
 }
 
 static void
@@ -184,6 +155,7 @@ on_written_cb (GObject      *source,
 
   gboolean details = request->details;
   gint64 undo_stage = request->undo_stage;
+  gint64 undo_until = request->undo_until;
   gint64 moved_to = request->moved_to;
 
   g_free (request);
@@ -206,6 +178,7 @@ on_written_cb (GObject      *source,
       adw_toast_set_button_label (toast, _("_Undo"));
       g_object_set_data (G_OBJECT (toast), "scim-stage", GSIZE_TO_POINTER (undo_stage));
       g_object_set_data (G_OBJECT (toast), "scim-from", GSIZE_TO_POINTER (moved_to));
+      g_object_set_data (G_OBJECT (toast), "scim-until", GSIZE_TO_POINTER (undo_until));
       g_signal_connect_object (toast, "button-clicked", G_CALLBACK (on_undo_move_cb), self, G_CONNECT_DEFAULT);
       adw_toast_overlay_add_toast (self->toast_overlay, toast);
     }
@@ -221,82 +194,35 @@ on_written_cb (GObject      *source,
 
 /* Stage moves */
 
+/* Undo is one more move, back where it was, paused till the same day if
+ * it was paused: the history keeps both. */
 static void
 move_to (ScimSaleWindow *self,
+         gint64          from_stage_id,
          gint64          stage_id,
          const char     *reason,
          gint64          until)
 {
-  MoveJob *job = g_new0 (MoveJob, 1);
   WriteRequest *request = g_new0 (WriteRequest, 1);
 
-  job->sale_id = self->sale_id;
-  job->from_stage_id = scim_record_get_int (SCIM_RECORD (self->sale), "stage-id");
-  job->stage_id = stage_id;
-  job->reason = g_strdup (reason);
-  job->until = until;
   request->self = g_object_ref (self);
-  request->undo_stage = job->from_stage_id;
+  request->undo_stage = from_stage_id;
+  request->undo_until = scim_record_get_int (SCIM_RECORD (self->sale), "paused-until");
   request->moved_to = stage_id;
   self->loading++;
-  scim_store_run_async (self->store, move_thread, job, move_job_free, NULL, on_written_cb, request);
+  scim_sale_move_async (self->store, self->sale_id, from_stage_id, stage_id, reason, until, NULL, on_written_cb,
+                         request);
 }
 
 static void
-on_move_response_cb (AdwMessageDialog *dialog,
-                     const char       *response,
-                     ScimSaleWindow   *self)
+on_move_answered (GObject    *owner,
+                  gint64      stage_id,
+                  const char *reason,
+                  gint64      until)
 {
-  GtkEditable *entry = g_object_get_data (G_OBJECT (dialog), "scim-entry");
-  const char *kind = g_object_get_data (G_OBJECT (dialog), "scim-kind");
-  gint64 stage_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (dialog), "scim-stage"));
-  const char *text = gtk_editable_get_text (entry);
+  ScimSaleWindow *self = SCIM_SALE_WINDOW (owner);
 
-  if (!g_str_equal (response, "move"))
-    return;
-  if (g_str_equal (kind, "paused"))
-    {
-      gint64 until = 0;
-      gboolean has_time;
-
-      if (!scim_parse_due (text, &until, &has_time) || until == 0)
-        {
-          say (self, _("Until: write the date as 2026-12-31 or 31.12.2026."));
-          return;
-        }
-      move_to (self, stage_id, NULL, until);
-    }
-  else
-    move_to (self, stage_id, text, 0);
-}
-
-static void
-ask_move (ScimSaleWindow *self,
-          ScimRecord     *stage)
-{
-  const char *kind = scim_record_get_string (stage, "kind");
-  g_autofree char *heading = g_strdup_printf (_("Move to “%s”"), scim_record_get_string (stage, "name"));
-  gboolean lost = g_strcmp0 (kind, "lost") == 0;
-  GtkWidget *dialog, *entry;
-
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading,
-                                   lost ? _("Why is the sale lost? The reason stays in its history.")
-                                        : _("Until when is the sale paused? You are reminded then."));
-  entry = gtk_entry_new ();
-  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), lost ? _("Lost reason") : _("2026-12-31"));
-  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
-  gtk_accessible_update_property (GTK_ACCESSIBLE (entry), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                  lost ? _("Lost reason") : _("Paused until"), -1);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), entry);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"), "move", _("_Move"), NULL);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "move");
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "move",
-                                              lost ? ADW_RESPONSE_DESTRUCTIVE : ADW_RESPONSE_SUGGESTED);
-  g_object_set_data (G_OBJECT (dialog), "scim-entry", entry);
-  g_object_set_data (G_OBJECT (dialog), "scim-kind", (gpointer) (lost ? "lost" : "paused"));
-  g_object_set_data (G_OBJECT (dialog), "scim-stage", GSIZE_TO_POINTER (scim_record_get_id (stage)));
-  g_signal_connect_object (dialog, "response", G_CALLBACK (on_move_response_cb), self, G_CONNECT_DEFAULT);
-  gtk_window_present (GTK_WINDOW (dialog));
+  move_to (self, scim_record_get_int (SCIM_RECORD (self->sale), "stage-id"), stage_id, reason, until);
 }
 
 static void
@@ -308,10 +234,8 @@ on_stage_clicked_cb (GtkButton      *button,
 
   if (scim_record_get_id (stage) == scim_record_get_int (SCIM_RECORD (self->sale), "stage-id"))
     return;
-  if (g_strcmp0 (kind, "lost") == 0 || g_strcmp0 (kind, "paused") == 0)
-    ask_move (self, stage);
-  else
-    move_to (self, scim_record_get_id (stage), NULL, 0);
+  scim_sale_move_ask (GTK_WINDOW (self), scim_record_get_id (stage), scim_record_get_string (stage, "name"), kind,
+                       on_move_answered, G_OBJECT (self));
 }
 
 static void

@@ -30,6 +30,7 @@
 #include "scim-record-table.h"
 #include "scim-client-dialog.h"
 #include "scim-sale-window.h"
+#include "scim-pipeline-board.h"
 #include "scim-event-dialog.h"
 #include "scim-funnel-chart.h"
 #include "scim-timeline.h"
@@ -2495,6 +2496,368 @@ test_funnel_replay (void)
   destroy_window (window);
 }
 
+/* The pipeline board */
+
+static gboolean
+board_ready (gpointer data)
+{
+  ScimPipelineBoard *board = data;
+  guint n = scim_pipeline_board_get_n_columns (board);
+
+  if (n == 0 || scim_pipeline_board_get_busy (board))
+    return FALSE;
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *totals = scim_pipeline_board_dup_totals (board, i);
+
+      if (totals == NULL)
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* The first card of a column, filled from the file. */
+typedef struct
+{
+  GListModel *cards;
+  gint64      sale_id;   /* 0: any first card */
+} CardWait;
+
+static gboolean
+card_loaded (gpointer data)
+{
+  CardWait *wait = data;
+  guint n = g_list_model_get_n_items (wait->cards);
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autoptr(ScimRecord) card = g_list_model_get_item (wait->cards, i);
+
+      if ((wait->sale_id == 0 || scim_record_get_id (card) == wait->sale_id))
+        return scim_record_get_loaded (card);
+    }
+  return FALSE;
+}
+
+static ScimRecord *
+card_of_sale (GListModel *cards,
+              gint64      sale_id)
+{
+  for (guint i = 0; i < g_list_model_get_n_items (cards); i++)
+    {
+      ScimRecord *card = g_list_model_get_item (cards, i);
+
+      if (scim_record_get_id (card) == sale_id)
+        return card;
+      g_object_unref (card);
+    }
+  return NULL;
+}
+
+typedef struct
+{
+  ScimStore *store;
+  gint64     sale_id;
+  gint64     stage_id;
+} SaleAtWait;
+
+static gboolean
+sale_at_stage (gpointer data)
+{
+  SaleAtWait *wait = data;
+  g_autoptr(ScimSale) sale = scim_store_get_sale (wait->store, wait->sale_id, NULL);
+
+  return sale != NULL && scim_record_get_int (SCIM_RECORD (sale), "stage-id") == wait->stage_id;
+}
+
+static void
+wait_sale_at (ScimStore  *store,
+              gint64      sale_id,
+              gint64      stage_id,
+              const char *what)
+{
+  SaleAtWait wait = { store, sale_id, stage_id };
+
+  wait_for (sale_at_stage, &wait, what);
+}
+
+/* The stage history's last move: to @to, by @by, with @reason. */
+static void
+assert_last_move (ScimStore  *store,
+                  gint64      sale_id,
+                  const char *to,
+                  const char *reason)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) history = scim_store_sale_history (store, sale_id, &error);
+  ScimStageMove *last;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (history->len, >, 0);
+  last = g_ptr_array_index (history, history->len - 1);
+  g_assert_cmpstr (last->to, ==, to);
+  g_assert_cmpstr (last->by, ==, "James Moore");
+  if (reason != NULL)
+    g_assert_cmpstr (last->reason, ==, reason);
+}
+
+static GtkShortcut *
+find_shortcut (GtkWidget  *widget,
+               const char *trigger)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (!GTK_IS_SHORTCUT_CONTROLLER (controller))
+        continue;
+      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (controller)); k++)
+        {
+          g_autoptr(GtkShortcut) shortcut = g_list_model_get_item (G_LIST_MODEL (controller), k);
+          g_autofree char *text = gtk_shortcut_trigger_to_string (gtk_shortcut_get_trigger (shortcut));
+
+          if (g_str_equal (text, trigger))
+            return shortcut;
+        }
+    }
+  return NULL;
+}
+
+static AdwMessageDialog *
+shown_message_dialog (void)
+{
+  GList *toplevels = gtk_window_list_toplevels ();
+  AdwMessageDialog *found = NULL;
+
+  for (GList *l = toplevels; l != NULL; l = l->next)
+    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
+      found = l->data;
+  g_list_free (toplevels);
+  return found;
+}
+
+static guint
+column_of_kind (ScimFunnel *funnel,
+                const char *kind,
+                guint       from)
+{
+  for (guint i = from; i < funnel->stages->len; i++)
+    {
+      ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
+
+      if (g_str_equal (stage->kind, kind))
+        return i;
+    }
+  g_assert_not_reached ();
+  return 0;
+}
+
+/* The board of the first product: a column per stage with the funnel's own
+ * count and amount; a card moved by Alt+Right (focus follows it), undone,
+ * dropped on the lost column (the reason asked, Move off until given),
+ * undone again; the usual tasks of the new stage offered and added; and a
+ * move by another process appearing on its own. */
+static void
+test_funnel_board (void)
+{
+  g_autofree char *path = demo_copy ("funnel-board.db");
+  ScimWindow *window = new_window ();
+  ScimFunnelPage *page = show_funnel_page (window, path);
+  ScimStore *store = scim_window_get_store (window);
+  ScimFunnel *funnel = g_ptr_array_index (scim_funnel_chart_get_funnels (SCIM_FUNNEL_CHART (scim_funnel_page_get_chart (page))), 0);
+  ScimPipelineBoard *board = scim_funnel_page_show_board (page, TRUE);
+  g_autoptr(GdkTexture) shot = NULL;
+  g_autoptr(ScimRecord) card = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *offered = NULL;
+  g_autofree char *moved = NULL;
+  ScimFunnelStage *first, *next, *lost;
+  GtkShortcut *shortcut;
+  GListModel *cards;
+  AdwMessageDialog *dialog;
+  GtkEditable *entry;
+  GValue value = G_VALUE_INIT;
+  CardWait card_wait = { NULL, 0 };
+  LabelWait label_wait;
+  guint a, b, l;
+  gboolean handled = FALSE;
+  gint64 sale_id;
+  ScimTemplateTask usual[] = { { "Call to confirm", "", 1 }, { "Send the agreement", "", 3 } };
+
+  wait_for (board_ready, board, "the board's columns and totals");
+  /* A column per stage of the funnel, its totals the funnel's own. */
+  g_assert_cmpuint (scim_pipeline_board_get_n_columns (board), ==, funnel->stages->len);
+  for (guint i = 0; i < funnel->stages->len; i++)
+    {
+      ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
+      g_autofree char *totals = scim_pipeline_board_dup_totals (board, i);
+      g_autofree char *amount = scim_format_amount (stage->amount);
+      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " sale",
+                                                             "%'" G_GINT64_FORMAT " sales", stage->count),
+                                                (gint64) stage->count);
+      g_autofree char *expected = g_strdup_printf ("%s · %s", count, amount);
+
+      g_assert_cmpint (scim_pipeline_board_get_stage (board, i), ==, stage->stage_id);
+      g_assert_cmpstr (totals, ==, expected);
+      /* Only a chunk of cards is built, however long the column. */
+      g_assert_cmpuint (g_list_model_get_n_items (scim_pipeline_board_get_cards (board, i)), <=,
+                        MIN (stage->count, 30));
+    }
+  a = column_of_kind (funnel, "open", 0);
+  first = g_ptr_array_index (funnel->stages, a);
+  b = column_of_kind (funnel, "open", a + 1);
+  g_assert_cmpuint (b, ==, a + 1);
+  next = g_ptr_array_index (funnel->stages, b);
+  l = column_of_kind (funnel, "lost", 0);
+  lost = g_ptr_array_index (funnel->stages, l);
+  g_assert_cmpuint (first->count, >, 0);
+
+  cards = scim_pipeline_board_get_cards (board, a);
+  card_wait.cards = cards;
+  wait_for (card_loaded, &card_wait, "the first card filled");
+  shot = save_png (GTK_WIDGET (window), "funnel-board.png");
+  g_assert_cmpint (gdk_texture_get_width (shot), <=, 1280);
+  g_assert_cmpint (gdk_texture_get_height (shot), <=, 800);
+  card = g_list_model_get_item (cards, 0);
+  sale_id = scim_record_get_id (card);
+  g_assert_cmpint (scim_record_get_int (card, "stage-id"), ==, first->stage_id);
+
+  /* The next stage has usual tasks: the move offers them. */
+  g_assert_true (scim_store_set_plan_template (store, funnel->product_id, next->stage_id, usual, 2, &error));
+  g_assert_no_error (error);
+
+  /* Alt+Right on the selected card: the next stage, in the file and its history. */
+  gtk_selection_model_select_item (GTK_SELECTION_MODEL (cards), 0, TRUE);
+  shortcut = find_shortcut (scim_pipeline_board_get_view (board, a), "<Alt>Right");
+  g_assert_nonnull (shortcut);
+  g_assert_true (gtk_shortcut_action_activate (gtk_shortcut_get_action (shortcut), GTK_SHORTCUT_ACTION_EXCLUSIVE,
+                                               scim_pipeline_board_get_view (board, a),
+                                               gtk_shortcut_get_arguments (shortcut)));
+  wait_sale_at (store, sale_id, next->stage_id, "the sale at the next stage");
+  assert_last_move (store, sale_id, next->name, NULL);
+  moved = g_strdup_printf ("moved to “%s”", next->name);
+  label_wait.root = GTK_WIDGET (board);
+  label_wait.text = moved;
+  wait_for (label_shown, &label_wait, "the toast of the move");
+  offered = g_strdup_printf ("“%s” has 2 usual tasks", next->name);
+  label_wait.text = offered;
+  wait_for (label_shown, &label_wait, "the usual tasks offered");
+  /* The card came along, selected, in its new column. */
+  card_wait.cards = scim_pipeline_board_get_cards (board, b);
+  card_wait.sale_id = sale_id;
+  wait_for (card_loaded, &card_wait, "the card in the next column");
+  {
+    g_autoptr(ScimRecord) selected = NULL;
+    guint position = gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (card_wait.cards));
+
+    g_assert_cmpuint (position, !=, GTK_INVALID_LIST_POSITION);
+    selected = g_list_model_get_item (card_wait.cards, position);
+    g_assert_cmpint (scim_record_get_id (selected), ==, sale_id);
+  }
+  /* The offer's button adds them to the plan. */
+  {
+    g_autoptr(ScimSale) before = scim_store_get_sale (store, sale_id, &error);
+    gint64 open_before = scim_record_get_int (SCIM_RECORD (before), "open-tasks");
+    g_autoptr(ScimSale) after = NULL;
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.add-usual-tasks", "(xx)", sale_id,
+                                               next->stage_id));
+    label_wait.text = "2 tasks added to the plan";
+    wait_for (label_shown, &label_wait, "the tasks added");
+    after = scim_store_get_sale (store, sale_id, &error);
+    g_assert_cmpint (scim_record_get_int (SCIM_RECORD (after), "open-tasks"), ==, open_before + 2);
+  }
+
+  /* Undo (the toast's action, Ctrl+Z): back where it was, both moves in the history. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.undo", NULL));
+  wait_sale_at (store, sale_id, first->stage_id, "the move undone");
+  assert_last_move (store, sale_id, first->name, "Move undone");
+
+  /* Dropped on the lost column: the reason is asked, and Move waits for it. */
+  card_wait.cards = cards;
+  wait_for (card_loaded, &card_wait, "the card back in its column");
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_take_string (&value, g_strdup_printf ("scim-sale:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, sale_id,
+                                                first->stage_id));
+  g_signal_emit_by_name (scim_pipeline_board_get_drop_target (board, l), "drop", &value, 10.0, 10.0, &handled);
+  g_value_unset (&value);
+  g_assert_true (handled);
+  wait_for (message_dialog_shown, NULL, "the lost reason asked");
+  dialog = shown_message_dialog ();
+  entry = g_object_get_data (G_OBJECT (dialog), "scim-entry");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
+  gtk_editable_set_text (entry, "   ");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
+  gtk_editable_set_text (entry, "Chose a competitor");
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "move"));
+  adw_message_dialog_response (dialog, "move");
+  wait_sale_at (store, sale_id, lost->stage_id, "the sale lost");
+  assert_last_move (store, sale_id, lost->name, "Chose a competitor");
+  gtk_window_destroy (GTK_WINDOW (dialog));
+  /* The toast's Undo is there once the move's answer is. */
+  wait_for (board_ready, board, "the board after the loss");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.undo", NULL));
+  wait_sale_at (store, sale_id, first->stage_id, "the loss undone");
+
+  /* Another process moves it: the card goes to its column on its own. */
+  {
+    g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, sale_id);
+    g_autofree char *stage = g_strdup_printf ("%u", b + 1);
+    g_autoptr(ScimRecord) gone = NULL;
+
+    run_cli ("--db", path, "--user", "head", "sale", "move", id, stage, NULL);
+    card_wait.cards = scim_pipeline_board_get_cards (board, b);
+    wait_for (card_loaded, &card_wait, "the card moved by someone else");
+    gone = card_of_sale (cards, sale_id);
+    g_assert_null (gone);
+  }
+  destroy_window (window);
+}
+
+/* A salesperson's board shows their own sales at first. */
+static void
+test_funnel_board_mine (void)
+{
+  g_autofree char *path = demo_copy ("funnel-board-mine.db");
+  ScimWindow *window = new_window ();
+  ScimFunnelPage *page;
+  ScimPipelineBoard *board;
+  gint64 me;
+  guint cards = 0;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 1280, 800);
+  scim_window_open_file (window, path, "sales1");
+  wait_state (window, "work");
+  scim_window_set_page (window, "funnel");
+  page = SCIM_FUNNEL_PAGE (scim_window_get_page_widget (window, "funnel"));
+  wait_for (funnel_painted, page, "the funnel picture");
+  board = scim_funnel_page_show_board (page, TRUE);
+  wait_for (board_ready, board, "the board");
+  me = scim_store_get_user_id (scim_window_get_store (window));
+  for (guint i = 0; i < scim_pipeline_board_get_n_columns (board); i++)
+    {
+      GListModel *model = scim_pipeline_board_get_cards (board, i);
+      CardWait wait = { model, 0 };
+
+      if (g_list_model_get_n_items (model) == 0)
+        continue;
+      wait_for (card_loaded, &wait, "a card filled");
+      for (guint k = 0; k < g_list_model_get_n_items (model); k++)
+        {
+          g_autoptr(ScimRecord) card = g_list_model_get_item (model, k);
+
+          if (!scim_record_get_loaded (card))
+            continue;
+          g_assert_cmpint (scim_record_get_int (card, "owner-id"), ==, me);
+          cards++;
+        }
+    }
+  g_assert_cmpuint (cards, >, 0);
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -3987,6 +4350,8 @@ main (int    argc,
       g_test_add_func ("/gui/funnel/band-lists-its-sales", test_funnel_band_lists_sales);
       g_test_add_func ("/gui/funnel/compare", test_funnel_compare);
       g_test_add_func ("/gui/funnel/replay", test_funnel_replay);
+      g_test_add_func ("/gui/funnel/board", test_funnel_board);
+      g_test_add_func ("/gui/funnel/board-mine", test_funnel_board_mine);
       g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);

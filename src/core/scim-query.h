@@ -77,13 +77,14 @@ typedef enum
  * @signal: sales by a signal of broken discipline
  * @idle_days: for %SCIM_SALE_SIGNAL_IDLE; 0: %SCIM_DEFAULT_IDLE_DAYS
  * @now: UTC seconds that @due and @signal count from; 0: the clock
- * @since: events (or leads received) at or after this time (UTC seconds), or 0
- * @until: events (or leads received) before this time (UTC seconds), or 0
+ * @since: events (leads received, sales entered) at or after this time (UTC seconds), or 0
+ * @until: events (leads received, sales entered) before this time (UTC seconds), or 0
  * @only_unread: only events the signed-in user has not read
  * @event_kind: only events of this kind (scim_event_kinds()), or %NULL
  * @sort: an index into scim_list_kind_get_sorts(), 0 for the list's own order
  * @source: leads whose source or channel contains this text, or %NULL
  * @lead_id: sales that came from this lead, or 0
+ * @audience_id: sales of clients in this audience, or 0
  *
  * What a list shows.  Filters that do not apply to @kind are ignored.
  */
@@ -108,6 +109,7 @@ typedef struct
   guint           sort;
   char           *source;
   gint64          lead_id;
+  gint64          audience_id;
 } ScimQuery;
 
 #define SCIM_TYPE_QUERY (scim_query_get_type ())
@@ -136,6 +138,12 @@ GArray     *scim_store_query_page     (ScimStore        *store,
                                        GError          **error);
 gint64      scim_store_query_count    (ScimStore        *store,
                                        const ScimQuery  *query,
+                                       GCancellable     *cancellable,
+                                       GError          **error);
+gboolean    scim_store_query_total    (ScimStore        *store,
+                                       const ScimQuery  *query,
+                                       gint64           *count,
+                                       gint64           *amount,
                                        GCancellable     *cancellable,
                                        GError          **error);
 GPtrArray  *scim_store_load_rows      (ScimStore        *store,

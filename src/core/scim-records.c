@@ -264,6 +264,9 @@ scim_sale_class_init (ScimSaleClass *klass)
   add_int (record_class, "created-at");
   add_int (record_class, "open-tasks");
   add_int (record_class, "last-activity-at");
+  add_string (record_class, "next-task");
+  add_int (record_class, "next-due-at");
+  add_bool (record_class, "next-due-has-time");
 }
 
 static void

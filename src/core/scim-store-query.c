@@ -139,9 +139,13 @@ static const ListSpec specs[] = {
     "SELECT t.id, t.version, t.client_id, c.name AS client, t.product_id, p.name AS product, t.stage_id, "
     "st.name AS stage, st.kind AS stage_kind, t.owner_id, " USER_NAME ("u") " AS owner, t.amount, "
     "t.expected_close, t.lost_reason, t.paused_until, t.stage_entered_at, t.closed_at, t.created_at, "
-    "t.open_tasks, t.last_activity_at "
+    "t.open_tasks, t.last_activity_at, nt.title AS next_task, nt.due_at AS next_due_at, "
+    "nt.due_has_time AS next_due_has_time "
     "FROM sales t JOIN clients c ON c.id = t.client_id JOIN products p ON p.id = t.product_id "
     "JOIN stages st ON st.id = t.stage_id JOIN users u ON u.id = t.owner_id "
+    /* The next step: the first open task of the plan, in its order. */
+    "LEFT JOIN tasks nt ON nt.id = (SELECT x.id FROM tasks x WHERE x.sale_id = t.id AND x.state = 'planned' "
+    "ORDER BY x.position LIMIT 1) "
     "WHERE t.id IN (SELECT value FROM json_each(?1))",
     { "sales", "clients", "products", "stages", "users", "tasks", "events", NULL } },
   [SCIM_LIST_TASKS] = {
@@ -450,6 +454,8 @@ typedef struct
   GVariant        *last_key;   /* out, av */
   gboolean         count;      /* only count the rows, into count */
   gint64           n_rows;
+  gboolean         sum;        /* with count: also the sum of the amounts */
+  gint64           amount;
 } IdsData;
 
 /* The terms of an ORDER BY: its expressions split at the commas outside
@@ -631,6 +637,16 @@ query_ids_cb (ScimTx    *tx,
   if (query->product_id != 0 && (query->kind == SCIM_LIST_TASKS || query->kind == SCIM_LIST_EVENTS))
     g_string_append_printf (sql, " AND %st.sale_id IN (SELECT id FROM sales WHERE product_id = %" G_GINT64_FORMAT ")",
                             query->kind == SCIM_LIST_EVENTS ? "+" : "", query->product_id);
+  if (query->kind == SCIM_LIST_SALES)
+    {
+      if (query->audience_id != 0)
+        g_string_append_printf (sql, " AND t.client_id IN (SELECT id FROM clients WHERE audience_id = %" G_GINT64_FORMAT
+                                ")", query->audience_id);
+      if (query->since != 0)
+        g_string_append_printf (sql, " AND t.created_at >= %" G_GINT64_FORMAT, query->since);
+      if (query->until != 0)
+        g_string_append_printf (sql, " AND t.created_at < %" G_GINT64_FORMAT, query->until);
+    }
   if (query->lead_id != 0 && query->kind == SCIM_LIST_SALES)
     g_string_append_printf (sql, " AND t.lead_id = %" G_GINT64_FORMAT, query->lead_id);
   if (query->client_id != 0 && (query->kind == SCIM_LIST_SALES || query->kind == SCIM_LIST_CONTACTS))
@@ -718,7 +734,8 @@ query_ids_cb (ScimTx    *tx,
 
   /* Sales without a plan are read from their partial index in the list's
    * order; the planner would rather walk every sale of each stage. */
-  full = g_string_new (data->count ? "SELECT count(*)" : "SELECT t.id");
+  full = g_string_new (data->sum ? "SELECT count(*), coalesce(sum(t.amount), 0)"
+                       : data->count ? "SELECT count(*)" : "SELECT t.id");
   for (guint i = 0; data->paged && i < terms->len; i++)
     g_string_append_printf (full, ", %s", g_array_index (terms, OrderTerm, i).expr);
   g_string_append_printf (full, " FROM %s t%s%s", spec->table,
@@ -756,6 +773,8 @@ query_ids_cb (ScimTx    *tx,
       if (data->count)
         {
           data->n_rows = id;
+          if (data->sum)
+            data->amount = sqlite3_column_int64 (stmt, 1);
           continue;
         }
       g_array_append_val (data->ids, id);
@@ -826,6 +845,42 @@ scim_store_query_page (ScimStore        *store,
     *last_key = g_steal_pointer (&data.last_key);
   g_clear_pointer (&data.last_key, g_variant_unref);
   return g_steal_pointer (&ids);
+}
+
+/**
+ * scim_store_query_total:
+ * @store: a #ScimStore
+ * @query: sales to count
+ * @count: (out): how many
+ * @amount: (out): the sum of their amounts, in minor units
+ * @cancellable: (nullable): interrupts the query
+ * @error: return location for an error
+ *
+ * The count and the amount of a list of sales, such as a column of the
+ * pipeline board, in one read.
+ *
+ * Returns: %TRUE, or %FALSE with @error set
+ */
+gboolean
+scim_store_query_total (ScimStore        *store,
+                        const ScimQuery  *query,
+                        gint64           *count,
+                        gint64           *amount,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  IdsData data = { query, cancellable, ids, FALSE, NULL, 0, NULL, TRUE, 0, TRUE, 0 };
+
+  g_return_val_if_fail (SCIM_IS_STORE (store), FALSE);
+  g_return_val_if_fail (query != NULL && query->kind == SCIM_LIST_SALES, FALSE);
+  g_return_val_if_fail (count != NULL && amount != NULL, FALSE);
+
+  if (!_scim_store_read (store, query_ids_cb, &data, error))
+    return FALSE;
+  *count = data.n_rows;
+  *amount = data.amount;
+  return TRUE;
 }
 
 /**
