@@ -131,10 +131,9 @@ card_of (GtkWidget *widget)
 static char *
 days_at_stage (gint64 entered_at)
 {
-  gint64 days = entered_at > 0 ? MAX (0, (now_seconds () - entered_at) / 86400) : 0;
+  guint days = entered_at > 0 ? (guint) CLAMP ((now_seconds () - entered_at) / 86400, 0, G_MAXINT) : 0;
 
-  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " day at the stage",
-                                       "%'" G_GINT64_FORMAT " days at the stage", (gulong) days), days);
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u day at the stage", "%'u days at the stage", days), days);
 }
 
 static void
@@ -390,9 +389,8 @@ column_show_totals (Column *column)
     }
   {
     g_autofree char *amount = scim_format_amount (column->amount);
-    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " sale",
-                                                           "%'" G_GINT64_FORMAT " sales", (gulong) column->count),
-                                              column->count);
+    guint n = (guint) MIN (column->count, G_MAXUINT);
+    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
 
     text = g_strdup_printf ("%s · %s", count, amount);
   }

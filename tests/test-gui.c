@@ -2694,9 +2694,8 @@ test_funnel_board (void)
       ScimFunnelStage *stage = g_ptr_array_index (funnel->stages, i);
       g_autofree char *totals = scim_pipeline_board_dup_totals (board, i);
       g_autofree char *amount = scim_format_amount (stage->amount);
-      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'" G_GINT64_FORMAT " sale",
-                                                             "%'" G_GINT64_FORMAT " sales", stage->count),
-                                                (gint64) stage->count);
+      g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", stage->count),
+                                                stage->count);
       g_autofree char *expected = g_strdup_printf ("%s · %s", count, amount);
 
       g_assert_cmpint (scim_pipeline_board_get_stage (board, i), ==, stage->stage_id);
