@@ -1573,6 +1573,24 @@ scim_funnel_page_set_store (ScimFunnelPage *self,
 }
 
 /**
+ * scim_funnel_page_select_product:
+ * @self: a #ScimFunnelPage
+ * @product_id: a product
+ *
+ * Chooses the product, as its drop-down does.
+ *
+ * Returns: whether the page offers it
+ */
+gboolean
+scim_funnel_page_select_product (ScimFunnelPage *self,
+                                 gint64          product_id)
+{
+  g_return_val_if_fail (SCIM_IS_FUNNEL_PAGE (self), FALSE);
+
+  return scim_choices_select_id (self->product_dropdown, product_id);
+}
+
+/**
  * scim_funnel_page_show_board:
  * @self: a #ScimFunnelPage
  * @board: the board, or the picture

@@ -23,6 +23,8 @@ gboolean    scim_funnel_page_get_busy      (ScimFunnelPage *self);
 char       *scim_funnel_page_get_table_csv (ScimFunnelPage *self,
                                             const char     *name);
 GListModel *scim_funnel_page_get_model (ScimFunnelPage *self);
+gboolean    scim_funnel_page_select_product (ScimFunnelPage *self,
+                                            gint64          product_id);
 ScimPipelineBoard *scim_funnel_page_show_board (ScimFunnelPage *self,
                                             gboolean        board);
 

@@ -5,7 +5,6 @@
 
 #include <glib/gi18n.h>
 
-#include "scim-columns.h"
 #include "scim-format.h"
 #include "scim-pipeline-board.h"
 #include "scim-query.h"
@@ -30,7 +29,7 @@
 
 /* Cards built in a column at first, and added each time it is scrolled
  * near its end. */
-#define CARDS_CHUNK 30
+#define CARDS_CHUNK 10
 #define COLUMN_WIDTH 264
 #define REFRESH_DELAY_MS 700
 
@@ -51,6 +50,7 @@ typedef struct
   gint64              count;
   gint64              amount;
   gboolean            counted;
+  gboolean            built;    /* its view has its model: cards exist */
 } Column;
 
 struct _ScimPipelineBoard
@@ -61,6 +61,7 @@ struct _ScimPipelineBoard
   GtkStack        *stack;
   AdwStatusPage   *empty;
   GtkBox          *columns_box;
+  GtkScrolledWindow *scroller;
   GPtrArray       *columns;    /* Column* */
 
   ScimStore       *store;
@@ -109,6 +110,7 @@ typedef struct
   GtkLabel  *no_plan;
   ScimRecord *sale;
   gulong      handler;
+  guint       idle_id;   /* a fill notifies every field: one update for all */
 } Card;
 
 static void
@@ -118,6 +120,7 @@ card_free (gpointer data)
 
   if (card->sale != NULL && card->handler != 0)
     g_signal_handler_disconnect (card->sale, card->handler);
+  g_clear_handle_id (&card->idle_id, g_source_remove);
   g_clear_object (&card->sale);
   g_free (card);
 }
@@ -196,12 +199,26 @@ card_update (GtkWidget *widget)
   gtk_accessible_update_property (GTK_ACCESSIBLE (widget), GTK_ACCESSIBLE_PROPERTY_LABEL, label, -1);
 }
 
+static gboolean
+card_idle_cb (gpointer data)
+{
+  GtkWidget *widget = data;
+
+  card_of (widget)->idle_id = 0;
+  card_update (widget);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 on_sale_notify_cb (GObject    *sale,
                    GParamSpec *pspec,
                    GtkWidget  *widget)
 {
-  card_update (widget);
+  Card *card = card_of (widget);
+
+  /* Before the next frame is laid out. */
+  if (card->idle_id == 0)
+    card->idle_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, card_idle_cb, widget, NULL);
 }
 
 static GdkContentProvider *
@@ -253,7 +270,6 @@ on_card_setup_cb (GtkSignalListItemFactory *factory,
   GtkDragSource *drag = gtk_drag_source_new ();
   Card *data = g_new0 (Card, 1);
 
-  gtk_widget_add_css_class (card, "card");
   gtk_widget_add_css_class (card, "board-card");
   data->client = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_xalign (data->client, 0);
@@ -326,6 +342,7 @@ on_card_unbind_cb (GtkSignalListItemFactory *factory,
   if (card->sale != NULL && card->handler != 0)
     g_signal_handler_disconnect (card->sale, card->handler);
   card->handler = 0;
+  g_clear_handle_id (&card->idle_id, g_source_remove);
   g_clear_object (&card->sale);
 }
 
@@ -407,7 +424,8 @@ on_column_scrolled_cb (GtkAdjustment *adjustment,
 
   if (size >= n)
     return;
-  if (gtk_adjustment_get_value (adjustment) + 2 * gtk_adjustment_get_page_size (adjustment) >=
+  /* Within about two cards of the end. */
+  if (gtk_adjustment_get_value (adjustment) + gtk_adjustment_get_page_size (adjustment) + 200 >=
       gtk_adjustment_get_upper (adjustment))
     gtk_slice_list_model_set_size (column->slice, size + CARDS_CHUNK);
 }
@@ -574,8 +592,6 @@ column_new (ScimPipelineBoard *self,
   gtk_widget_add_css_class (column->view, "board-cards");
   gtk_list_view_set_single_click_activate (GTK_LIST_VIEW (column->view), FALSE);
   gtk_accessible_update_property (GTK_ACCESSIBLE (column->view), GTK_ACCESSIBLE_PROPERTY_LABEL, column->name, -1);
-  scim_view_rows_follow_map (column->view);
-  scim_view_set_model (column->view, GTK_SELECTION_MODEL (column->selection));
   g_signal_connect (column->view, "activate", G_CALLBACK (on_card_activated_cb), column);
 
   keys = gtk_shortcut_controller_new ();
@@ -606,6 +622,56 @@ column_new (ScimPipelineBoard *self,
   gtk_box_append (GTK_BOX (column->box), header);
   gtk_box_append (GTK_BOX (column->box), scroller);
   return column;
+}
+
+/* Only the columns in view, and those a column's width beside it, have
+ * cards: a product of twelve stages builds those of five at 1280 pixels.
+ * A column keeps its cards once built, until the board is hidden. */
+static void
+build_columns_in_view (ScimPipelineBoard *self)
+{
+  GtkAdjustment *adjustment = gtk_scrolled_window_get_hadjustment (self->scroller);
+  double left = gtk_adjustment_get_value (adjustment);
+  double page = gtk_adjustment_get_page_size (adjustment);
+  gboolean mapped = gtk_widget_get_mapped (GTK_WIDGET (self));
+
+  if (page <= 0)
+    page = MAX (gtk_widget_get_width (GTK_WIDGET (self)), 1280);
+  for (guint i = 0; i < self->columns->len; i++)
+    {
+      Column *column = g_ptr_array_index (self->columns, i);
+      graphene_rect_t bounds;
+      gboolean near;
+
+      if (!gtk_widget_compute_bounds (column->box, GTK_WIDGET (self->columns_box), &bounds) ||
+          bounds.size.width <= 0)
+        graphene_rect_init (&bounds, 12 + i * (COLUMN_WIDTH + 12), 0, COLUMN_WIDTH, 1);
+      near = bounds.origin.x < left + page + COLUMN_WIDTH && bounds.origin.x + bounds.size.width > left - COLUMN_WIDTH;
+      if (mapped && near && !column->built)
+        {
+          column->built = TRUE;
+          gtk_list_view_set_model (GTK_LIST_VIEW (column->view), GTK_SELECTION_MODEL (column->selection));
+        }
+      else if (!mapped && column->built)
+        {
+          column->built = FALSE;
+          gtk_list_view_set_model (GTK_LIST_VIEW (column->view), NULL);
+        }
+    }
+}
+
+static void
+on_scrolled_cb (GtkAdjustment     *adjustment,
+                ScimPipelineBoard *self)
+{
+  build_columns_in_view (self);
+}
+
+static void
+on_map_changed_cb (GtkWidget         *widget,
+                   ScimPipelineBoard *self)
+{
+  build_columns_in_view (self);
 }
 
 /* Loading: the product's stages and each column's count and amount */
@@ -709,6 +775,7 @@ on_load_done (ScimPipelineBoard *self,
           g_ptr_array_add (self->columns, column);
           gtk_box_append (self->columns_box, column->box);
         }
+      build_columns_in_view (self);
     }
   for (guint i = 0; i < n; i++)
     {
@@ -1203,8 +1270,15 @@ scim_pipeline_board_init (ScimPipelineBoard *self)
   gtk_widget_set_margin_top (GTK_WIDGET (self->columns_box), 6);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self->columns_box), 6);
   scroller = gtk_scrolled_window_new ();
+  self->scroller = GTK_SCROLLED_WINDOW (scroller);
   gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (scroller), GTK_POLICY_AUTOMATIC, GTK_POLICY_NEVER);
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (self->columns_box));
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scroller), "value-changed",
+                           G_CALLBACK (on_scrolled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect_object (gtk_scrolled_window_get_hadjustment (self->scroller), "changed",
+                           G_CALLBACK (on_scrolled_cb), self, G_CONNECT_DEFAULT);
+  g_signal_connect (self, "map", G_CALLBACK (on_map_changed_cb), self);
+  g_signal_connect (self, "unmap", G_CALLBACK (on_map_changed_cb), self);
   gtk_stack_add_named (self->stack, GTK_WIDGET (self->empty), "empty");
   gtk_stack_add_named (self->stack, scroller, "board");
   adw_toast_overlay_set_child (self->toasts, GTK_WIDGET (self->stack));
