@@ -66,6 +66,11 @@ struct _ScimPipelineBoard
 
   ScimStore       *store;
   ScimBoardFilter  filter;
+  /* Set while the board was hidden: applied when it is next shown, so a
+   * page that never shows the board never reads it. */
+  ScimBoardFilter  pending;
+  gboolean         stale;
+  gboolean         dirty;   /* the file changed while hidden */
   GCancellable    *cancellable;
   guint            refresh_source;
   guint            busy;
@@ -624,6 +629,8 @@ column_new (ScimPipelineBoard *self,
   return column;
 }
 
+static void reload (ScimPipelineBoard *self);
+
 /* Only the columns in view, and those a column's width beside it, have
  * cards: a product of twelve stages builds those of five at 1280 pixels.
  * A column keeps its cards once built, until the board is hidden. */
@@ -671,6 +678,16 @@ static void
 on_map_changed_cb (GtkWidget         *widget,
                    ScimPipelineBoard *self)
 {
+  if (gtk_widget_get_mapped (widget) && self->stale)
+    {
+      self->stale = FALSE;
+      scim_pipeline_board_set_filter (self, &self->pending);
+    }
+  if (gtk_widget_get_mapped (widget) && self->dirty)
+    {
+      self->dirty = FALSE;
+      reload (self);
+    }
   build_columns_in_view (self);
 }
 
@@ -858,6 +875,11 @@ on_store_changed_cb (ScimStore         *store,
                      GPtrArray         *changes,
                      ScimPipelineBoard *self)
 {
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->dirty = TRUE;
+      return;
+    }
   /* The cards follow by themselves (each column's list); the totals and
    * the stages are read again a moment later. */
   if (self->refresh_source == 0)
@@ -1315,6 +1337,7 @@ scim_pipeline_board_set_store (ScimPipelineBoard *self,
   g_clear_object (&self->cancellable);
   clear_columns (self);
   memset (&self->filter, 0, sizeof self->filter);
+  self->stale = self->dirty = FALSE;
   if (store != NULL)
     {
       self->cancellable = g_cancellable_new ();
@@ -1336,6 +1359,12 @@ scim_pipeline_board_set_filter (ScimPipelineBoard     *self,
   g_return_if_fail (SCIM_IS_PIPELINE_BOARD (self));
   g_return_if_fail (filter != NULL);
 
+  if (!gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      self->pending = *filter;
+      self->stale = TRUE;
+      return;
+    }
   if (memcmp (filter, &self->filter, sizeof *filter) == 0 && self->columns->len > 0)
     return;
   if (filter->product_id != self->filter.product_id)

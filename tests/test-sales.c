@@ -1676,6 +1676,94 @@ test_idle (Fixture       *f,
   (void) moved;
 }
 
+/* A board column: the sales of one stage under the page's filters (the
+ * client's audience, the entry period, the salesperson), counted with
+ * their amount in one read; each row carries the plan's next open task. */
+static void
+test_board_columns (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) rows = NULL;
+  gint64 open = stage_of (f, f->product, "open", 1);
+  gint64 banks = execf (f->path, "INSERT INTO audiences (name) VALUES ('Банки')");
+  gint64 bank = execf (f->path, "INSERT INTO clients (name, audience_id, created_at) VALUES ('Банк', %" G_GINT64_FORMAT
+                       ", 1700000000)", banks);
+  gint64 old, recent, banked, petr_recent, count = -1, amount = -1;
+  g_autoptr(ScimRecord) record = NULL;
+
+  old = raw_sale (f, f->ivan, open, NOW - 90 * DAY, "NULL");
+  recent = raw_sale (f, f->ivan, open, NOW - 3 * DAY, "NULL");
+  banked = raw_sale (f, f->ivan, open, NOW - 2 * DAY, "NULL");
+  petr_recent = raw_sale (f, f->petr, open, NOW - DAY, "NULL");
+  execf (f->path, "UPDATE sales SET amount = 100000 WHERE id = %" G_GINT64_FORMAT, old);
+  execf (f->path, "UPDATE sales SET amount = 250000 WHERE id = %" G_GINT64_FORMAT, recent);
+  execf (f->path, "UPDATE sales SET amount = 700000, client_id = %" G_GINT64_FORMAT " WHERE id = %" G_GINT64_FORMAT,
+         bank, banked);
+  execf (f->path, "UPDATE sales SET amount = 5000 WHERE id = %" G_GINT64_FORMAT, petr_recent);
+  /* The plan of "recent": a done task, then two open ones; the first open one by position is next. */
+  raw_task (f, recent, f->ivan, "done", NOW - 5 * DAY, FALSE, NOW - 4 * DAY);
+  raw_task (f, recent, f->ivan, "planned", NOW + 5 * DAY, TRUE, 0);
+  raw_task (f, recent, f->ivan, "planned", NOW + DAY, FALSE, 0);
+  execf (f->path, "UPDATE tasks SET title = 'Позвонить' WHERE sale_id = %" G_GINT64_FORMAT " AND position = 1", recent);
+  assert_counters (f);
+
+  query->product_id = f->product;
+  query->stage_id = open;
+  {
+    g_autoptr(GArray) ids = query_ids (f, query);
+    ASSERT_IDS (ids, TRUE, petr_recent, banked, recent, old);
+  }
+  g_assert_true (scim_store_query_total (f->store, query, &count, &amount, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 4);
+  g_assert_cmpint (amount, ==, 1055000);
+
+  query->audience_id = banks;
+  {
+    g_autoptr(GArray) ids = query_ids (f, query);
+    ASSERT_IDS (ids, TRUE, banked);
+  }
+  g_assert_true (scim_store_query_total (f->store, query, &count, &amount, NULL, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_cmpint (amount, ==, 700000);
+
+  /* Entered in the last month, Ivan's. */
+  query->audience_id = 0;
+  query->since = NOW - 30 * DAY;
+  query->owner_id = f->ivan;
+  {
+    g_autoptr(GArray) ids = query_ids (f, query);
+    ASSERT_IDS (ids, TRUE, banked, recent);
+  }
+  g_assert_true (scim_store_query_total (f->store, query, &count, &amount, NULL, &error));
+  g_assert_cmpint (count, ==, 2);
+  g_assert_cmpint (amount, ==, 950000);
+  query->until = NOW - 2 * DAY;
+  {
+    g_autoptr(GArray) ids = query_ids (f, query);
+    ASSERT_IDS (ids, TRUE, recent);
+  }
+
+  /* The next task: the first open one of the plan, with its due moment. */
+  rows = scim_store_load_rows (f->store, SCIM_LIST_SALES, &recent, 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  record = scim_record_new (SCIM_TYPE_SALE, recent);
+  scim_record_update (record, g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (scim_record_get_string (record, "next-task"), ==, "Позвонить");
+  g_assert_cmpint (scim_record_get_int (record, "next-due-at"), ==, NOW + 5 * DAY);
+  g_assert_true (scim_record_get_bool (record, "next-due-has-time"));
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = scim_store_load_rows (f->store, SCIM_LIST_SALES, &old, 1, &error);
+  g_clear_object (&record);
+  record = scim_record_new (SCIM_TYPE_SALE, old);
+  scim_record_update (record, g_ptr_array_index (rows, 0));
+  g_assert_cmpstr (scim_record_get_string (record, "next-task"), ==, "");
+  g_assert_cmpint (scim_record_get_int (record, "next-due-at"), ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1706,6 +1794,7 @@ main (int    argc,
   ADD ("/sales/control/due", test_due_filters);
   ADD ("/sales/control/no-plan", test_no_plan);
   ADD ("/sales/control/idle", test_idle);
+  ADD ("/sales/board/columns", test_board_columns);
 #undef ADD
 
   ret = g_test_run ();
