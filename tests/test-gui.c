@@ -2862,6 +2862,40 @@ test_funnel_board (void)
   wait_for (board_ready, board, "the board after the loss");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.undo", NULL));
   wait_sale_at (store, sale_id, first->stage_id, "the loss undone");
+  wait_for (board_ready, board, "the board after the undo");
+
+  /* Paused: until a day that is a date, and the pause ends then. */
+  {
+    ScimFunnelStage *paused = g_ptr_array_index (funnel->stages, column_of_kind (funnel, "paused", 0));
+    g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+    g_autoptr(GDateTime) later = g_date_time_add_days (now, 10);
+    g_autofree char *day = g_date_time_format (later, "%Y-%m-%d");
+    g_autoptr(ScimSale) held = NULL;
+
+    wait_for (card_loaded, &card_wait, "the card back after the loss");
+    g_value_init (&value, G_TYPE_STRING);
+    g_value_take_string (&value, g_strdup_printf ("scim-sale:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, sale_id,
+                                                  first->stage_id));
+    g_signal_emit_by_name (scim_pipeline_board_get_drop_target (board, column_of_kind (funnel, "paused", 0)), "drop",
+                           &value, 10.0, 10.0, &handled);
+    g_value_unset (&value);
+    wait_for (message_dialog_shown, NULL, "the end of the pause asked");
+    dialog = shown_message_dialog ();
+    entry = g_object_get_data (G_OBJECT (dialog), "scim-entry");
+    gtk_editable_set_text (entry, "next week");
+    g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
+    gtk_editable_set_text (entry, day);
+    g_assert_true (adw_message_dialog_get_response_enabled (dialog, "move"));
+    adw_message_dialog_response (dialog, "move");
+    wait_sale_at (store, sale_id, paused->stage_id, "the sale paused");
+    gtk_window_destroy (GTK_WINDOW (dialog));
+    held = scim_store_get_sale (store, sale_id, &error);
+    g_assert_no_error (error);
+    g_assert_cmpint (scim_record_get_int (SCIM_RECORD (held), "paused-until"), >, g_date_time_to_unix (now) + 9 * 86400);
+    wait_for (board_ready, board, "the board after the pause");
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.undo", NULL));
+    wait_sale_at (store, sale_id, first->stage_id, "the pause undone");
+  }
 
   /* Another process moves it: the card goes to its column on its own. */
   {
@@ -2917,6 +2951,36 @@ test_funnel_board_mine (void)
         }
     }
   g_assert_cmpuint (cards, >, 0);
+
+  /* Someone else's sale: the core refuses the move, the board says why,
+   * and the sale stays where it was. */
+  {
+    sqlite3 *db = NULL;
+    sqlite3_stmt *stmt = NULL;
+    gint64 other, from, to;
+    LabelWait refused = { GTK_WIDGET (board), "Only the salesperson of this sale" };
+    ScimStore *store = scim_window_get_store (window);
+
+    g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==, SQLITE_OK);
+    g_assert_cmpint (sqlite3_prepare_v2 (db, "SELECT s.id, s.stage_id, (SELECT n.id FROM stages n WHERE "
+                                             "n.product_id = s.product_id AND n.kind = 'open' AND n.id != s.stage_id "
+                                             "LIMIT 1) FROM sales s JOIN stages st ON st.id = s.stage_id WHERE "
+                                             "s.owner_id != ?1 AND st.kind = 'open' AND s.product_id = "
+                                             "(SELECT product_id FROM stages WHERE id = ?2) LIMIT 1",
+                                     -1, &stmt, NULL), ==, SQLITE_OK);
+    sqlite3_bind_int64 (stmt, 1, me);
+    sqlite3_bind_int64 (stmt, 2, scim_pipeline_board_get_stage (board, 0));
+    g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+    other = sqlite3_column_int64 (stmt, 0);
+    from = sqlite3_column_int64 (stmt, 1);
+    to = sqlite3_column_int64 (stmt, 2);
+    sqlite3_finalize (stmt);
+    sqlite3_close (db);
+
+    g_assert_true (gtk_widget_activate_action (GTK_WIDGET (board), "board.move-sale", "(xx)", other, to));
+    wait_for (label_shown, &refused, "the refusal");
+    g_assert_true (sale_at_stage (&(SaleAtWait) { store, other, from }));
+  }
   destroy_window (window);
 }
 
