@@ -836,7 +836,7 @@ scim_alerts_button_init (ScimAlertsButton *self)
   GtkWidget *title = gtk_label_new (_("Alerts"));
   GtkWidget *scroller = gtk_scrolled_window_new ();
 
-  self->settings = g_settings_new (BASE_APP_ID);
+  self->settings = g_settings_new (APP_ID);
 
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("preferences-system-notifications-symbolic"));
   self->count_label = gtk_label_new ("0");

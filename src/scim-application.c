@@ -136,7 +136,7 @@ open_in (ScimWindow *window,
          const char *path,
          const char *login)
 {
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *last_file = g_settings_get_string (settings, "last-file");
   g_autofree char *last_user = g_settings_get_string (settings, "last-user");
 

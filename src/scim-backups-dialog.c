@@ -358,7 +358,7 @@ scim_backups_dialog_init (ScimBackupsDialog *self)
   GtkWidget *header = adw_header_bar_new ();
   GtkWidget *page = adw_preferences_page_new ();
 
-  self->settings = g_settings_new (BASE_APP_ID);
+  self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   gtk_window_set_title (GTK_WINDOW (self), _("Backups"));
   gtk_window_set_default_size (GTK_WINDOW (self), 520, 560);

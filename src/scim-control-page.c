@@ -574,7 +574,7 @@ scim_control_page_init (ScimControlPage *self)
   self->idle_days_spin = GTK_SPIN_BUTTON (gtk_spin_button_new_with_range (1, 365, 1));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->idle_days_spin), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   _("Days without activity"), -1);
-  self->settings = g_settings_new (BASE_APP_ID);
+  self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "idle-days", self->idle_days_spin, "value", G_SETTINGS_BIND_DEFAULT);
   g_signal_connect_object (self->idle_days_spin, "value-changed", G_CALLBACK (on_idle_days_changed_cb), self,
                            G_CONNECT_DEFAULT);

@@ -425,7 +425,7 @@ scim_preferences_init (ScimPreferences *self)
                                       N_("None (a server on this computer)"), NULL };
   g_autoptr(GtkStringList) security_list = gtk_string_list_new (NULL);
 
-  self->settings = g_settings_new (BASE_APP_ID);
+  self->settings = g_settings_new (APP_ID);
   self->cancellable = g_cancellable_new ();
   gtk_window_set_title (GTK_WINDOW (self), _("Preferences"));
   gtk_window_set_default_size (GTK_WINDOW (self), 640, 720);

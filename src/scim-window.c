@@ -1207,13 +1207,17 @@ scim_window_init (ScimWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
 
   self->cancellable = g_cancellable_new ();
-  self->settings = g_settings_new (BASE_APP_ID);
+  self->settings = g_settings_new (APP_ID);
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
 
+  /* A development build says so: the striped header and its title. */
   if (g_str_equal (PROFILE, "development"))
-    gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self), "devel");
+      gtk_window_set_title (GTK_WINDOW (self), _("SCIM Sales (Development)"));
+    }
 
   scim_window_show_welcome (self);
 }

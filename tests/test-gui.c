@@ -1952,7 +1952,7 @@ test_control_filters_by_stage (void)
    * fewer days, more sales; the choice is remembered. */
   gtk_drop_down_set_selected (stage, 0);
   {
-    g_autoptr(GSettings) settings = g_settings_new ("ru.scim.Sales");
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     gint64 year = idle_count (path, product_id, 365);
     gint64 day = idle_count (path, product_id, 1);
 
@@ -3079,7 +3079,7 @@ test_command_line (void)
   run_cli ("--db", other, "demo", "--scale", "small", "--seed", "6", NULL);
   {
     /* Someone else opened another file last: FILE wins over it. */
-    g_autoptr(GSettings) settings = g_settings_new ("ru.scim.Sales");
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     g_settings_set_string (settings, "last-file", other);
   }
   {
@@ -3198,7 +3198,7 @@ static void
 test_trust_folder (void)
 {
   g_autofree char *path = g_build_filename (tmpdir, "fuse-share.db", NULL);
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *folder = g_path_get_dirname (path);
   g_auto(GStrv) trusted = NULL;
   ScimWindow *window;
@@ -3987,7 +3987,7 @@ static void
 test_alerts_mail (void)
 {
   g_autofree char *path = demo_copy ("alerts-mail.db");
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GPtrArray) got = NULL;
   ScimWindow *window;
   ScimAlertsButton *button;
@@ -4051,7 +4051,7 @@ preferences_keyring_idle (gpointer data)
 static void
 test_preferences_password (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GSettingsSchema) schema = NULL;
   g_auto(GStrv) keys = NULL;
   g_autoptr(GError) error = NULL;
@@ -4120,7 +4120,7 @@ flip_autostart (ScimPreferences *preferences,
 static void
 test_preferences_autostart (void)
 {
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autofree char *entry_path = NULL;
   g_autofree char *record = g_build_filename (tmpdir, "portal", "calls.jsonl", NULL);
   g_autofree char *deny = g_build_filename (tmpdir, "portal", "DENY", NULL);
@@ -4280,7 +4280,7 @@ test_backups_auto_and_restore (void)
 {
   g_autofree char *path = demo_copy ("team.db");
   g_autofree char *folder = g_build_filename (tmpdir, "team-backups", NULL);
-  g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GPtrArray) backups = NULL;
   g_autoptr(GError) error = NULL;
   ScimWindow *window;
@@ -4438,7 +4438,7 @@ main (int    argc,
   g_assert_no_error (error);
   /* No automatic backups but where a test asks for them. */
   {
-    g_autoptr(GSettings) settings = g_settings_new (BASE_APP_ID);
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
     g_settings_set_int (settings, "backup-hours", 0);
   }
   /* Startup runs with the first activation; run it now to get the accels. */

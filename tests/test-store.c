@@ -266,6 +266,7 @@ test_fs_classify (void)
     { "fuse.gvfsd-fuse", "rw", SCIM_FS_UNSAFE },
     { "fuse.bindfs", "rw", SCIM_FS_UNSAFE },
     { "fuse.rclone", "rw", SCIM_FS_UNSAFE },
+    { "fuse.portal", "rw,nosuid,nodev", SCIM_FS_UNSAFE },
     { "fuse", "rw", SCIM_FS_UNSAFE },
     { "fuse.glusterfs", "rw", SCIM_FS_NETWORK },
     { "fuse.ceph-fuse", "rw", SCIM_FS_NETWORK },

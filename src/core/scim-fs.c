@@ -124,6 +124,21 @@ scim_fs_classify (const char  *fstype,
       return SCIM_FS_UNSAFE;
     }
 
+  /* A file chosen in a sandboxed app's file dialog arrives through the
+   * document portal (/run/user/UID/doc/…): that one file alone, with no
+   * folder beside it for SQLite's journal, and locks that stay inside
+   * the portal. */
+  if (g_str_equal (fstype, "fuse.portal"))
+    {
+      if (reason != NULL)
+        *reason = g_strdup_printf (_("The file was handed to the app alone through the desktop’s document portal, "
+                                     "so its journal cannot be kept beside it and its locks do not reach other "
+                                     "programs or computers. Let the app see the file’s folder with “flatpak "
+                                     "override --user --filesystem=FOLDER %s”, then open the file again."),
+                                   APP_ID);
+      return SCIM_FS_UNSAFE;
+    }
+
   /* Other FUSE mounts (bindfs, rclone, s3fs and the like) pass locks to a
    * program on this machine, which may keep them here or drop them; only
    * cluster filesystems known to lock across machines count as shares. */
