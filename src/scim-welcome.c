@@ -134,6 +134,7 @@ on_open_clicked_cb (GtkButton   *button,
   gtk_file_filter_add_pattern (databases, "*.db");
   gtk_file_filter_add_pattern (databases, "*.sqlite");
   gtk_file_filter_add_pattern (databases, "*.scim");
+  gtk_file_filter_add_mime_type (databases, "application/x-scim-sales");
   gtk_file_filter_add_mime_type (databases, "application/vnd.sqlite3");
   gtk_file_filter_set_name (all, _("All files"));
   gtk_file_filter_add_pattern (all, "*");
