@@ -31,6 +31,7 @@ struct _ScimWindow
   ScimAlertsButton    *alerts_button;
   gboolean             auto_sign_in;
   AdwToastOverlay     *toast_overlay;
+  GMenu               *recent_menu;
   GtkStack            *stack;
   GtkSpinner          *loading_spinner;
   ScimWelcome         *welcome;
@@ -165,6 +166,42 @@ close_store (ScimWindow *self,
       g_task_run_in_thread (task, close_thread_cb);
     }
   g_clear_object (&self->store);
+}
+
+/* The main menu's Open Recent: the files of the "recent-files" setting,
+ * newest first, each by its name with its folder. */
+static void
+fill_recent_menu (ScimWindow *self)
+{
+  g_auto(GStrv) recent = g_settings_get_strv (self->settings, "recent-files");
+
+  g_menu_remove_all (self->recent_menu);
+  for (guint i = 0; recent[i] != NULL; i++)
+    {
+      g_autofree char *name = g_path_get_basename (recent[i]);
+      g_autofree char *folder = g_path_get_dirname (recent[i]);
+      g_autofree char *label = g_strdup_printf ("%s — %s", name, folder);
+      g_autoptr(GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (recent[i]));
+      g_menu_append_item (self->recent_menu, item);
+    }
+}
+
+static void
+on_recent_changed_cb (GSettings  *settings,
+                      const char *key,
+                      ScimWindow *self)
+{
+  fill_recent_menu (self);
+}
+
+static void
+open_recent_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  scim_window_open_file (SCIM_WINDOW (widget), g_variant_get_string (parameter, NULL), NULL);
 }
 
 static void
@@ -1178,6 +1215,7 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, sign_in);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, ScimWindow, recent_menu);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, restore_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, trust_button);
   gtk_widget_class_bind_template_child (widget_class, ScimWindow, distrust_button);
@@ -1195,6 +1233,7 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.page", "s", page_action);
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.switch-file", NULL, switch_file_action);
+  gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
   gtk_widget_class_install_action (widget_class, "win.backups", NULL, backups_action);
   gtk_widget_class_install_action (widget_class, "win.trust-folder", NULL, trust_folder_action);
   gtk_widget_class_install_action (widget_class, "win.distrust-folder", NULL, distrust_folder_action);
@@ -1211,6 +1250,9 @@ scim_window_init (ScimWindow *self)
   g_settings_bind (self->settings, "window-width", self, "default-width", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-height", self, "default-height", G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (self->settings, "window-maximized", self, "maximized", G_SETTINGS_BIND_DEFAULT);
+  g_signal_connect_object (self->settings, "changed::recent-files", G_CALLBACK (on_recent_changed_cb), self,
+                           G_CONNECT_DEFAULT);
+  fill_recent_menu (self);
 
   /* A development build says so: the striped header and its title. */
   if (g_str_equal (PROFILE, "development"))

@@ -3262,6 +3262,59 @@ test_russian_everywhere (void)
   destroy_window (window);
 }
 
+static gboolean
+is_main_menu_button (GtkWidget  *widget,
+                     const char *unused)
+{
+  return GTK_IS_MENU_BUTTON (widget) &&
+         g_strcmp0 (gtk_menu_button_get_icon_name (GTK_MENU_BUTTON (widget)), "open-menu-symbolic") == 0 &&
+         gtk_widget_is_drawable (widget);
+}
+
+/* The main menu's Open Recent lists the files opened, newest first, and
+ * opens the one chosen. */
+static void
+test_open_recent (void)
+{
+  g_autofree char *first = demo_copy ("recent-first.db");
+  g_autofree char *second = demo_copy ("recent-second.db");
+  ScimWindow *window = new_window ();
+  GtkWidget *button;
+  GMenuModel *menu, *section;
+  g_autoptr(GMenuModel) recent = NULL;
+  g_autoptr(GVariant) target0 = NULL;
+  g_autoptr(GVariant) target1 = NULL;
+  g_autofree char *label = NULL;
+
+  scim_window_open_file (window, first, "admin");
+  wait_state (window, "work");
+  scim_window_open_file (window, second, "admin");
+  wait_state (window, "work");
+  g_assert_cmpstr (scim_store_get_path (scim_window_get_store (window)), ==, second);
+
+  button = find_descendant (GTK_WIDGET (window), is_main_menu_button, NULL);
+  g_assert_nonnull (button);
+  menu = gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (button));
+  section = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  g_assert_nonnull (section);
+  recent = g_menu_model_get_item_link (section, 1, G_MENU_LINK_SUBMENU);
+  g_object_unref (section);
+  g_assert_nonnull (recent);
+  g_assert_cmpint (g_menu_model_get_n_items (recent), >=, 2);
+  target0 = g_menu_model_get_item_attribute_value (recent, 0, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+  target1 = g_menu_model_get_item_attribute_value (recent, 1, G_MENU_ATTRIBUTE_TARGET, G_VARIANT_TYPE_STRING);
+  g_assert_cmpstr (g_variant_get_string (target0, NULL), ==, second);
+  g_assert_cmpstr (g_variant_get_string (target1, NULL), ==, first);
+  g_assert_true (g_menu_model_get_item_attribute (recent, 1, G_MENU_ATTRIBUTE_LABEL, "s", &label));
+  g_assert_true (g_str_has_prefix (label, "recent-first.db — "));
+
+  /* The file opens, and asks who signs in, as one chosen on the welcome page does. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.open-recent", "s", first));
+  wait_state (window, "sign-in");
+  g_assert_cmpstr (scim_store_get_path (scim_window_get_store (window)), ==, first);
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -4760,6 +4813,7 @@ main (int    argc,
       g_test_add_func ("/gui/funnel/board", test_funnel_board);
       g_test_add_func ("/gui/funnel/board-mine", test_funnel_board_mine);
       g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
+      g_test_add_func ("/gui/window/open-recent", test_open_recent);
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);
