@@ -2770,6 +2770,16 @@ test_funnel_board (void)
   shot = save_png (GTK_WIDGET (window), "funnel-board.png");
   g_assert_cmpint (gdk_texture_get_width (shot), <=, 1280);
   g_assert_cmpint (gdk_texture_get_height (shot), <=, 800);
+  /* And in the dark style: the columns and cards take the palette's colours. */
+  {
+    AdwStyleManager *style = adw_style_manager_get_default ();
+    g_autoptr(GdkTexture) dark = NULL;
+
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+    dark = save_png (GTK_WIDGET (window), "funnel-board-dark.png");
+    g_assert_cmphex (pixel_at (dark, 640, 400) & 0xFFFFFF, !=, pixel_at (shot, 640, 400) & 0xFFFFFF);
+    adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  }
   /* Scrolled to its end, a long column builds more cards. */
   if (first->count > 10)
     {
