@@ -146,6 +146,9 @@ _scim_application_install_actions (ScimApplication *self)
     { "win.page::leads", { "<Control>4", NULL } },
     { "win.page::settings", { "<Control>5", NULL } },
     { "window.close", { "<Control>w", NULL } },
+    { "win.search", { "<Control>f", NULL } },
+    { "win.refresh", { "F5", NULL } },
+    { "win.new-lead", { "<Control><Shift>n", NULL } },
   };
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), app_actions, G_N_ELEMENTS (app_actions), self);

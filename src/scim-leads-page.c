@@ -497,6 +497,14 @@ on_add_clicked_cb (GtkButton     *button,
 }
 
 static void
+new_lead_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  scim_leads_page_open_card (SCIM_LEADS_PAGE (widget), NULL);
+}
+
+static void
 on_import_finished_cb (ScimEditDialog *dialog,
                        ScimLeadsPage  *self)
 {
@@ -710,6 +718,7 @@ scim_leads_page_class_init (ScimLeadsPageClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, on_record_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, on_selection_changed_cb);
 
+  gtk_widget_class_install_action (widget_class, "leads.new", NULL, new_lead_action);
   gtk_widget_class_install_action (widget_class, "leads.export-view", NULL, export_view_action);
   gtk_widget_class_install_action (widget_class, "leads.export-all", NULL, export_all_action);
 }

@@ -1208,6 +1208,18 @@ scim_sale_window_dispose (GObject *object)
   G_OBJECT_CLASS (scim_sale_window_parent_class)->dispose (object);
 }
 
+/* Ctrl+T: the plan's quick-add row, where a new task is typed. */
+static void
+new_task_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ScimSaleWindow *self = SCIM_SALE_WINDOW (widget);
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->quick_add_row)))
+    gtk_widget_grab_focus (GTK_WIDGET (self->quick_add_row));
+}
+
 static void
 scim_sale_window_class_init (ScimSaleWindowClass *klass)
 {
@@ -1220,6 +1232,8 @@ scim_sale_window_class_init (ScimSaleWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "sale.move-task-down", NULL, move_focused_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Up, GDK_ALT_MASK, "sale.move-task-up", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Down, GDK_ALT_MASK, "sale.move-task-down", NULL);
+  gtk_widget_class_install_action (widget_class, "sale.new-task", NULL, new_task_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_t, GDK_CONTROL_MASK, "sale.new-task", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "window.close", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 }

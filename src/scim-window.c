@@ -1015,6 +1015,68 @@ page_action (GtkWidget  *widget,
   scim_window_set_page (self, g_variant_get_string (parameter, NULL));
 }
 
+static gboolean
+is_search_entry (GtkWidget *widget)
+{
+  return GTK_IS_SEARCH_ENTRY (widget) && gtk_widget_get_mapped (widget) && gtk_widget_is_sensitive (widget);
+}
+
+static GtkWidget *
+find_search_entry (GtkWidget *widget)
+{
+  if (is_search_entry (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = gtk_widget_get_mapped (child) ? find_search_entry (child) : NULL;
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Ctrl+F: the search of the list on screen. */
+static void
+search_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+  GtkWidget *page = adw_view_stack_get_visible_child (self->view_stack);
+  GtkWidget *entry = page != NULL && g_strcmp0 (scim_window_get_state (self), "work") == 0
+                     ? find_search_entry (page) : NULL;
+
+  if (entry != NULL)
+    gtk_widget_grab_focus (entry);
+}
+
+/* F5: every list and page reads the file again now. */
+static void
+refresh_action (GtkWidget  *widget,
+                const char *action_name,
+                GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+
+  if (self->store != NULL && g_strcmp0 (scim_window_get_state (self), "work") == 0)
+    scim_store_refresh (self->store);
+}
+
+/* Ctrl+Shift+N: a new lead's card, from any page. */
+static void
+new_lead_action (GtkWidget  *widget,
+                 const char *action_name,
+                 GVariant   *parameter)
+{
+  ScimWindow *self = SCIM_WINDOW (widget);
+
+  if (g_strcmp0 (scim_window_get_state (self), "work") != 0)
+    return;
+  scim_window_set_page (self, "leads");
+  gtk_widget_activate_action (GTK_WIDGET (self->leads_page), "leads.new", NULL);
+}
+
 static void
 on_password_forgotten_cb (GObject      *source,
                           GAsyncResult *result,
@@ -1234,6 +1296,9 @@ scim_window_class_init (ScimWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sign-out", NULL, sign_out_action);
   gtk_widget_class_install_action (widget_class, "win.switch-file", NULL, switch_file_action);
   gtk_widget_class_install_action (widget_class, "win.open-recent", "s", open_recent_action);
+  gtk_widget_class_install_action (widget_class, "win.search", NULL, search_action);
+  gtk_widget_class_install_action (widget_class, "win.refresh", NULL, refresh_action);
+  gtk_widget_class_install_action (widget_class, "win.new-lead", NULL, new_lead_action);
   gtk_widget_class_install_action (widget_class, "win.backups", NULL, backups_action);
   gtk_widget_class_install_action (widget_class, "win.trust-folder", NULL, trust_folder_action);
   gtk_widget_class_install_action (widget_class, "win.distrust-folder", NULL, distrust_folder_action);

@@ -3325,6 +3325,92 @@ test_open_recent (void)
   destroy_window (window);
 }
 
+static gboolean
+first_lead_named (gpointer data)
+{
+  GListModel *leads = data;
+  g_autoptr(ScimRecord) first = NULL;
+
+  if (g_list_model_get_n_items (leads) == 0)
+    return FALSE;
+  first = g_list_model_get_item (leads, 0);
+  return scim_record_get_loaded (first) && g_strcmp0 (scim_record_get_string (first, "name"), "Refreshed Lead") == 0;
+}
+
+/* The keyboard paths beyond the pages: Ctrl+F searches the list on
+ * screen, F5 reads the file again at once (the poll is set to an hour, so
+ * only the refresh can bring another process's lead), Ctrl+Shift+N opens
+ * a new lead's card from any page, and Ctrl+T in a sale window is its
+ * plan's quick-add row. */
+static void
+test_keyboard_paths (void)
+{
+  g_autofree char *path = demo_copy ("keys.db");
+  g_autofree char *csv = g_build_filename (tmpdir, "refreshed.csv", NULL);
+  static const struct { const char *action; const char *accel; } keys[] = {
+    { "win.search", "<Control>f" },
+    { "win.refresh", "F5" },
+    { "win.new-lead", "<Shift><Control>n" },
+  };
+  ScimWindow *window = new_window ();
+  ScimLeadsPage *leads;
+  ScimStore *store;
+  GtkWidget *focus;
+  GtkWindow *card, *sale;
+  g_autoptr(GArray) sales = NULL;
+  g_autoptr(ScimQuery) query = scim_query_new (SCIM_LIST_SALES);
+  g_autoptr(GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), keys[i].action);
+
+      g_assert_cmpuint (g_strv_length (accels), >=, 1);
+      g_assert_cmpstr (accels[0], ==, keys[i].accel);
+    }
+
+  scim_window_open_file (window, path, "admin");
+  wait_state (window, "work");
+  store = scim_window_get_store (window);
+  scim_window_set_page (window, "leads");
+  leads = SCIM_LEADS_PAGE (scim_window_get_page_widget (window, "leads"));
+  wait_for (leads_page_ready, leads, "the leads");
+  wait_drawn (GTK_WIDGET (leads), "the leads page");
+
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.search", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (window));
+  g_assert_nonnull (focus);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, GTK_TYPE_SEARCH_ENTRY));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (leads)));
+
+  scim_store_set_poll_interval (store, 3600 * 1000);
+  g_assert_true (g_file_set_contents (csv, "Name,Phone\nRefreshed Lead,+7 900 111-22-33\n", -1, NULL));
+  run_cli ("--db", path, "--user", "head", "import", "leads", csv, NULL);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.refresh", NULL));
+  wait_for (first_lead_named, scim_leads_page_get_model (leads), "the imported lead after F5");
+  scim_store_set_poll_interval (store, 1000);
+
+  scim_window_set_page (window, "funnel");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.new-lead", NULL));
+  wait_for (lead_dialog_shown, NULL, "a new lead's card");
+  g_assert_cmpstr (scim_window_get_page (window), ==, "leads");
+  card = find_toplevel (SCIM_TYPE_LEAD_DIALOG);
+  gtk_window_destroy (card);
+
+  sales = scim_store_query_ids (store, query, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sales->len, >, 0);
+  sale = GTK_WINDOW (scim_sale_window_open (GTK_WINDOW (window), store, g_array_index (sales, gint64, 0)));
+  wait_for (sale_window_settled, sale, "the sale window");
+  wait_drawn (GTK_WIDGET (sale), "the sale window");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (sale), "sale.new-task", NULL));
+  focus = gtk_root_get_focus (GTK_ROOT (sale));
+  g_assert_nonnull (focus);
+  g_assert_nonnull (gtk_widget_get_ancestor (focus, ADW_TYPE_ENTRY_ROW));
+  gtk_window_destroy (sale);
+  destroy_window (window);
+}
+
 static void
 test_russian (void)
 {
@@ -3479,6 +3565,12 @@ test_shortcuts_window (void)
         g_ptr_array_add (pending, c);
     }
   g_assert_true (lists_pages);
+  /* Every shortcut on one page that a 1280x800 screen holds. */
+  {
+    g_autoptr(GdkTexture) shot = save_png (GTK_WIDGET (shortcuts), "shortcuts.png");
+
+    g_assert_cmpint (gdk_texture_get_height (shot), <=, 800);
+  }
   gtk_window_destroy (shortcuts);
   destroy_window (window);
 }
@@ -4824,6 +4916,7 @@ main (int    argc,
       g_test_add_func ("/gui/funnel/board-mine", test_funnel_board_mine);
       g_test_add_func ("/gui/command-line/file-user-and-last-database", test_command_line);
       g_test_add_func ("/gui/window/open-recent", test_open_recent);
+      g_test_add_func ("/gui/window/keyboard-paths", test_keyboard_paths);
       g_test_add_func ("/gui/shortcuts-window", test_shortcuts_window);
       g_test_add_func ("/gui/others-changes-appear", test_others_changes_appear);
       g_test_add_func ("/gui/open/read-only-on-unsafe-mount", test_read_only_on_unsafe_mount);

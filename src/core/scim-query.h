@@ -190,6 +190,7 @@ gboolean    scim_store_each_listing_row (ScimStore      *store,
                                        ScimRowFunc       func,
                                        gpointer          user_data,
                                        GError          **error);
+void        scim_store_refresh        (ScimStore        *store);
 GListModel *scim_store_list           (ScimStore        *store,
                                        const ScimQuery  *query,
                                        GError          **error);

@@ -283,6 +283,38 @@ scim_list_kind_depends_on (ScimListKind  kind,
   return g_strv_contains ((const char * const *) specs[kind].depends, entity);
 }
 
+/**
+ * scim_store_refresh:
+ * @store: a #ScimStore
+ *
+ * Makes every list and page of @store read the file again now, as another
+ * user's commit does: ::changed names each table a list depends on (with
+ * the action "refresh" and no row).  For a person who will not wait for
+ * the next poll.
+ */
+void
+scim_store_refresh (ScimStore *store)
+{
+  g_autoptr(GPtrArray) changes = g_ptr_array_new_with_free_func ((GDestroyNotify) scim_change_free);
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+  g_return_if_fail (SCIM_IS_STORE (store));
+
+  for (guint k = 0; k < G_N_ELEMENTS (specs); k++)
+    for (guint i = 0; specs[k].depends[i] != NULL; i++)
+      if (g_hash_table_add (seen, (gpointer) specs[k].depends[i]))
+        {
+          ScimChange *change = g_new0 (ScimChange, 1);
+
+          change->at = now;
+          change->entity = g_strdup (specs[k].depends[i]);
+          change->action = g_strdup ("refresh");
+          g_ptr_array_add (changes, change);
+        }
+  g_signal_emit_by_name (store, "changed", changes);
+}
+
 static char *
 escape_like (const char *text)
 {
