@@ -402,21 +402,18 @@ column_query (ScimPipelineBoard *self,
 static void
 column_show_totals (Column *column)
 {
+  guint n = (guint) MIN (column->count, G_MAXUINT);
+  g_autofree char *amount = NULL;
+  g_autofree char *count = NULL;
   g_autofree char *text = NULL;
 
-  if (!column->counted)
+  if (column->counted)
     {
-      gtk_label_set_label (column->totals, "");
-      return;
+      amount = scim_format_amount (column->amount);
+      count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
+      text = g_strdup_printf ("%s · %s", count, amount);
     }
-  {
-    g_autofree char *amount = scim_format_amount (column->amount);
-    guint n = (guint) MIN (column->count, G_MAXUINT);
-    g_autofree char *count = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%'u sale", "%'u sales", n), n);
-
-    text = g_strdup_printf ("%s · %s", count, amount);
-  }
-  gtk_label_set_label (column->totals, text);
+  gtk_label_set_label (column->totals, text != NULL ? text : "");
 }
 
 /* The column grows by a chunk of cards when scrolled near its end. */
@@ -489,6 +486,7 @@ on_drop_cb (GtkDropTarget *target,
   const char *text = G_VALUE_HOLDS_STRING (value) ? g_value_get_string (value) : NULL;
   gint64 sale_id = 0, from = 0;
   g_autoptr(ScimRecord) sale = NULL;
+  Column *shown;
 
   if (text == NULL || sscanf (text, "scim-sale:%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, &sale_id, &from) != 2 ||
       sale_id <= 0)
@@ -497,19 +495,10 @@ on_drop_cb (GtkDropTarget *target,
     return FALSE;
   /* The card as it was shown in its column, if it still is; else the
    * sale as it is in the file now. */
-  for (guint i = 0; sale == NULL && i < self->columns->len; i++)
-    {
-      Column *other = g_ptr_array_index (self->columns, i);
-
-      if (other->stage_id != from)
-        continue;
-      for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (other->slice)); k++)
-        if (scim_record_list_get_id (other->list, k) == sale_id)
-          {
-            sale = g_list_model_get_item (G_LIST_MODEL (other->slice), k);
-            break;
-          }
-    }
+  shown = find_column (self, from, NULL);
+  for (guint k = 0; shown != NULL && sale == NULL && k < g_list_model_get_n_items (G_LIST_MODEL (shown->slice)); k++)
+    if (scim_record_list_get_id (shown->list, k) == sale_id)
+      sale = g_list_model_get_item (G_LIST_MODEL (shown->slice), k);
   if (sale != NULL && scim_record_get_loaded (sale))
     request_move (self, sale, column->stage_id);
   else

@@ -25,12 +25,8 @@ if command -v appstreamcli >/dev/null 2>&1; then
 fi
 # Its own settings: the Devel id at /ru/scim/Sales/Devel/, and no schema of the release.
 GSETTINGS_SCHEMA_DIR="$tmp/build/data" GSETTINGS_BACKEND=memory gsettings list-keys ru.scim.Sales.Devel | grep -qx 'last-file'
-path=$(GSETTINGS_SCHEMA_DIR="$tmp/build/data" python3 - <<'PY'
-import subprocess, os
-out = subprocess.run(["gsettings", "list-schemas", "--print-paths"], capture_output=True, text=True).stdout
-print(next((l.split()[1] for l in out.splitlines() if l.split()[0] == "ru.scim.Sales.Devel"), ""))
-PY
-)
+path=$(GSETTINGS_SCHEMA_DIR="$tmp/build/data" gsettings list-schemas --print-paths |
+  awk '$1 == "ru.scim.Sales.Devel" { print $2 }')
 [ "$path" = /ru/scim/Sales/Devel/ ] || { echo "the Devel schema's path is “$path”"; exit 1; }
 if GSETTINGS_SCHEMA_DIR="$tmp/build/data" gsettings list-schemas | grep -qx 'ru.scim.Sales'; then
   echo "the development build also compiles the release's schema"

@@ -2676,19 +2676,6 @@ find_shortcut (GtkWidget  *widget,
   return NULL;
 }
 
-static AdwMessageDialog *
-shown_message_dialog (void)
-{
-  GList *toplevels = gtk_window_list_toplevels ();
-  AdwMessageDialog *found = NULL;
-
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (ADW_IS_MESSAGE_DIALOG (l->data) && gtk_widget_get_visible (l->data))
-      found = l->data;
-  g_list_free (toplevels);
-  return found;
-}
-
 static guint
 column_of_kind (ScimFunnel *funnel,
                 const char *kind,
@@ -2857,7 +2844,7 @@ test_funnel_board (void)
   g_value_unset (&value);
   g_assert_true (handled);
   wait_for (message_dialog_shown, NULL, "the lost reason asked");
-  dialog = shown_message_dialog ();
+  dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
   entry = g_object_get_data (G_OBJECT (dialog), "scim-entry");
   g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
   gtk_editable_set_text (entry, "   ");
@@ -2890,7 +2877,7 @@ test_funnel_board (void)
                            &value, 10.0, 10.0, &handled);
     g_value_unset (&value);
     wait_for (message_dialog_shown, NULL, "the end of the pause asked");
-    dialog = shown_message_dialog ();
+    dialog = ADW_MESSAGE_DIALOG (find_toplevel (ADW_TYPE_MESSAGE_DIALOG));
     entry = g_object_get_data (G_OBJECT (dialog), "scim-entry");
     gtk_editable_set_text (entry, "next week");
     g_assert_false (adw_message_dialog_get_response_enabled (dialog, "move"));
@@ -3188,8 +3175,7 @@ test_russian_everywhere (void)
   ScimWindow *window = new_window ();
   ScimFunnelPage *funnel;
   ScimPreferences *preferences;
-  GtkWindow *sale;
-  GList *toplevels;
+  GtkWindow *sale, *shortcuts;
 
   /* The catalogue was read: hundreds of strings, "Funnel" among them. */
   g_assert_cmpuint (g_hash_table_size (english), >, 500);
@@ -3254,15 +3240,11 @@ test_russian_everywhere (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  toplevels = gtk_window_list_toplevels ();
-  for (GList *l = toplevels; l != NULL; l = l->next)
-    if (GTK_IS_SHORTCUTS_WINDOW (l->data))
-      {
-        u.where = "the shortcuts window";
-        check_widget (&u, l->data);
-        gtk_window_destroy (l->data);
-      }
-  g_list_free (toplevels);
+  shortcuts = find_toplevel (GTK_TYPE_SHORTCUTS_WINDOW);
+  g_assert_nonnull (shortcuts);
+  u.where = "the shortcuts window";
+  check_widget (&u, GTK_WIDGET (shortcuts));
+  gtk_window_destroy (shortcuts);
 
   for (guint i = 0; i < found->len; i++)
     g_test_message ("untranslated: %s", (const char *) g_ptr_array_index (found, i));
